@@ -1,0 +1,85 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# nat64: build the module and nat64ctl, run the tests.
+#
+#   make                 kernel/nat64.ko (against KDIR) and usr/nat64ctl
+#   make check           userspace unit tests (ASan + UBSan)
+#   make selftest        kselftest-style scripts in a QEMU VM, every kernel
+#   make test            both; ends with "N passed, N failed"
+#   make demo            an IPv6-only host reaching an IPv4 host, in the VM
+#   make install         module (+ depmod) and nat64ctl
+#
+# KDIR defaults to the running kernel's build directory or, where it has
+# none, the newest /lib/modules/*/build.
+
+VERSION := 0.1.0
+PREFIX ?= /usr/local
+SBINDIR ?= $(PREFIX)/sbin
+
+RUNNING_KDIR := /lib/modules/$(shell uname -r)/build
+KDIR ?= $(if $(wildcard $(RUNNING_KDIR)/Makefile),$(RUNNING_KDIR),$(lastword $(sort $(wildcard /lib/modules/*/build))))
+KVER_OF = $(notdir $(patsubst %/build,%,$(1)))
+
+# Kernels the selftests run on: every installed 6.1 and 6.12 with headers.
+KVERS ?= $(foreach d,$(sort $(wildcard /lib/modules/6.1.*/build /lib/modules/6.12.*/build)),$(call KVER_OF,$(d)))
+
+KSRC := Kbuild $(wildcard kernel/*.c kernel/*.h) kernel/Kbuild include/uapi/nat64.h
+
+.PHONY: all module nat64ctl modules-all check selftest test demo bench \
+	install uninstall deps clean
+
+all: module nat64ctl
+
+deps:
+	@scripts/deps
+
+module: $(KSRC)
+	@test -n "$(KDIR)" -a -e "$(KDIR)/Makefile" || { scripts/deps --check; \
+		echo "no kernel build directory found (set KDIR=...)" >&2; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 modules
+
+nat64ctl:
+	@pkg-config --exists libnl-genl-3.0 || scripts/deps
+	$(MAKE) -C usr VERSION=$(VERSION)
+
+# One out-of-tree build per kernel, each in its own copy of the sources.
+build/%/nat64.ko: $(KSRC)
+	@test -e /lib/modules/$*/build/Makefile || scripts/deps
+	@mkdir -p build/$*/src
+	@cp -r Kbuild kernel include build/$*/src/
+	$(MAKE) -C /lib/modules/$*/build M=$(CURDIR)/build/$*/src W=1 modules
+	@cp build/$*/src/kernel/nat64.ko $@
+
+modules-all:
+	@scripts/deps
+	@$(MAKE) --no-print-directory $(foreach k,$(KVERS),build/$(k)/nat64.ko)
+
+check:
+	@$(MAKE) --no-print-directory -C tests/unit run
+
+selftest: modules-all nat64ctl
+	scripts/selftest $(KVERS)
+
+test:
+	@scripts/test
+
+demo: modules-all nat64ctl
+	scripts/vm --kernel $(lastword $(filter 6.1.%,$(KVERS))) -- \
+		--env NAT64_KO=$(CURDIR)/build/$(lastword $(filter 6.1.%,$(KVERS)))/nat64.ko \
+		scripts/demo-guest
+
+install: all
+	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=extra modules_install
+	depmod -a $(call KVER_OF,$(KDIR))
+	install -D -m 0755 usr/nat64ctl $(DESTDIR)$(SBINDIR)/nat64ctl
+
+uninstall:
+	rm -f /lib/modules/$(call KVER_OF,$(KDIR))/extra/nat64.ko
+	depmod -a $(call KVER_OF,$(KDIR))
+	rm -f $(DESTDIR)$(SBINDIR)/nat64ctl
+
+clean:
+	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	-$(MAKE) -C usr clean
+	-$(MAKE) -C tests/unit clean
+	rm -rf build

@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nat64: stateful NAT64 (RFC 6146) with IPv6/IPv4 translation (RFC 7915,
+ * RFC 6052). Module init and per-namespace state.
+ */
+#include <linux/module.h>
+#include <linux/random.h>
+#include <net/genetlink.h>
+
+#include "mapping.h"
+
+unsigned int nat64_net_id __read_mostly;
+
+u64 nat64_stat_read(struct nat64_net *nn, enum nat64_stat s)
+{
+	u64 sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += READ_ONCE(per_cpu_ptr(nn->stats, cpu)[s]);
+	return sum;
+}
+
+static int __net_init nat64_net_init(struct net *net)
+{
+	struct nat64_net *nn = nat64_pernet(net);
+
+	nn->net = net;
+	mutex_init(&nn->config_lock);
+	INIT_LIST_HEAD(&nn->pools);
+	get_random_bytes(&nn->hash_key, sizeof(nn->hash_key));
+	nat64_hooks_init(nn);
+	nat64_maps_gc_init(nn);
+	nn->stats = __alloc_percpu(sizeof(u64) * (NAT64_STAT_MAX + 1),
+				   sizeof(u64));
+	return nn->stats ? 0 : -ENOMEM;
+}
+
+static void __net_exit nat64_net_exit(struct net *net)
+{
+	struct nat64_net *nn = nat64_pernet(net);
+
+	/* Netlink can't reach a dying namespace; only packets might. */
+	if (nn->hooks_registered)
+		nf_unregister_net_hooks(net, nn->hook_ops,
+					ARRAY_SIZE(nn->hook_ops));
+	nn->hooks_registered = false;
+	nat64_maps_uninit(nn);
+	nat64_config_flush(nn);
+	free_percpu(nn->stats);
+}
+
+static struct pernet_operations nat64_net_ops = {
+	.init = nat64_net_init,
+	.exit = nat64_net_exit,
+	.id = &nat64_net_id,
+	.size = sizeof(struct nat64_net),
+};
+
+static int __init nat64_init(void)
+{
+	int err;
+
+	err = register_pernet_subsys(&nat64_net_ops);
+	if (err)
+		return err;
+	err = nat64_genl_init();
+	if (err)
+		goto err_genl;
+	pr_info("nat64 " NAT64_VERSION " loaded\n");
+	return 0;
+
+err_genl:
+	unregister_pernet_subsys(&nat64_net_ops);
+	return err;
+}
+
+static void __exit nat64_exit(void)
+{
+	nat64_genl_uninit();
+	unregister_pernet_subsys(&nat64_net_ops);
+	/* Pools, rules and mappings are freed with kfree_rcu(). */
+	rcu_barrier();
+}
+
+module_init(nat64_init);
+module_exit(nat64_exit);
+MODULE_LICENSE("GPL");
+MODULE_AUTHOR("The nat64 authors");
+MODULE_DESCRIPTION("Stateful NAT64 (RFC 6146, RFC 7915, RFC 6052)");
+MODULE_VERSION(NAT64_VERSION);
+MODULE_ALIAS_GENL_FAMILY(NAT64_GENL_NAME);

@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* nat64: per-network-namespace state shared by the glue files. */
+#ifndef _NAT64_NAT64_H
+#define _NAT64_NAT64_H
+
+#include <linux/mutex.h>
+#include <linux/netfilter.h>
+#include <linux/percpu.h>
+#include <linux/siphash.h>
+#include <linux/workqueue.h>
+#include <net/net_namespace.h>
+#include <net/netns/generic.h>
+#include <uapi/nat64.h>
+
+#include "portalloc.h"
+
+#define NAT64_VERSION "0.1.0"
+
+/*
+ * A pool: IPv4 addresses and ports that IPv6 hosts are translated to.
+ * Immutable once published; freed after a grace period.
+ */
+struct nat64_pool {
+	struct list_head list;		/* nat64_net.pools, under config_lock */
+	char name[NAT64_NAME_MAX];
+	__be32 addr;
+	u8 plen;
+	struct pa_range range;
+	unsigned int users;		/* rules using it, under config_lock */
+	struct rcu_head rcu;
+};
+
+/* A rule: IPv6 destinations in prefix/plen are translated with pool. */
+struct nat64_rule {
+	char name[NAT64_NAME_MAX];
+	u8 prefix[16];
+	u8 plen;
+	struct nat64_pool *pool;	/* holds a users count */
+	struct rcu_head rcu;
+};
+
+/* The published set of rules: replaced whole, read under RCU. */
+struct nat64_ruleset {
+	unsigned int n;
+	struct rcu_head rcu;
+	struct nat64_rule *rule[];
+};
+
+struct nat64_maptable;
+
+struct nat64_net {
+	struct net *net;
+	struct mutex config_lock;	/* pools, rules, hooks, table setup */
+	struct list_head pools;		/* under config_lock */
+	unsigned int npools;
+	struct nat64_ruleset __rcu *rules;	/* written under config_lock */
+	bool hooks_registered;		/* under config_lock */
+	struct nf_hook_ops hook_ops[2];
+
+	/* Mapping tables, allocated with the first rule. */
+	struct nat64_maptable __rcu *maps;
+	struct delayed_work gc_work;
+	siphash_key_t hash_key;
+
+	u64 __percpu *stats;		/* [NAT64_STAT_MAX + 1] */
+};
+
+extern unsigned int nat64_net_id;
+
+static inline struct nat64_net *nat64_pernet(struct net *net)
+{
+	return net_generic(net, nat64_net_id);
+}
+
+static inline void nat64_stat_inc(struct nat64_net *nn, enum nat64_stat s)
+{
+	this_cpu_inc(nn->stats[s]);
+}
+
+u64 nat64_stat_read(struct nat64_net *nn, enum nat64_stat s);
+
+/* config.c */
+int nat64_pool_add(struct nat64_net *nn, const char *name, __be32 addr,
+		   u8 plen, u16 port_lo, u16 port_hi,
+		   struct netlink_ext_ack *extack);
+int nat64_pool_del(struct nat64_net *nn, const char *name,
+		   struct netlink_ext_ack *extack);
+int nat64_rule_add(struct nat64_net *nn, const char *name,
+		   const u8 prefix[16], u8 plen, const char *pool,
+		   struct netlink_ext_ack *extack);
+int nat64_rule_del(struct nat64_net *nn, const char *name,
+		   struct netlink_ext_ack *extack);
+void nat64_config_flush(struct nat64_net *nn);
+
+/* packet.c */
+void nat64_hooks_init(struct nat64_net *nn);
+
+/* netlink.c */
+int nat64_genl_init(void);
+void nat64_genl_uninit(void);
+
+#endif /* _NAT64_NAT64_H */

@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "unit.h"
+#include "portalloc.h"
+
+static void stays_in_range(void)
+{
+	struct pa_range r = { .addr = 0xc6336400, .naddr = 4,
+			      .port_lo = 2000, .port_hi = 2999 };
+	unsigned int i, h;
+
+	for (h = 0; h < 5000; h += 7) {
+		u32 first = 0;
+
+		for (i = 0; i < PA_MAX_ATTEMPTS; i++) {
+			u32 addr;
+			u16 port;
+
+			pa_candidate(&r, h * 2654435761u, h * 40503u,
+				     (u16)(h * 13), i, &addr, &port);
+			CHECK(addr >= r.addr && addr < r.addr + r.naddr);
+			CHECK(port >= r.port_lo && port <= r.port_hi);
+			/* One host, one pool address (paired pooling). */
+			if (!i)
+				first = addr;
+			CHECK_EQ(addr, first);
+		}
+	}
+}
+
+static void preserves_port(void)
+{
+	struct pa_range r = { .addr = 1, .naddr = 1,
+			      .port_lo = 1024, .port_hi = 65535 };
+	u32 addr;
+	u16 port;
+
+	pa_candidate(&r, 5, 99, 40000, 0, &addr, &port);
+	CHECK_EQ(port, 40000);
+	pa_candidate(&r, 5, 99, 40000, 1, &addr, &port);
+	CHECK(port != 40000);
+	/* Out of the range: not preserved. */
+	pa_candidate(&r, 5, 99, 80, 0, &addr, &port);
+	CHECK(port >= 1024);
+}
+
+static void distinct_attempts(void)
+{
+	struct pa_range r = { .addr = 1, .naddr = 1,
+			      .port_lo = 100, .port_hi = 199 };
+	unsigned char seen[100] = { 0 };
+	unsigned int i, dup = 0;
+
+	for (i = 0; i < PA_MAX_ATTEMPTS; i++) {
+		u32 addr;
+		u16 port;
+
+		pa_candidate(&r, 0, 12345, 0, i, &addr, &port);
+		dup += seen[port - 100]++;
+	}
+	CHECK_EQ(dup, 0);
+}
+
+static void single_port(void)
+{
+	struct pa_range r = { .addr = 1, .naddr = 1,
+			      .port_lo = 7, .port_hi = 7 };
+	u32 addr;
+	u16 port;
+
+	pa_candidate(&r, 0xffffffff, 0xffffffff, 9, 3, &addr, &port);
+	CHECK_EQ(port, 7);
+	CHECK_EQ(addr, 1);
+}
+
+UNIT_MAIN(T(stays_in_range), T(preserves_port), T(distinct_attempts),
+	  T(single_port))
