@@ -63,10 +63,11 @@ selftest: modules-all nat64ctl
 test:
 	@scripts/test
 
+DEMO_KVER := $(firstword $(filter 6.1.%,$(KVERS)) $(KVERS))
 demo: modules-all nat64ctl
-	scripts/vm --kernel $(lastword $(filter 6.1.%,$(KVERS))) -- \
-		--env NAT64_KO=$(CURDIR)/build/$(lastword $(filter 6.1.%,$(KVERS)))/nat64.ko \
-		scripts/demo-guest
+	scripts/vm --kernel $(DEMO_KVER) \
+		--env NAT64_KO=$(CURDIR)/build/$(DEMO_KVER)/nat64.ko \
+		-- scripts/demo-guest
 
 install: all
 	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=extra modules_install

@@ -4,6 +4,8 @@
  * published with RCU; a refused change changes nothing.
  */
 #include <linux/slab.h>
+#include <net/netfilter/ipv4/nf_defrag_ipv4.h>
+#include <net/netfilter/ipv6/nf_defrag_ipv6.h>
 
 #include "mapping.h"
 #include "rfc6052.h"
@@ -142,23 +144,45 @@ static int ruleset_replace(struct nat64_net *nn, struct nat64_rule *add,
 	return 0;
 }
 
-static int hooks_set(struct nat64_net *nn, bool on)
+/*
+ * The namespace's hooks, with IPv4 and IPv6 reassembly in front of them:
+ * the translator sees whole packets and fragments them again on output.
+ */
+static int hooks_on(struct nat64_net *nn)
 {
 	int err;
 
-	if (nn->hooks_registered == on)
+	if (nn->hooks_registered)
 		return 0;
-	if (on) {
-		err = nf_register_net_hooks(nn->net, nn->hook_ops,
-					    ARRAY_SIZE(nn->hook_ops));
-		if (err)
-			return err;
-	} else {
-		nf_unregister_net_hooks(nn->net, nn->hook_ops,
-					ARRAY_SIZE(nn->hook_ops));
-	}
-	nn->hooks_registered = on;
+	err = nf_defrag_ipv4_enable(nn->net);
+	if (err)
+		return err;
+	err = nf_defrag_ipv6_enable(nn->net);
+	if (err)
+		goto err_v6;
+	err = nf_register_net_hooks(nn->net, nn->hook_ops,
+				    ARRAY_SIZE(nn->hook_ops));
+	if (err)
+		goto err_hooks;
+	nn->hooks_registered = true;
 	return 0;
+
+err_hooks:
+	nf_defrag_ipv6_disable(nn->net);
+err_v6:
+	nf_defrag_ipv4_disable(nn->net);
+	return err;
+}
+
+void nat64_hooks_off(struct nat64_net *nn)
+{
+	if (!nn->hooks_registered)
+		return;
+	nf_unregister_net_hooks(nn->net, nn->hook_ops,
+				ARRAY_SIZE(nn->hook_ops));
+	nf_defrag_ipv6_disable(nn->net);
+	nf_defrag_ipv4_disable(nn->net);
+	nn->hooks_registered = false;
 }
 
 static bool prefixes_overlap(const u8 *a, u8 alen, const u8 *b, u8 blen)
@@ -233,7 +257,7 @@ int nat64_rule_add(struct nat64_net *nn, const char *name,
 	if (!err)
 		err = ruleset_replace(nn, r, -1);
 	if (!err) {
-		err = hooks_set(nn, true);
+		err = hooks_on(nn);
 		if (err)	/* back out: drop the rule appended last */
 			ruleset_replace(nn, NULL, n);
 	}
@@ -267,7 +291,7 @@ int nat64_rule_del(struct nat64_net *nn, const char *name,
 	if (err)
 		goto out;
 	if (!ruleset(nn)->n)
-		hooks_set(nn, false);
+		nat64_hooks_off(nn);
 	/* No packet path still sees the rule: none makes mappings with it. */
 	synchronize_rcu();
 	nat64_maps_flush(nn, r);

@@ -22,6 +22,8 @@ typedef uint8_t u8;
 typedef uint16_t u16;
 typedef uint32_t u32;
 typedef uint64_t u64;
+
+#define fallthrough __attribute__((__fallthrough__))
 #endif
 
 /* Big-endian loads and stores on byte buffers; no alignment assumed. */

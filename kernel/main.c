@@ -28,6 +28,7 @@ static int __net_init nat64_net_init(struct net *net)
 	nn->net = net;
 	mutex_init(&nn->config_lock);
 	INIT_LIST_HEAD(&nn->pools);
+	nn->lowest_ipv6_mtu = 1280;
 	get_random_bytes(&nn->hash_key, sizeof(nn->hash_key));
 	nat64_hooks_init(nn);
 	nat64_maps_gc_init(nn);
@@ -41,10 +42,7 @@ static void __net_exit nat64_net_exit(struct net *net)
 	struct nat64_net *nn = nat64_pernet(net);
 
 	/* Netlink can't reach a dying namespace; only packets might. */
-	if (nn->hooks_registered)
-		nf_unregister_net_hooks(net, nn->hook_ops,
-					ARRAY_SIZE(nn->hook_ops));
-	nn->hooks_registered = false;
+	nat64_hooks_off(nn);
 	nat64_maps_uninit(nn);
 	nat64_config_flush(nn);
 	free_percpu(nn->stats);

@@ -55,6 +55,12 @@ struct nat64_net {
 	unsigned int npools;
 	struct nat64_ruleset __rcu *rules;	/* written under config_lock */
 	bool hooks_registered;		/* under config_lock */
+
+	/* Settings: written under config_lock, read with READ_ONCE(). */
+	u32 lowest_ipv6_mtu;
+	bool clear_df;
+	bool reset_tos;
+
 	struct nf_hook_ops hook_ops[2];
 
 	/* Mapping tables, allocated with the first rule. */
@@ -91,6 +97,7 @@ int nat64_rule_add(struct nat64_net *nn, const char *name,
 int nat64_rule_del(struct nat64_net *nn, const char *name,
 		   struct netlink_ext_ack *extack);
 void nat64_config_flush(struct nat64_net *nn);
+void nat64_hooks_off(struct nat64_net *nn);
 
 /* packet.c */
 void nat64_hooks_init(struct nat64_net *nn);

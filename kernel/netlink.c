@@ -26,10 +26,18 @@ static const struct nla_policy rule_policy[NAT64_RULE_A_MAX + 1] = {
 				.len = NAT64_NAME_MAX - 1 },
 };
 
+static const struct nla_policy config_policy[NAT64_CONFIG_A_MAX + 1] = {
+	[NAT64_CONFIG_A_CLEAR_DF] = NLA_POLICY_MAX(NLA_U8, 1),
+	[NAT64_CONFIG_A_LOWEST_IPV6_MTU] = NLA_POLICY_RANGE(NLA_U32, 1280,
+							    65535),
+	[NAT64_CONFIG_A_RESET_TOS] = NLA_POLICY_MAX(NLA_U8, 1),
+};
+
 /* Requests carry only these; the rest are reply-only and refused. */
 static const struct nla_policy nat64_policy[NAT64_A_MAX + 1] = {
 	[NAT64_A_POOL] = NLA_POLICY_NESTED(pool_policy),
 	[NAT64_A_RULE] = NLA_POLICY_NESTED(rule_policy),
+	[NAT64_A_CONFIG] = NLA_POLICY_NESTED(config_policy),
 };
 
 static struct genl_family nat64_family;
@@ -128,6 +136,61 @@ static int nl_get_stats(struct sk_buff *skb, struct genl_info *info)
 	rcu_read_unlock();
 	if (nla_put_u32(msg, NAT64_A_MAPPING_COUNT, count))
 		goto nospace;
+	genlmsg_end(msg, hdr);
+	return nl_reply(info, msg);
+
+nospace:
+	nlmsg_free(msg);
+	return -EMSGSIZE;
+}
+
+static int nl_set_config(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *tb[NAT64_CONFIG_A_MAX + 1];
+	struct nat64_net *nn = info_nn(info);
+	int err;
+
+	err = parse_nest(info, NAT64_A_CONFIG, tb, NAT64_CONFIG_A_MAX,
+			 config_policy);
+	if (err)
+		return err;
+	/* Validated as a whole above: nothing below can fail. */
+	mutex_lock(&nn->config_lock);
+	if (tb[NAT64_CONFIG_A_CLEAR_DF])
+		WRITE_ONCE(nn->clear_df,
+			   nla_get_u8(tb[NAT64_CONFIG_A_CLEAR_DF]));
+	if (tb[NAT64_CONFIG_A_LOWEST_IPV6_MTU])
+		WRITE_ONCE(nn->lowest_ipv6_mtu,
+			   nla_get_u32(tb[NAT64_CONFIG_A_LOWEST_IPV6_MTU]));
+	if (tb[NAT64_CONFIG_A_RESET_TOS])
+		WRITE_ONCE(nn->reset_tos,
+			   nla_get_u8(tb[NAT64_CONFIG_A_RESET_TOS]));
+	mutex_unlock(&nn->config_lock);
+	return 0;
+}
+
+static int nl_get_config(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nat64_net *nn = info_nn(info);
+	struct sk_buff *msg;
+	struct nlattr *nest;
+	void *hdr;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &nat64_family, 0,
+				NAT64_CMD_GET_CONFIG);
+	if (!hdr)
+		goto nospace;
+	nest = nla_nest_start(msg, NAT64_A_CONFIG);
+	if (!nest ||
+	    nla_put_u8(msg, NAT64_CONFIG_A_CLEAR_DF, READ_ONCE(nn->clear_df)) ||
+	    nla_put_u32(msg, NAT64_CONFIG_A_LOWEST_IPV6_MTU,
+			READ_ONCE(nn->lowest_ipv6_mtu)) ||
+	    nla_put_u8(msg, NAT64_CONFIG_A_RESET_TOS, READ_ONCE(nn->reset_tos)))
+		goto nospace;
+	nla_nest_end(msg, nest);
 	genlmsg_end(msg, hdr);
 	return nl_reply(info, msg);
 
@@ -417,6 +480,14 @@ static const struct genl_ops nat64_ops[] = {
 	}, {
 		.cmd = NAT64_CMD_MAPPING_GET,
 		.dumpit = nl_mapping_dump,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = NAT64_CMD_SET_CONFIG,
+		.doit = nl_set_config,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = NAT64_CMD_GET_CONFIG,
+		.doit = nl_get_config,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 };

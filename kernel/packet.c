@@ -3,10 +3,16 @@
  * The packet path: netfilter hooks at PRE_ROUTING that translate IPv6
  * packets to a rule's prefix into IPv4 (RFC 6146 §3.5 for the mapping,
  * RFC 7915 §4 for the headers) and IPv4 packets to a mapping's pool
- * address back into IPv6 (RFC 7915 §5). Packets are rewritten in place
- * and sent on with the other family's routing; translated packets are
- * stolen from the hook, every drop is counted.
+ * address back into IPv6 (RFC 7915 §5).
+ *
+ * Queries (TCP, UDP, ICMP echo) are rewritten in place and sent on with
+ * the other family's routing; ICMP errors, whose inner packet changes
+ * size, are translated into a fresh small skb. Translated packets are
+ * stolen from the hook; every drop is counted, and the errors RFC 7915
+ * asks for go out through the kernel's rate-limited ICMP senders.
  */
+#include <linux/icmp.h>
+#include <linux/icmpv6.h>
 #include <linux/ip.h>
 #include <linux/ipv6.h>
 #include <linux/netfilter_ipv4.h>
@@ -15,6 +21,7 @@
 #include <linux/skbuff.h>
 #include <linux/udp.h>
 #include <net/dst.h>
+#include <net/icmp.h>
 #include <net/ip.h>
 #include <net/ip6_checksum.h>
 #include <net/ip6_route.h>
@@ -27,17 +34,90 @@
 /* After defragmentation, before connection tracking. */
 #define NAT64_HOOK_PRIO	(NF_IP_PRI_CONNTRACK_DEFRAG + 1)
 
-static const enum nat64_stat verdict_stat[] = {
+static const enum nat64_stat verdict_stat[XL_NVERDICTS] = {
+	[XL_NEED_MORE] = NAT64_STAT_DROP_NOMEM,
 	[XL_TRUNCATED] = NAT64_STAT_DROP_TRUNCATED,
 	[XL_UNSUPPORTED] = NAT64_STAT_DROP_UNSUPPORTED,
 	[XL_HOPLIMIT] = NAT64_STAT_DROP_HOPLIMIT,
 	[XL_BADCSUM] = NAT64_STAT_DROP_CHECKSUM,
+	[XL_ICMP_UNTRANSLATABLE] = NAT64_STAT_DROP_ICMP_TYPE,
+	[XL_ROUTING_HDR] = NAT64_STAT_DROP_ROUTING_HDR,
+	[XL_SOURCE_ROUTE] = NAT64_STAT_DROP_SOURCE_ROUTE,
+	[XL_BAD_INNER] = NAT64_STAT_DROP_BAD_INNER,
 };
 
 static unsigned int drop(struct nat64_net *nn, enum nat64_stat why)
 {
 	nat64_stat_inc(nn, why);
 	return NF_DROP;
+}
+
+/*
+ * Parse with as few linear bytes as the headers need: start with what is
+ * linear already, pull more only when the core asks for it.
+ */
+typedef enum xl_verdict (*parse_fn)(const u8 *buf, u32 len, u32 pktlen,
+				    struct xl_pkt *p);
+
+static enum xl_verdict parse(struct sk_buff *skb, parse_fn fn,
+			     struct xl_pkt *p)
+{
+	unsigned int tries;
+	enum xl_verdict v = XL_NEED_MORE;
+
+	for (tries = 0; tries < 3 && v == XL_NEED_MORE; tries++) {
+		v = fn(skb->data, skb_headlen(skb), skb->len, p);
+		if (v == XL_NEED_MORE &&
+		    !pskb_may_pull(skb, xl_next_pull(p->need, skb_headlen(skb),
+						     skb->len)))
+			return XL_NEED_MORE;
+	}
+	return v;
+}
+
+/* An ICMPv4 error about @skb, still untranslated and at PRE_ROUTING. */
+static void icmp4_error(struct nat64_net *nn, struct sk_buff *skb, u8 type,
+			u8 code, u32 info)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+
+	/* icmp_send() wants the route the packet came in on. */
+	if (!skb_dst(skb) &&
+	    ip_route_input_noref(skb, iph->daddr, iph->saddr,
+				 iph->tos & 0x1c, skb->dev))
+		return;
+	icmp_send(skb, type, code, htonl(info));
+	nat64_stat_inc(nn, NAT64_STAT_ICMP_SENT);
+}
+
+static void icmp6_error(struct nat64_net *nn, struct sk_buff *skb, u8 type,
+			u8 code, u32 info)
+{
+	icmpv6_send(skb, type, code, info);
+	nat64_stat_inc(nn, NAT64_STAT_ICMP_SENT);
+}
+
+/* A packet the core refused: count it, and tell the sender if due. */
+static unsigned int refuse6(struct nat64_net *nn, struct sk_buff *skb,
+			    enum xl_verdict v, const struct xl_pkt *p)
+{
+	if (v == XL_HOPLIMIT)
+		icmp6_error(nn, skb, ICMPV6_TIME_EXCEED, ICMPV6_EXC_HOPLIMIT,
+			    0);
+	else if (v == XL_ROUTING_HDR)
+		icmp6_error(nn, skb, ICMPV6_PARAMPROB, ICMPV6_HDR_FIELD,
+			    p->err_ptr);
+	return drop(nn, verdict_stat[v]);
+}
+
+static unsigned int refuse4(struct nat64_net *nn, struct sk_buff *skb,
+			    enum xl_verdict v)
+{
+	if (v == XL_HOPLIMIT)
+		icmp4_error(nn, skb, ICMP_TIME_EXCEEDED, ICMP_EXC_TTL, 0);
+	else if (v == XL_SOURCE_ROUTE)
+		icmp4_error(nn, skb, ICMP_DEST_UNREACH, ICMP_SR_FAILED, 0);
+	return drop(nn, verdict_stat[v]);
 }
 
 static void track_tcp(struct nat64_mapping *m, const u8 *th, int fin_bit)
@@ -50,7 +130,7 @@ static void track_tcp(struct nat64_mapping *m, const u8 *th, int fin_bit)
 
 /*
  * Make the transport checksum one the core can update: ICMP checksums are
- * recomputed by difference only over a complete checksum, and a partial
+ * updated by difference only over a complete checksum, and a partial
  * checksum must start at the transport header we rewrite.
  */
 static int prepare_csum(struct sk_buff *skb, const struct xl_pkt *p,
@@ -72,84 +152,79 @@ static int prepare_csum(struct sk_buff *skb, const struct xl_pkt *p,
 }
 
 /* Hand a translated packet to the other family's output path. */
-static void finish(struct nat64_net *nn, struct sk_buff *skb, __be16 proto)
+static unsigned int finish(struct nat64_net *nn, struct sk_buff *skb,
+			   struct dst_entry *dst, __be16 proto, u16 frag_max)
 {
 	skb->protocol = proto;
 	memset(skb->cb, 0, sizeof(struct inet6_skb_parm));
+	if (proto == htons(ETH_P_IP))
+		IPCB(skb)->frag_max_size = frag_max;
+	else
+		IP6CB(skb)->frag_max_size = frag_max;
 	nf_reset_ct(skb);
 	skb_clear_tstamp(skb);
+	skb_dst_drop(skb);
+	skb_dst_set(skb, dst);
 	dst_output(nn->net, NULL, skb);
+	return NF_STOLEN;
 }
 
-static unsigned int out4(struct nat64_net *nn, struct sk_buff *skb)
+static struct rtable *route4(struct nat64_net *nn, struct sk_buff *skb,
+			     const u8 *src, const u8 *dst, u8 tos, u8 proto)
 {
-	const struct iphdr *iph = ip_hdr(skb);
 	struct flowi4 fl4 = {
-		.daddr = iph->daddr,
-		.saddr = iph->saddr,
-		.flowi4_tos = iph->tos & 0x1c,	/* the routing TOS bits */
-		.flowi4_proto = iph->protocol,
+		.flowi4_tos = tos & 0x1c,	/* the routing TOS bits */
+		.flowi4_proto = proto,
 		.flowi4_mark = skb->mark,
 		.flowi4_flags = FLOWI_FLAG_ANYSRC,
 	};
-	struct rtable *rt;
-	unsigned int mtu;
 
-	rt = ip_route_output_key(nn->net, &fl4);
-	if (IS_ERR(rt))
-		return drop(nn, NAT64_STAT_DROP_NO_ROUTE);
-	skb_dst_drop(skb);
-	skb_dst_set(skb, &rt->dst);
-
-	mtu = dst_mtu(&rt->dst);
-	if ((iph->frag_off & htons(IP_DF)) && skb->len > mtu &&
-	    !(skb_is_gso(skb) && skb_gso_validate_network_len(skb, mtu)))
-		return drop(nn, NAT64_STAT_DROP_TOO_BIG);
-
-	finish(nn, skb, htons(ETH_P_IP));
-	return NF_STOLEN;
+	memcpy(&fl4.saddr, src, 4);
+	memcpy(&fl4.daddr, dst, 4);
+	return ip_route_output_key(nn->net, &fl4);
 }
 
-static unsigned int out6(struct nat64_net *nn, struct sk_buff *skb, bool df)
+static struct dst_entry *route6(struct nat64_net *nn, struct sk_buff *skb,
+				const u8 *src, const u8 *dst, u8 proto)
 {
-	const struct ipv6hdr *ip6 = ipv6_hdr(skb);
 	struct flowi6 fl6 = {
-		.daddr = ip6->daddr,
-		.saddr = ip6->saddr,
-		.flowi6_proto = ip6->nexthdr,
+		.flowi6_proto = proto,
 		.flowi6_mark = skb->mark,
 	};
-	struct dst_entry *dst;
+	struct dst_entry *d;
 
-	dst = ip6_route_output(nn->net, NULL, &fl6);
-	if (dst->error) {
-		dst_release(dst);
-		return drop(nn, NAT64_STAT_DROP_NO_ROUTE);
+	memcpy(&fl6.saddr, src, 16);
+	memcpy(&fl6.daddr, dst, 16);
+	d = ip6_route_output(nn->net, NULL, &fl6);
+	if (d->error) {
+		dst_release(d);
+		return NULL;
 	}
-	skb_dst_drop(skb);
-	skb_dst_set(skb, dst);
-
-	if (skb->len > dst_mtu(dst) &&
-	    !(skb_is_gso(skb) &&
-	      skb_gso_validate_network_len(skb, dst_mtu(dst)))) {
-		if (df)
-			return drop(nn, NAT64_STAT_DROP_TOO_BIG);
-		/* IPv4 allowed fragmenting it: so may IPv6 output. */
-		skb->ignore_df = 1;
-	}
-	finish(nn, skb, htons(ETH_P_IPV6));
-	return NF_STOLEN;
+	return d;
 }
 
-static struct nat64_rule *rule_for6(struct nat64_net *nn,
-				    const struct in6_addr *daddr)
+/*
+ * Will the packet, @len bytes once translated, fit @mtu? For GSO, each
+ * segment; they are measured before translation, which changes the
+ * network header by @grow bytes.
+ */
+static bool fits(const struct sk_buff *skb, unsigned int len,
+		 unsigned int mtu, int grow)
+{
+	if (len <= mtu)
+		return true;
+	return skb_is_gso(skb) &&
+	       skb_gso_validate_network_len(skb, mtu - grow);
+}
+
+static struct nat64_rule *rule_for6(struct nat64_net *nn, const u8 *daddr)
 {
 	struct nat64_ruleset *rs = rcu_dereference(nn->rules);
 	unsigned int i;
 
 	for (i = 0; rs && i < rs->n; i++)
 		if (rfc6052_match(rs->rule[i]->prefix, rs->rule[i]->plen,
-				  daddr->s6_addr))
+				  daddr))
 			return rs->rule[i];
 	return NULL;
 }
@@ -169,23 +244,107 @@ static bool in_pool4(struct nat64_net *nn, __be32 daddr)
 	return false;
 }
 
+static void out_opts(struct nat64_net *nn, struct xl_out *o)
+{
+	o->clear_df = READ_ONCE(nn->clear_df);
+	o->tclass_zero = READ_ONCE(nn->reset_tos);
+	o->csum_partial = false;
+	o->ip4_id = get_random_u16();
+}
+
+/* Allocate the skb an ICMP error is translated into. */
+static struct sk_buff *err_skb(struct sk_buff *orig, unsigned int cap)
+{
+	struct sk_buff *n = alloc_skb(LL_MAX_HEADER + cap, GFP_ATOMIC);
+
+	if (!n)
+		return NULL;
+	skb_reserve(n, LL_MAX_HEADER);
+	n->mark = orig->mark;
+	n->dev = orig->dev;
+	return n;
+}
+
+/* ICMPv6 error about a packet we translated from IPv4 (RFC 7915 §4.2). */
+static unsigned int xlat_err_6to4(struct nat64_net *nn, struct sk_buff *skb,
+				  struct nat64_rule *rule,
+				  const struct xl_pkt *p)
+{
+	struct nat64_maptable *mt = rcu_dereference(nn->maps);
+	const struct xl_inner *in = &p->in;
+	struct nat64_rule *irule = rule_for6(nn, in->src);
+	struct xl_out outer, inner;
+	struct xl_mtus mtus;
+	struct nat64_mapping *m;
+	struct sk_buff *n;
+	struct rtable *rt;
+	int len;
+
+	/* The packet in error went from a mapping to an IPv4 host. */
+	m = irule ? nat64_map_find6(nn, mt, in->proto,
+				    (const struct in6_addr *)in->dst,
+				    in->dport) : NULL;
+	if (!m)
+		return drop(nn, NAT64_STAT_DROP_BAD_INNER);
+
+	out_opts(nn, &outer);
+	memcpy(outer.src, &m->addr4, 4);
+	rfc6052_extract(rule->plen, p->dst, outer.dst);
+	inner = outer;
+	rfc6052_extract(irule->plen, in->src, inner.src);
+	memcpy(inner.dst, &m->addr4, 4);
+	inner.sport = in->proto == XL_ICMP ? m->port4 : in->sport;
+	inner.dport = m->port4;
+
+	rt = route4(nn, skb, outer.src, outer.dst, p->tclass, IPPROTO_ICMP);
+	if (IS_ERR(rt))
+		return drop(nn, NAT64_STAT_DROP_NO_ROUTE);
+	mtus.in = skb->dev ? skb->dev->mtu : 0;
+	mtus.out = dst_mtu(&rt->dst);
+
+	n = err_skb(skb, XL_ERR4_MAX);
+	if (!n) {
+		ip_rt_put(rt);
+		return drop(nn, NAT64_STAT_DROP_NOMEM);
+	}
+	len = xl_err_6to4(p, skb->data, skb->len, &outer, &inner, &mtus,
+			  n->data, XL_ERR4_MAX);
+	if (len < 0) {
+		kfree_skb(n);
+		ip_rt_put(rt);
+		return drop(nn, verdict_stat[-len]);
+	}
+	skb_put(n, len);
+	skb_reset_network_header(n);
+	skb_set_transport_header(n, XL_IP4_HLEN);
+	nat64_map_touch(m);
+	nat64_stat_inc(nn, NAT64_STAT_ICMP_ERR_6TO4);
+	consume_skb(skb);
+	finish(nn, n, &rt->dst, htons(ETH_P_IP), 0);
+	return NF_STOLEN;
+}
+
 static unsigned int xlat_6to4(struct nat64_net *nn, struct nat64_rule *rule,
 			      struct sk_buff *skb)
 {
-	unsigned int len = min_t(unsigned int, skb->len, XL_LINEAR_MAX);
 	struct nat64_maptable *mt = rcu_dereference(nn->maps);
+	unsigned int len4, mtu;
 	enum nat64_stat why;
 	struct nat64_mapping *m;
+	u16 frag_max;
+	struct rtable *rt;
 	struct xl_out o;
 	struct xl_pkt p;
 	enum xl_verdict v;
+	bool df;
 
-	if (!pskb_may_pull(skb, len))
-		return drop(nn, NAT64_STAT_DROP_TRUNCATED);
-	v = xl_parse6(skb->data, len, skb->len, &p);
+	v = parse(skb, xl_parse6, &p);
 	if (v)
-		return drop(nn, verdict_stat[v]);
-	if (XL_IP4_HLEN + p.l4len > IP_MAX_MTU)
+		return refuse6(nn, skb, v, &p);
+	if (p.is_err)
+		return xlat_err_6to4(nn, skb, rule, &p);
+	len4 = XL_IP4_HLEN + p.l4len;
+	if (len4 > IP_MAX_MTU)
 		return drop(nn, NAT64_STAT_DROP_TOO_BIG);
 
 	m = nat64_map_find6(nn, mt, p.proto, &ipv6_hdr(skb)->saddr, p.sport);
@@ -197,21 +356,49 @@ static unsigned int xlat_6to4(struct nat64_net *nn, struct nat64_rule *rule,
 	}
 	nat64_map_touch(m);
 
-	if (skb_ensure_writable(skb, len) ||
-	    prepare_csum(skb, &p, &o.csum_partial))
-		return drop(nn, NAT64_STAT_DROP_NOMEM);
-	if (p.proto == XL_TCP)
-		track_tcp(m, skb->data + p.l3len, NAT64_MF_FIN6);
-
+	out_opts(nn, &o);
 	memcpy(o.src, &m->addr4, 4);
 	rfc6052_extract(rule->plen, p.dst, o.dst);
 	o.sport = m->port4;
 	o.dport = p.proto == XL_ICMP ? m->port4 : p.dport;
-	o.ip4_id = get_random_u16();
-	xl_6to4(&p, &o, skb->data + XL_IP6_HLEN - XL_IP4_HLEN,
-		skb->data + XL_IP6_HLEN);
 
-	skb_pull(skb, XL_IP6_HLEN - XL_IP4_HLEN);
+	rt = route4(nn, skb, o.src, o.dst, p.tclass,
+		    p.proto == XL_ICMP ? IPPROTO_ICMP : ipv6_hdr(skb)->nexthdr);
+	if (IS_ERR(rt))
+		return drop(nn, NAT64_STAT_DROP_NO_ROUTE);
+
+	/*
+	 * A packet IPv6 reassembled was fragments: IPv4 may fragment it
+	 * again, to the sizes it came in (RFC 7915 §4.1: no DF).
+	 */
+	frag_max = IP6CB(skb)->frag_max_size;
+	if (frag_max) {
+		o.clear_df = true;
+		frag_max = frag_max > XL_IP6_HLEN ?
+			   frag_max - XL_IP6_HLEN + XL_IP4_HLEN : 0;
+	}
+	df = !p.frag && !o.clear_df && len4 > 1260;
+	mtu = dst_mtu(&rt->dst);
+	if (df && !fits(skb, len4, mtu, XL_IP4_HLEN - (int)p.l3len)) {
+		ip_rt_put(rt);
+		/* Tell the IPv6 host what fits, in IPv6 terms. */
+		icmp6_error(nn, skb, ICMPV6_PKT_TOOBIG, 0,
+			    max_t(u32, mtu + XL_IP6_HLEN - XL_IP4_HLEN,
+				  IPV6_MIN_MTU));
+		return drop(nn, NAT64_STAT_DROP_TOO_BIG);
+	}
+
+	if (skb_ensure_writable(skb, p.l3len + (p.proto == XL_TCP ? 20 : 8)) ||
+	    prepare_csum(skb, &p, &o.csum_partial)) {
+		ip_rt_put(rt);
+		return drop(nn, NAT64_STAT_DROP_NOMEM);
+	}
+	if (p.proto == XL_TCP)
+		track_tcp(m, skb->data + p.l3len, NAT64_MF_FIN6);
+
+	xl_6to4(&p, &o, skb->data + p.l3len - XL_IP4_HLEN,
+		skb->data + p.l3len);
+	skb_pull(skb, p.l3len - XL_IP4_HLEN);
 	skb_reset_network_header(skb);
 	skb_set_transport_header(skb, XL_IP4_HLEN);
 	if (skb_is_gso(skb) && (skb_shinfo(skb)->gso_type & SKB_GSO_TCPV6)) {
@@ -219,7 +406,7 @@ static unsigned int xlat_6to4(struct nat64_net *nn, struct nat64_rule *rule,
 		skb_shinfo(skb)->gso_type |= SKB_GSO_TCPV4;
 	}
 	nat64_stat_inc(nn, NAT64_STAT_6TO4_PACKETS);
-	return out4(nn, skb);
+	return finish(nn, skb, &rt->dst, htons(ETH_P_IP), frag_max);
 }
 
 /* IPv4 sent no UDP checksum; IPv6 needs one (RFC 7915 §4.5). */
@@ -235,27 +422,85 @@ static void udp6_fill_csum(struct sk_buff *skb)
 		uh->check = CSUM_MANGLED_0;
 }
 
+/* ICMPv4 error about a packet we translated from IPv6 (RFC 7915 §5.2). */
+static unsigned int xlat_err_4to6(struct nat64_net *nn, struct sk_buff *skb,
+				  const struct xl_pkt *p)
+{
+	struct nat64_maptable *mt = rcu_dereference(nn->maps);
+	const struct xl_inner *in = &p->in;
+	struct xl_out outer, inner;
+	struct nat64_mapping *m;
+	struct dst_entry *dst;
+	struct xl_mtus mtus;
+	struct sk_buff *n;
+	__be32 isrc;
+	int len;
+
+	/* The packet in error went from a mapping to an IPv4 host. */
+	memcpy(&isrc, in->src, 4);
+	m = nat64_map_find4(nn, mt, in->proto, isrc, in->sport);
+	if (!m)
+		return drop(nn, NAT64_STAT_DROP_BAD_INNER);
+
+	out_opts(nn, &outer);
+	rfc6052_embed(m->rule->prefix, m->rule->plen, p->src, outer.src);
+	memcpy(outer.dst, &m->addr6, 16);
+	inner = outer;
+	memcpy(inner.src, &m->addr6, 16);
+	rfc6052_embed(m->rule->prefix, m->rule->plen, in->dst, inner.dst);
+	inner.sport = m->port6;
+	inner.dport = in->proto == XL_ICMP ? m->port6 : in->dport;
+
+	dst = route6(nn, skb, outer.src, outer.dst, IPPROTO_ICMPV6);
+	if (!dst)
+		return drop(nn, NAT64_STAT_DROP_NO_ROUTE);
+	mtus.in = skb->dev ? skb->dev->mtu : 0;
+	mtus.out = dst_mtu(dst);
+
+	n = err_skb(skb, XL_ERR6_MAX);
+	if (!n) {
+		dst_release(dst);
+		return drop(nn, NAT64_STAT_DROP_NOMEM);
+	}
+	len = xl_err_4to6(p, skb->data, skb->len, &outer, &inner, &mtus,
+			  n->data, XL_ERR6_MAX);
+	if (len < 0) {
+		kfree_skb(n);
+		dst_release(dst);
+		return drop(nn, verdict_stat[-len]);
+	}
+	skb_put(n, len);
+	skb_reset_network_header(n);
+	skb_set_transport_header(n, XL_IP6_HLEN);
+	nat64_map_touch(m);
+	nat64_stat_inc(nn, NAT64_STAT_ICMP_ERR_4TO6);
+	consume_skb(skb);
+	return finish(nn, n, dst, htons(ETH_P_IPV6), 0);
+}
+
 static unsigned int xlat_4to6(struct nat64_net *nn, struct sk_buff *skb)
 {
-	unsigned int len = min_t(unsigned int, skb->len, XL_LINEAR_MAX);
 	struct nat64_maptable *mt = rcu_dereference(nn->maps);
+	unsigned int len6, mtu, lowest;
 	struct nat64_mapping *m;
+	struct dst_entry *dst;
 	bool udp_nocsum;
+	u16 frag_max = 0;
 	struct xl_out o;
 	struct xl_pkt p;
 	enum xl_verdict v;
 	int delta;
 
-	if (!pskb_may_pull(skb, len))
-		return drop(nn, NAT64_STAT_DROP_TRUNCATED);
-	v = xl_parse4(skb->data, len, skb->len, &p);
+	v = parse(skb, xl_parse4, &p);
 	if (v == XL_UNSUPPORTED) {
 		/* Not ours to translate: leave it to the stack. */
 		nat64_stat_inc(nn, NAT64_STAT_DROP_UNSUPPORTED);
 		return NF_ACCEPT;
 	}
 	if (v)
-		return drop(nn, verdict_stat[v]);
+		return refuse4(nn, skb, v);
+	if (p.is_err)
+		return xlat_err_4to6(nn, skb, &p);
 
 	m = nat64_map_find4(nn, mt, p.proto, ip_hdr(skb)->daddr, p.dport);
 	if (!m) {
@@ -265,23 +510,54 @@ static unsigned int xlat_4to6(struct nat64_net *nn, struct sk_buff *skb)
 	nat64_map_touch(m);
 	nat64_map_flag(m, NAT64_MF_SEEN4);
 
+	out_opts(nn, &o);
+	rfc6052_embed(m->rule->prefix, m->rule->plen, p.src, o.src);
+	memcpy(o.dst, &m->addr6, 16);
+	o.sport = p.proto == XL_ICMP ? m->port6 : p.sport;
+	o.dport = m->port6;
+
+	dst = route6(nn, skb, o.src, o.dst,
+		     p.proto == XL_ICMP ? IPPROTO_ICMPV6 : ip_hdr(skb)->protocol);
+	if (!dst)
+		return drop(nn, NAT64_STAT_DROP_NO_ROUTE);
+
+	len6 = XL_IP6_HLEN + p.l4len;
+	mtu = dst_mtu(dst);
 	delta = XL_IP6_HLEN - p.l3len;
-	if (skb_ensure_writable(skb, len) ||
+	if (p.df && !IPCB(skb)->frag_max_size) {
+		if (!fits(skb, len6, mtu, delta)) {
+			dst_release(dst);
+			icmp4_error(nn, skb, ICMP_DEST_UNREACH,
+				    ICMP_FRAG_NEEDED,
+				    max_t(int, mtu - XL_IP6_HLEN + XL_IP4_HLEN,
+					  68));
+			return drop(nn, NAT64_STAT_DROP_TOO_BIG);
+		}
+	} else if (!skb_is_gso(skb)) {
+		/*
+		 * IPv4 allowed fragmenting it; no IPv6 router will, so we
+		 * fragment anything over the smallest IPv6 MTU (RFC 7915
+		 * §5.1). Smaller packets get no fragment header (RFC 8021).
+		 */
+		lowest = min(READ_ONCE(nn->lowest_ipv6_mtu), mtu);
+		if (len6 > lowest)
+			frag_max = lowest;
+		skb->ignore_df = 1;
+	}
+
+	if (skb_ensure_writable(skb, p.l3len + (p.proto == XL_TCP ? 20 : 8)) ||
 	    (delta > 0 && skb_cow_head(skb, delta)) ||
-	    prepare_csum(skb, &p, &o.csum_partial))
+	    prepare_csum(skb, &p, &o.csum_partial)) {
+		dst_release(dst);
 		return drop(nn, NAT64_STAT_DROP_NOMEM);
+	}
 	if (p.proto == XL_TCP)
 		track_tcp(m, skb->data + p.l3len, NAT64_MF_FIN4);
 	udp_nocsum = p.proto == XL_UDP && !o.csum_partial &&
 		     !xl_get16(skb->data + p.l3len + 6);
 
-	rfc6052_embed(m->rule->prefix, m->rule->plen, p.src, o.src);
-	memcpy(o.dst, &m->addr6, 16);
-	o.sport = p.proto == XL_ICMP ? m->port6 : p.sport;
-	o.dport = m->port6;
 	xl_4to6(&p, &o, skb->data + p.l3len - XL_IP6_HLEN,
 		skb->data + p.l3len);
-
 	if (delta > 0)
 		skb_push(skb, delta);
 	else
@@ -296,7 +572,7 @@ static unsigned int xlat_4to6(struct nat64_net *nn, struct sk_buff *skb)
 		skb_shinfo(skb)->gso_type |= SKB_GSO_TCPV6;
 	}
 	nat64_stat_inc(nn, NAT64_STAT_4TO6_PACKETS);
-	return out6(nn, skb, p.df);
+	return finish(nn, skb, dst, htons(ETH_P_IPV6), frag_max);
 }
 
 static unsigned int hook6(void *priv, struct sk_buff *skb,
@@ -305,7 +581,7 @@ static unsigned int hook6(void *priv, struct sk_buff *skb,
 	struct nat64_net *nn = priv;
 	struct nat64_rule *rule;
 
-	rule = rule_for6(nn, &ipv6_hdr(skb)->daddr);
+	rule = rule_for6(nn, ipv6_hdr(skb)->daddr.s6_addr);
 	if (!rule)
 		return NF_ACCEPT;
 	return xlat_6to4(nn, rule, skb);

@@ -88,6 +88,15 @@
  *	         may miss or repeat entries, and is then flagged with
  *	         NLM_F_DUMP_INTR.
  *
+ * NAT64_CMD_SET_CONFIG (do)
+ *	Request: NAT64_A_CONFIG with any of NAT64_CONFIG_A_*; the ones given
+ *	         are changed, the others kept.
+ *	Errors:  -EINVAL/-ERANGE a value out of its range.
+ *
+ * NAT64_CMD_GET_CONFIG (do)
+ *	Request: no attributes.
+ *	Reply:   NAT64_A_CONFIG with all of NAT64_CONFIG_A_*.
+ *
  * Names (pools, rules) are 1..NAT64_NAME_MAX-1 printable characters,
  * NUL-terminated. Addresses are in network byte order.
  */
@@ -115,6 +124,8 @@ enum nat64_cmd {
 	NAT64_CMD_RULE_DEL,
 	NAT64_CMD_RULE_GET,
 	NAT64_CMD_MAPPING_GET,
+	NAT64_CMD_SET_CONFIG,
+	NAT64_CMD_GET_CONFIG,
 	__NAT64_CMD_MAX
 };
 #define NAT64_CMD_MAX (__NAT64_CMD_MAX - 1)
@@ -129,6 +140,7 @@ enum nat64_attr {
 	NAT64_A_RULE,		/* nest: NAT64_RULE_A_* */
 	NAT64_A_MAPPING,	/* nest: NAT64_MAPPING_A_* */
 	NAT64_A_PAD,		/* padding for 64-bit attributes */
+	NAT64_A_CONFIG,		/* nest: NAT64_CONFIG_A_* */
 	__NAT64_A_MAX
 };
 #define NAT64_A_MAX (__NAT64_A_MAX - 1)
@@ -170,6 +182,29 @@ enum nat64_mapping_attr {
 };
 #define NAT64_MAPPING_A_MAX (__NAT64_MAPPING_A_MAX - 1)
 
+/* Inside NAT64_A_CONFIG: translation settings of the namespace. */
+enum nat64_config_attr {
+	NAT64_CONFIG_A_UNSPEC,
+	/*
+	 * u8, 0 or 1 (default 0): translated IPv6->IPv4 packets never carry
+	 * Don't Fragment (other vendors' "clear-dont-fragment-bit").
+	 */
+	NAT64_CONFIG_A_CLEAR_DF,
+	/*
+	 * u32, 1280..65535 (default 1280): the smallest MTU on the IPv6
+	 * side. IPv4 packets that allow fragmentation (DF clear) and would
+	 * be larger as IPv6 are fragmented to this size.
+	 */
+	NAT64_CONFIG_A_LOWEST_IPV6_MTU,
+	/*
+	 * u8, 0 or 1 (default 0): set the IPv4 TOS / IPv6 traffic class of
+	 * translated packets to zero instead of copying it (RFC 7915 §4.1).
+	 */
+	NAT64_CONFIG_A_RESET_TOS,
+	__NAT64_CONFIG_A_MAX
+};
+#define NAT64_CONFIG_A_MAX (__NAT64_CONFIG_A_MAX - 1)
+
 /*
  * Inside NAT64_A_STATS: one u64 attribute per counter, the attribute type
  * being the counter's number. Userspace ignores numbers it does not know.
@@ -183,14 +218,27 @@ enum nat64_stat {
 	NAT64_STAT_4TO6_NO_MAPPING,	/* IPv4 to a pool, no mapping: left alone */
 	NAT64_STAT_6TO4_NO_PORT,	/* dropped: pool exhausted */
 	NAT64_STAT_DROP_TRUNCATED,	/* dropped: headers shorter than claimed */
-	NAT64_STAT_DROP_UNSUPPORTED,	/* dropped: protocol, ICMP type, ext header
-					 * or fragment not translated (yet) */
-	NAT64_STAT_DROP_HOPLIMIT,	/* dropped: TTL / hop limit ran out */
+	NAT64_STAT_DROP_UNSUPPORTED,	/* dropped: protocol, extension header or
+					 * fragment not translated */
+	NAT64_STAT_DROP_HOPLIMIT,	/* dropped: TTL / hop limit ran out
+					 * (ICMP time exceeded sent) */
 	NAT64_STAT_DROP_NO_ROUTE,	/* dropped: no route for translated packet */
 	NAT64_STAT_DROP_NOMEM,		/* dropped: out of memory */
-	NAT64_STAT_DROP_TOO_BIG,	/* dropped: translated packet over MTU */
-	NAT64_STAT_DROP_CHECKSUM,	/* dropped: checksum cannot be translated
-					 * (IPv4 UDP zero checksum, fragmented) */
+	NAT64_STAT_DROP_TOO_BIG,	/* dropped: translated packet over the MTU
+					 * with DF (ICMP too big sent) */
+	NAT64_STAT_DROP_CHECKSUM,	/* dropped: IPv6 UDP without checksum */
+	NAT64_STAT_DROP_ICMP_TYPE,	/* dropped: ICMP type/code with no
+					 * translation (RFC 7915 §4.2, §5.2) */
+	NAT64_STAT_DROP_ROUTING_HDR,	/* dropped: routing header with segments
+					 * left (ICMPv6 parameter problem sent) */
+	NAT64_STAT_DROP_SOURCE_ROUTE,	/* dropped: unexpired IPv4 source route
+					 * (ICMP source route failed sent) */
+	NAT64_STAT_DROP_BAD_INNER,	/* dropped: ICMP error whose inner packet
+					 * is malformed or has no mapping */
+	NAT64_STAT_ICMP_ERR_6TO4,	/* ICMPv6 errors translated to ICMPv4 */
+	NAT64_STAT_ICMP_ERR_4TO6,	/* ICMPv4 errors translated to ICMPv6 */
+	NAT64_STAT_ICMP_SENT,		/* ICMP errors the translator originated
+					 * (time exceeded, too big, ...) */
 	__NAT64_STAT_MAX
 };
 #define NAT64_STAT_MAX (__NAT64_STAT_MAX - 1)

@@ -176,7 +176,7 @@ static u32 do_6to4(u8 *pkt, u32 len, struct xl_pkt *p, bool partial)
 	struct xl_out o = { .sport = 2345, .ip4_id = 0x4242,
 			    .csum_partial = partial };
 
-	CHECK_EQ(xl_parse6(pkt, len < XL_LINEAR_MAX ? len : XL_LINEAR_MAX,
+	CHECK_EQ(xl_parse6(pkt, len,
 			   len, p), XL_OK);
 	inet_pton(AF_INET, "198.51.100.1", o.src);
 	inet_pton(AF_INET, "192.0.2.2", o.dst);
@@ -308,7 +308,7 @@ static u32 do_4to6(u8 *buf, u32 len, struct xl_pkt *p, bool partial)
 	struct xl_out o = { .dport = 40000, .csum_partial = partial };
 	u8 *pkt = buf + 20;	/* headroom for the longer header */
 
-	CHECK_EQ(xl_parse4(pkt, len < XL_LINEAR_MAX ? len : XL_LINEAR_MAX,
+	CHECK_EQ(xl_parse4(pkt, len,
 			   len, p), XL_OK);
 	inet_pton(AF_INET6, "64:ff9b::192.0.2.2", o.src);
 	inet_pton(AF_INET6, "2001:db8:6::2", o.dst);
@@ -419,8 +419,10 @@ static void parse_refusals(void)
 	len = build6(pkt, P_UDP, 1, 2, 0, 10);
 	pkt[46] = pkt[47] = 0;
 	CHECK_EQ(xl_parse6(pkt, len, len, &p), XL_BADCSUM);
-	len = build6(pkt, P_ICMP, 1, 0, 1 /* unreachable */, 10);
-	CHECK_EQ(xl_parse6(pkt, len, len, &p), XL_UNSUPPORTED);
+	len = build6(pkt, P_ICMP, 1, 0, 135 /* neighbour solicitation */, 10);
+	CHECK_EQ(xl_parse6(pkt, len, len, &p), XL_ICMP_UNTRANSLATABLE);
+	len = build6(pkt, P_ICMP, 1, 0, 1 /* unreachable, garbage inside */, 10);
+	CHECK_EQ(xl_parse6(pkt, len, len, &p), XL_BAD_INNER);
 	len = build6(pkt, P_UDP, 1, 2, 0, 10);
 	pkt[45] = 9;	/* UDP length lies */
 	CHECK_EQ(xl_parse6(pkt, len, len, &p), XL_TRUNCATED);
