@@ -491,12 +491,12 @@ static bool map6to4(u8 type, u8 code, u32 ptr, u8 *t4, u8 *c4)
 	switch (type) {
 	case ICMP6_ECHO_REQUEST:
 		*t4 = ICMP4_ECHO_REQUEST;
-		*c4 = 0;
-		return code == 0;
+		*c4 = code;
+		return true;
 	case ICMP6_ECHO_REPLY:
 		*t4 = ICMP4_ECHO_REPLY;
-		*c4 = 0;
-		return code == 0;
+		*c4 = code;
+		return true;
 	case ICMP6_DEST_UNREACH:
 		if (code >= sizeof(unreach))
 			return false;
@@ -542,12 +542,12 @@ static bool map4to6(u8 type, u8 code, u8 ptr, u8 *t6, u8 *c6)
 	switch (type) {
 	case ICMP4_ECHO_REQUEST:
 		*t6 = ICMP6_ECHO_REQUEST;
-		*c6 = 0;
-		return code == 0;
+		*c6 = code;
+		return true;
 	case ICMP4_ECHO_REPLY:
 		*t6 = ICMP6_ECHO_REPLY;
-		*c6 = 0;
-		return code == 0;
+		*c6 = code;
+		return true;
 	case ICMP4_DEST_UNREACH:
 		if (code >= 16 || unreach_type[code] == 0xff)
 			return false;
