@@ -24,6 +24,7 @@ typedef uint32_t u32;
 typedef uint64_t u64;
 
 #define fallthrough __attribute__((__fallthrough__))
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #endif
 
 /* Big-endian loads and stores on byte buffers; no alignment assumed. */

@@ -63,10 +63,13 @@ struct nat64_mapping *nat64_map_create(struct nat64_net *nn,
 				       const struct in6_addr *addr6, u16 port6,
 				       enum nat64_stat *why);
 
+/* Write the timestamp only when it changes: keeps the line shared. */
 static inline void nat64_map_touch(struct nat64_mapping *m)
 {
-	if (READ_ONCE(m->last_used) != jiffies)
-		WRITE_ONCE(m->last_used, jiffies);
+	unsigned long now = jiffies;
+
+	if (READ_ONCE(m->last_used) != now)
+		WRITE_ONCE(m->last_used, now);
 }
 
 static inline void nat64_map_flag(struct nat64_mapping *m, int bit)

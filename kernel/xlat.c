@@ -594,7 +594,7 @@ u32 xl_plateau(u32 totlen)
 	};
 	unsigned int i;
 
-	for (i = 0; i < sizeof(plateaus) / sizeof(plateaus[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(plateaus); i++)
 		if (plateaus[i] < totlen)
 			return plateaus[i];
 	return 68;

@@ -218,27 +218,27 @@ enum nat64_stat {
 	NAT64_STAT_4TO6_NO_MAPPING,	/* IPv4 to a pool, no mapping: left alone */
 	NAT64_STAT_6TO4_NO_PORT,	/* dropped: pool exhausted */
 	NAT64_STAT_DROP_TRUNCATED,	/* dropped: headers shorter than claimed */
-	NAT64_STAT_DROP_UNSUPPORTED,	/* dropped: protocol, extension header or
-					 * fragment not translated */
-	NAT64_STAT_DROP_HOPLIMIT,	/* dropped: TTL / hop limit ran out
-					 * (ICMP time exceeded sent) */
+	/* dropped: protocol, extension header or fragment not translated */
+	NAT64_STAT_DROP_UNSUPPORTED,
+	/* dropped: TTL / hop limit ran out (ICMP time exceeded sent) */
+	NAT64_STAT_DROP_HOPLIMIT,
 	NAT64_STAT_DROP_NO_ROUTE,	/* dropped: no route for translated packet */
 	NAT64_STAT_DROP_NOMEM,		/* dropped: out of memory */
-	NAT64_STAT_DROP_TOO_BIG,	/* dropped: translated packet over the MTU
-					 * with DF (ICMP too big sent) */
+	/* dropped: translated packet over the MTU with DF (ICMP too big sent) */
+	NAT64_STAT_DROP_TOO_BIG,
 	NAT64_STAT_DROP_CHECKSUM,	/* dropped: IPv6 UDP without checksum */
-	NAT64_STAT_DROP_ICMP_TYPE,	/* dropped: ICMP type/code with no
-					 * translation (RFC 7915 §4.2, §5.2) */
-	NAT64_STAT_DROP_ROUTING_HDR,	/* dropped: routing header with segments
-					 * left (ICMPv6 parameter problem sent) */
-	NAT64_STAT_DROP_SOURCE_ROUTE,	/* dropped: unexpired IPv4 source route
-					 * (ICMP source route failed sent) */
-	NAT64_STAT_DROP_BAD_INNER,	/* dropped: ICMP error whose inner packet
-					 * is malformed or has no mapping */
+	/* dropped: ICMP type/code with no translation (RFC 7915 §4.2, §5.2) */
+	NAT64_STAT_DROP_ICMP_TYPE,
+	/* dropped: routing header with segments left (ICMPv6 parameter problem sent) */
+	NAT64_STAT_DROP_ROUTING_HDR,
+	/* dropped: unexpired IPv4 source route (ICMP source route failed sent) */
+	NAT64_STAT_DROP_SOURCE_ROUTE,
+	/* dropped: ICMP error whose inner packet is malformed or has no mapping */
+	NAT64_STAT_DROP_BAD_INNER,
 	NAT64_STAT_ICMP_ERR_6TO4,	/* ICMPv6 errors translated to ICMPv4 */
 	NAT64_STAT_ICMP_ERR_4TO6,	/* ICMPv4 errors translated to ICMPv6 */
-	NAT64_STAT_ICMP_SENT,		/* ICMP errors the translator originated
-					 * (time exceeded, too big, ...) */
+	/* ICMP errors the translator originated (time exceeded, too big, ...) */
+	NAT64_STAT_ICMP_SENT,
 	__NAT64_STAT_MAX
 };
 #define NAT64_STAT_MAX (__NAT64_STAT_MAX - 1)
