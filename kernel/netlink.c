@@ -26,10 +26,16 @@ static const struct nla_policy rule_policy[NAT64_RULE_A_MAX + 1] = {
 				.len = NAT64_NAME_MAX - 1 },
 };
 
+/* Past the s16 bounds of NLA_POLICY_RANGE(). */
+static struct netlink_range_validation mtu_range = {
+	.min = 1280,
+	.max = 65535,
+};
+
 static const struct nla_policy config_policy[NAT64_CONFIG_A_MAX + 1] = {
 	[NAT64_CONFIG_A_CLEAR_DF] = NLA_POLICY_MAX(NLA_U8, 1),
-	[NAT64_CONFIG_A_LOWEST_IPV6_MTU] = NLA_POLICY_RANGE(NLA_U32, 1280,
-							    65535),
+	[NAT64_CONFIG_A_LOWEST_IPV6_MTU] = NLA_POLICY_FULL_RANGE(NLA_U32,
+								 &mtu_range),
 	[NAT64_CONFIG_A_RESET_TOS] = NLA_POLICY_MAX(NLA_U8, 1),
 };
 

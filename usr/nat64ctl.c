@@ -1,0 +1,399 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nat64ctl: configure the nat64 kernel module.
+ *
+ * Exit status: 0 done, 1 refused by the kernel or failed, 2 bad usage.
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <netlink/genl/genl.h>
+
+#include "uapi/nat64.h"
+#include "nl.h"
+#include "parse.h"
+
+#ifndef NAT64_VERSION
+#define NAT64_VERSION "0.1.0"
+#endif
+
+static const char *const stat_names[NAT64_STAT_MAX + 1] = {
+	[NAT64_STAT_6TO4_PACKETS] = "6to4-packets",
+	[NAT64_STAT_4TO6_PACKETS] = "4to6-packets",
+	[NAT64_STAT_MAPPINGS_CREATED] = "mappings-created",
+	[NAT64_STAT_MAPPINGS_EXPIRED] = "mappings-expired",
+	[NAT64_STAT_4TO6_NO_MAPPING] = "4to6-no-mapping",
+	[NAT64_STAT_6TO4_NO_PORT] = "6to4-no-port",
+	[NAT64_STAT_DROP_TRUNCATED] = "drop-truncated",
+	[NAT64_STAT_DROP_UNSUPPORTED] = "drop-unsupported",
+	[NAT64_STAT_DROP_HOPLIMIT] = "drop-hoplimit",
+	[NAT64_STAT_DROP_NO_ROUTE] = "drop-no-route",
+	[NAT64_STAT_DROP_NOMEM] = "drop-nomem",
+	[NAT64_STAT_DROP_TOO_BIG] = "drop-too-big",
+	[NAT64_STAT_DROP_CHECKSUM] = "drop-checksum",
+	[NAT64_STAT_DROP_ICMP_TYPE] = "drop-icmp-type",
+	[NAT64_STAT_DROP_ROUTING_HDR] = "drop-routing-hdr",
+	[NAT64_STAT_DROP_SOURCE_ROUTE] = "drop-source-route",
+	[NAT64_STAT_DROP_BAD_INNER] = "drop-bad-inner",
+	[NAT64_STAT_ICMP_ERR_6TO4] = "icmp-err-6to4",
+	[NAT64_STAT_ICMP_ERR_4TO6] = "icmp-err-4to6",
+	[NAT64_STAT_ICMP_SENT] = "icmp-sent",
+};
+
+static int usage(FILE *f)
+{
+	fprintf(f,
+		"usage: nat64ctl COMMAND\n"
+		"  version\n"
+		"  show\n"
+		"  pool add NAME ADDR[/LEN] [ports LO-HI] | pool del NAME | pool show\n"
+		"  rule add NAME prefix PREFIX/LEN pool POOL | rule del NAME | rule show\n"
+		"  mapping show\n"
+		"  set { clear-df on|off | reset-tos on|off | lowest-ipv6-mtu N }...\n"
+		"  help\n");
+	return f == stdout ? 0 : 2;
+}
+
+static int bad(const char *msg)
+{
+	fprintf(stderr, "nat64ctl: %s\n", msg);
+	return 2;
+}
+
+/* ---- printing replies ---- */
+
+static int print_pool(struct nlattr **tb, void *arg)
+{
+	struct nlattr *p[NAT64_POOL_A_MAX + 1];
+	char a[INET_ADDRSTRLEN];
+
+	(void)arg;
+	if (!tb[NAT64_A_POOL] ||
+	    nla_parse_nested(p, NAT64_POOL_A_MAX, tb[NAT64_A_POOL], NULL) ||
+	    !p[NAT64_POOL_A_NAME] || !p[NAT64_POOL_A_ADDR] ||
+	    nla_len(p[NAT64_POOL_A_ADDR]) != 4 || !p[NAT64_POOL_A_PLEN] ||
+	    !p[NAT64_POOL_A_PORT_MIN] || !p[NAT64_POOL_A_PORT_MAX])
+		return 0;
+	inet_ntop(AF_INET, nla_data(p[NAT64_POOL_A_ADDR]), a, sizeof(a));
+	printf("%s%s %s/%u ports %u-%u\n", arg ? "  " : "",
+	       nla_get_string(p[NAT64_POOL_A_NAME]), a,
+	       nla_get_u8(p[NAT64_POOL_A_PLEN]),
+	       nla_get_u16(p[NAT64_POOL_A_PORT_MIN]),
+	       nla_get_u16(p[NAT64_POOL_A_PORT_MAX]));
+	return 0;
+}
+
+static int print_rule(struct nlattr **tb, void *arg)
+{
+	struct nlattr *r[NAT64_RULE_A_MAX + 1];
+	char a[INET6_ADDRSTRLEN];
+
+	if (!tb[NAT64_A_RULE] ||
+	    nla_parse_nested(r, NAT64_RULE_A_MAX, tb[NAT64_A_RULE], NULL) ||
+	    !r[NAT64_RULE_A_NAME] || !r[NAT64_RULE_A_PREFIX] ||
+	    nla_len(r[NAT64_RULE_A_PREFIX]) != 16 || !r[NAT64_RULE_A_PLEN] ||
+	    !r[NAT64_RULE_A_POOL])
+		return 0;
+	inet_ntop(AF_INET6, nla_data(r[NAT64_RULE_A_PREFIX]), a, sizeof(a));
+	printf("%s%s prefix %s/%u pool %s\n", arg ? "  " : "",
+	       nla_get_string(r[NAT64_RULE_A_NAME]), a,
+	       nla_get_u8(r[NAT64_RULE_A_PLEN]),
+	       nla_get_string(r[NAT64_RULE_A_POOL]));
+	return 0;
+}
+
+static const char *proto_name(unsigned int p)
+{
+	return p == IPPROTO_TCP ? "tcp" : p == IPPROTO_UDP ? "udp" :
+	       p == IPPROTO_ICMPV6 ? "icmp" : "?";
+}
+
+static int print_mapping(struct nlattr **tb, void *arg)
+{
+	struct nlattr *m[NAT64_MAPPING_A_MAX + 1];
+	char a6[INET6_ADDRSTRLEN], a4[INET_ADDRSTRLEN];
+
+	(void)arg;
+	if (!tb[NAT64_A_MAPPING] ||
+	    nla_parse_nested(m, NAT64_MAPPING_A_MAX, tb[NAT64_A_MAPPING],
+			     NULL) ||
+	    !m[NAT64_MAPPING_A_PROTO] || !m[NAT64_MAPPING_A_ADDR6] ||
+	    nla_len(m[NAT64_MAPPING_A_ADDR6]) != 16 ||
+	    !m[NAT64_MAPPING_A_ADDR4] || nla_len(m[NAT64_MAPPING_A_ADDR4]) != 4 ||
+	    !m[NAT64_MAPPING_A_PORT6] || !m[NAT64_MAPPING_A_PORT4] ||
+	    !m[NAT64_MAPPING_A_RULE] || !m[NAT64_MAPPING_A_EXPIRES_MS])
+		return 0;
+	inet_ntop(AF_INET6, nla_data(m[NAT64_MAPPING_A_ADDR6]), a6, sizeof(a6));
+	inet_ntop(AF_INET, nla_data(m[NAT64_MAPPING_A_ADDR4]), a4, sizeof(a4));
+	printf("%s %s %u %s %u rule %s expires %us\n",
+	       proto_name(nla_get_u8(m[NAT64_MAPPING_A_PROTO])), a6,
+	       nla_get_u16(m[NAT64_MAPPING_A_PORT6]), a4,
+	       nla_get_u16(m[NAT64_MAPPING_A_PORT4]),
+	       nla_get_string(m[NAT64_MAPPING_A_RULE]),
+	       (nla_get_u32(m[NAT64_MAPPING_A_EXPIRES_MS]) + 999) / 1000);
+	return 0;
+}
+
+static int print_version(struct nlattr **tb, void *arg)
+{
+	(void)arg;
+	printf("nat64ctl %s, module %s\n", NAT64_VERSION,
+	       tb[NAT64_A_VERSION] ? nla_get_string(tb[NAT64_A_VERSION]) :
+				     "unknown");
+	return 0;
+}
+
+static int print_config(struct nlattr **tb, void *arg)
+{
+	struct nlattr *c[NAT64_CONFIG_A_MAX + 1];
+
+	(void)arg;
+	if (!tb[NAT64_A_CONFIG] ||
+	    nla_parse_nested(c, NAT64_CONFIG_A_MAX, tb[NAT64_A_CONFIG], NULL))
+		return 0;
+	printf("config:\n");
+	if (c[NAT64_CONFIG_A_CLEAR_DF])
+		printf("  clear-df %s\n",
+		       nla_get_u8(c[NAT64_CONFIG_A_CLEAR_DF]) ? "on" : "off");
+	if (c[NAT64_CONFIG_A_RESET_TOS])
+		printf("  reset-tos %s\n",
+		       nla_get_u8(c[NAT64_CONFIG_A_RESET_TOS]) ? "on" : "off");
+	if (c[NAT64_CONFIG_A_LOWEST_IPV6_MTU])
+		printf("  lowest-ipv6-mtu %u\n",
+		       nla_get_u32(c[NAT64_CONFIG_A_LOWEST_IPV6_MTU]));
+	return 0;
+}
+
+static int print_stats(struct nlattr **tb, void *arg)
+{
+	struct nlattr *a;
+	int rem;
+
+	(void)arg;
+	if (tb[NAT64_A_MAPPING_COUNT])
+		printf("mappings: %u\n", nla_get_u32(tb[NAT64_A_MAPPING_COUNT]));
+	if (!tb[NAT64_A_STATS])
+		return 0;
+	printf("counters:\n");
+	nla_for_each_nested(a, tb[NAT64_A_STATS], rem) {
+		int t = nla_type(a);
+
+		if (nla_len(a) != 8)
+			continue;
+		if (t > 0 && t <= NAT64_STAT_MAX && stat_names[t])
+			printf("  %s %llu\n", stat_names[t],
+			       (unsigned long long)nla_get_u64(a));
+		else
+			printf("  stat-%d %llu\n", t,
+			       (unsigned long long)nla_get_u64(a));
+	}
+	return 0;
+}
+
+/* ---- commands ---- */
+
+static int simple(struct ctl_nl *nl, int cmd, bool dump, ctl_reply_fn fn,
+		  void *arg, const char *what)
+{
+	return ctl_nl_run(nl, ctl_nl_msg(nl, cmd, dump), fn, arg, what) ? 1 : 0;
+}
+
+static int cmd_show(struct ctl_nl *nl)
+{
+	static int indent = 1;
+
+	printf("pools:\n");
+	if (simple(nl, NAT64_CMD_POOL_GET, true, print_pool, &indent,
+		   "show"))
+		return 1;
+	printf("rules:\n");
+	if (simple(nl, NAT64_CMD_RULE_GET, true, print_rule, &indent,
+		   "show") ||
+	    simple(nl, NAT64_CMD_GET_CONFIG, false, print_config, NULL,
+		   "show"))
+		return 1;
+	return simple(nl, NAT64_CMD_GET_STATS, false, print_stats, NULL,
+		      "show");
+}
+
+/* A command line, parsed before the kernel is asked anything. */
+enum req_kind {
+	REQ_VERSION, REQ_SHOW, REQ_POOL_ADD, REQ_POOL_DEL, REQ_POOL_SHOW,
+	REQ_RULE_ADD, REQ_RULE_DEL, REQ_RULE_SHOW, REQ_MAPPING_SHOW, REQ_SET,
+};
+
+struct req {
+	enum req_kind kind;
+	char name[NAT64_NAME_MAX];
+	struct ctl_pool pool;
+	struct ctl_rule rule;
+	struct ctl_config config;
+};
+
+/* Returns 0, or the exit status for a usage error (message printed). */
+static int parse_req(int argc, char **argv, struct req *q)
+{
+	const char *obj = argv[0], *verb = argc > 1 ? argv[1] : "";
+	char err[256];
+
+	memset(q, 0, sizeof(*q));
+	if (!strcmp(obj, "version") || !strcmp(obj, "show")) {
+		q->kind = obj[0] == 'v' ? REQ_VERSION : REQ_SHOW;
+		return argc == 1 ? 0 : bad("unexpected arguments");
+	}
+	if (!strcmp(obj, "mapping")) {
+		q->kind = REQ_MAPPING_SHOW;
+		return argc == 2 && !strcmp(verb, "show") ? 0 :
+		       bad("usage: mapping show");
+	}
+	if (!strcmp(obj, "set")) {
+		q->kind = REQ_SET;
+		return parse_set(argc - 1, argv + 1, &q->config, err,
+				 sizeof(err)) ? bad(err) : 0;
+	}
+	if (strcmp(obj, "pool") && strcmp(obj, "rule")) {
+		fprintf(stderr, "nat64ctl: unknown command '%s'\n", obj);
+		return usage(stderr);
+	}
+	if (!strcmp(verb, "show") && argc == 2) {
+		q->kind = obj[0] == 'p' ? REQ_POOL_SHOW : REQ_RULE_SHOW;
+		return 0;
+	}
+	if (!strcmp(verb, "del") && argc == 3) {
+		q->kind = obj[0] == 'p' ? REQ_POOL_DEL : REQ_RULE_DEL;
+		return parse_name(argv[2], q->name, err, sizeof(err)) ?
+		       bad(err) : 0;
+	}
+	if (!strcmp(verb, "add") && obj[0] == 'p') {
+		q->kind = REQ_POOL_ADD;
+		return parse_pool_add(argc - 2, argv + 2, &q->pool, err,
+				      sizeof(err)) ? bad(err) : 0;
+	}
+	if (!strcmp(verb, "add")) {
+		q->kind = REQ_RULE_ADD;
+		return parse_rule_add(argc - 2, argv + 2, &q->rule, err,
+				      sizeof(err)) ? bad(err) : 0;
+	}
+	return bad(obj[0] == 'p' ?
+		   "usage: pool { add NAME ADDR[/LEN] [ports LO-HI] | del NAME | show }" :
+		   "usage: rule { add NAME prefix PREFIX/LEN pool POOL | del NAME | show }");
+}
+
+/* A request whose attributes live in one nest. */
+static struct nl_msg *nest_msg(struct ctl_nl *nl, int cmd, int type,
+			       struct nlattr **nest)
+{
+	struct nl_msg *msg = ctl_nl_msg(nl, cmd, false);
+
+	if (msg)
+		*nest = nla_nest_start(msg, type);
+	return msg;
+}
+
+static int run_req(struct ctl_nl *nl, const struct req *q)
+{
+	struct nl_msg *msg = NULL;
+	struct nlattr *nest = NULL;
+	const char *what = "";
+
+	switch (q->kind) {
+	case REQ_VERSION:
+		return simple(nl, NAT64_CMD_GET_VERSION, false, print_version,
+			      NULL, "version");
+	case REQ_SHOW:
+		return cmd_show(nl);
+	case REQ_POOL_SHOW:
+		return simple(nl, NAT64_CMD_POOL_GET, true, print_pool, NULL,
+			      "pool show");
+	case REQ_RULE_SHOW:
+		return simple(nl, NAT64_CMD_RULE_GET, true, print_rule, NULL,
+			      "rule show");
+	case REQ_MAPPING_SHOW:
+		return simple(nl, NAT64_CMD_MAPPING_GET, true, print_mapping,
+			      NULL, "mapping show");
+	case REQ_POOL_ADD:
+		what = "pool add";
+		msg = nest_msg(nl, NAT64_CMD_POOL_ADD, NAT64_A_POOL, &nest);
+		if (!msg)
+			break;
+		nla_put_string(msg, NAT64_POOL_A_NAME, q->pool.name);
+		nla_put(msg, NAT64_POOL_A_ADDR, 4, &q->pool.addr);
+		nla_put_u8(msg, NAT64_POOL_A_PLEN, (uint8_t)q->pool.plen);
+		if (q->pool.has_ports) {
+			nla_put_u16(msg, NAT64_POOL_A_PORT_MIN,
+				    (uint16_t)q->pool.port_lo);
+			nla_put_u16(msg, NAT64_POOL_A_PORT_MAX,
+				    (uint16_t)q->pool.port_hi);
+		}
+		break;
+	case REQ_POOL_DEL:
+	case REQ_RULE_DEL:
+		what = q->kind == REQ_POOL_DEL ? "pool del" : "rule del";
+		msg = q->kind == REQ_POOL_DEL ?
+		      nest_msg(nl, NAT64_CMD_POOL_DEL, NAT64_A_POOL, &nest) :
+		      nest_msg(nl, NAT64_CMD_RULE_DEL, NAT64_A_RULE, &nest);
+		if (msg)	/* NAME is attribute 1 in both nests */
+			nla_put_string(msg, NAT64_POOL_A_NAME, q->name);
+		break;
+	case REQ_RULE_ADD:
+		what = "rule add";
+		msg = nest_msg(nl, NAT64_CMD_RULE_ADD, NAT64_A_RULE, &nest);
+		if (!msg)
+			break;
+		nla_put_string(msg, NAT64_RULE_A_NAME, q->rule.name);
+		nla_put(msg, NAT64_RULE_A_PREFIX, 16, &q->rule.prefix);
+		nla_put_u8(msg, NAT64_RULE_A_PLEN, (uint8_t)q->rule.plen);
+		nla_put_string(msg, NAT64_RULE_A_POOL, q->rule.pool);
+		break;
+	case REQ_SET:
+		what = "set";
+		msg = nest_msg(nl, NAT64_CMD_SET_CONFIG, NAT64_A_CONFIG, &nest);
+		if (!msg)
+			break;
+		if (q->config.clear_df >= 0)
+			nla_put_u8(msg, NAT64_CONFIG_A_CLEAR_DF,
+				   (uint8_t)q->config.clear_df);
+		if (q->config.reset_tos >= 0)
+			nla_put_u8(msg, NAT64_CONFIG_A_RESET_TOS,
+				   (uint8_t)q->config.reset_tos);
+		if (q->config.lowest_ipv6_mtu >= 0)
+			nla_put_u32(msg, NAT64_CONFIG_A_LOWEST_IPV6_MTU,
+				    (uint32_t)q->config.lowest_ipv6_mtu);
+		break;
+	}
+	if (!msg || !nest) {
+		fprintf(stderr, "nat64ctl: %s: out of memory\n", what);
+		nlmsg_free(msg);
+		return 1;
+	}
+	nla_nest_end(msg, nest);
+	return ctl_nl_run(nl, msg, NULL, NULL, what) ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct ctl_nl *nl;
+	struct req q;
+	int rc;
+
+	if (argc < 2)
+		return usage(stderr);
+	if (!strcmp(argv[1], "help") || !strcmp(argv[1], "-h") ||
+	    !strcmp(argv[1], "--help"))
+		return usage(stdout);
+	rc = parse_req(argc - 1, argv + 1, &q);
+	if (rc)
+		return rc;
+
+	nl = ctl_nl_open();
+	if (!nl) {
+		if (q.kind == REQ_VERSION)
+			printf("nat64ctl %s, module not loaded\n", NAT64_VERSION);
+		return 1;
+	}
+	rc = run_req(nl, &q);
+	ctl_nl_close(nl);
+	return rc;
+}

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* nat64ctl: talking to the kernel over generic netlink (libnl-genl-3). */
+#ifndef NAT64CTL_NL_H
+#define NAT64CTL_NL_H
+
+#include <stdbool.h>
+#include <netlink/attr.h>
+#include <netlink/msg.h>
+
+struct ctl_nl;
+
+/* Called for each reply message with its parsed top-level attributes. */
+typedef int (*ctl_reply_fn)(struct nlattr **tb, void *arg);
+
+/* Connect and resolve the family; prints why not and returns NULL. */
+struct ctl_nl *ctl_nl_open(void);
+void ctl_nl_close(struct ctl_nl *nl);
+
+/* A request for @cmd; add attributes, then ctl_nl_run() it. */
+struct nl_msg *ctl_nl_msg(struct ctl_nl *nl, int cmd, bool dump);
+
+/*
+ * Send @msg (consumed), feed replies to @fn, wait for the ack or the end
+ * of the dump. On a kernel error print "nat64ctl: WHAT: message" (the
+ * extended ack's when there is one) and return -1.
+ */
+int ctl_nl_run(struct ctl_nl *nl, struct nl_msg *msg, ctl_reply_fn fn,
+	       void *arg, const char *what);
+
+#endif

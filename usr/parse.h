@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * nat64ctl: command-line arguments into plain structs. No netlink here,
+ * so that the parsers are unit-tested on their own.
+ */
+#ifndef NAT64CTL_PARSE_H
+#define NAT64CTL_PARSE_H
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "uapi/nat64.h"
+
+struct ctl_pool {
+	char name[NAT64_NAME_MAX];
+	struct in_addr addr;
+	unsigned int plen;
+	bool has_ports;
+	unsigned int port_lo, port_hi;
+};
+
+struct ctl_rule {
+	char name[NAT64_NAME_MAX];
+	struct in6_addr prefix;
+	unsigned int plen;
+	char pool[NAT64_NAME_MAX];
+};
+
+/* Settings for `set`; negative means not given. */
+struct ctl_config {
+	int clear_df;
+	int reset_tos;
+	long lowest_ipv6_mtu;
+};
+
+/* Each returns 0, or -1 with a one-line message in @err. */
+int parse_name(const char *s, char out[NAT64_NAME_MAX], char *err,
+	       size_t errlen);
+int parse_pool_add(int argc, char **argv, struct ctl_pool *p, char *err,
+		   size_t errlen);
+int parse_rule_add(int argc, char **argv, struct ctl_rule *r, char *err,
+		   size_t errlen);
+int parse_set(int argc, char **argv, struct ctl_config *c, char *err,
+	      size_t errlen);
+
+#endif
