@@ -25,7 +25,7 @@ KVERS ?= $(foreach d,$(sort $(wildcard /lib/modules/6.1.*/build /lib/modules/6.1
 
 KSRC := Kbuild $(wildcard kernel/*.c kernel/*.h) kernel/Kbuild include/uapi/nat64.h
 
-.PHONY: all module nat64ctl modules-all check selftest test demo bench \
+.PHONY: all module nat64ctl modules-all check fuzz selftest test demo bench \
 	install uninstall deps clean
 
 all: module nat64ctl
@@ -56,6 +56,10 @@ modules-all:
 
 check:
 	@$(MAKE) --no-print-directory -C tests/unit run
+
+FUZZ_SECONDS ?= 600
+fuzz:
+	$(MAKE) -C tests/fuzz run FUZZ_SECONDS=$(FUZZ_SECONDS)
 
 selftest: modules-all nat64ctl
 	scripts/selftest $(KVERS)

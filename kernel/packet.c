@@ -328,7 +328,7 @@ static unsigned int xlat_6to4(struct nat64_net *nn, struct nat64_rule *rule,
 			      struct sk_buff *skb)
 {
 	struct nat64_maptable *mt = rcu_dereference(nn->maps);
-	unsigned int len4, mtu;
+	unsigned int len4, seg4, mtu;
 	enum nat64_stat why;
 	struct nat64_mapping *m;
 	u16 frag_max;
@@ -377,7 +377,15 @@ static unsigned int xlat_6to4(struct nat64_net *nn, struct nat64_rule *rule,
 		frag_max = frag_max > XL_IP6_HLEN ?
 			   frag_max - XL_IP6_HLEN + XL_IP4_HLEN : 0;
 	}
-	df = !p.frag && !o.clear_df && len4 > 1260;
+	/* RFC 7915 §4.1: DF over 1260 bytes; for GSO, of each segment. */
+	seg4 = len4;
+	if (skb_is_gso(skb))
+		seg4 = XL_IP4_HLEN + skb_shinfo(skb)->gso_size +
+		       (p.proto == XL_TCP ?
+			(skb->data[p.l3len + 12] >> 4) * 4 : 8);
+	df = !p.frag && !o.clear_df && seg4 > 1260;
+	if (!df)
+		o.clear_df = true;
 	mtu = dst_mtu(&rt->dst);
 	if (df && !fits(skb, len4, mtu, XL_IP4_HLEN - (int)p.l3len)) {
 		ip_rt_put(rt);

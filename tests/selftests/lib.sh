@@ -63,15 +63,24 @@ nat64_load() {
 	grep -q '^nat64 ' /proc/modules || insmod "$NAT64_KO"
 }
 
-topo_cleanup() {
+# Remove namespaces, after ending what still runs in them.
+ns_del() {
 	local n
-	for n in "$V6" "$XL" "$V4"; do
+	for n in "$@"; do
+		ip netns pids "$n" 2>/dev/null | xargs -r kill 2>/dev/null
 		ip netns del "$n" 2>/dev/null || true
 	done
 }
 
+topo_cleanup() { ns_del "$V6" "$XL" "$V4"; }
+
 cleanup_hooks=(topo_cleanup)
-run_cleanup() { local h; for h in "${cleanup_hooks[@]}"; do $h; done; }
+run_cleanup() {
+	local h
+	# Background helpers (servers) end with the test.
+	jobs -p | xargs -r kill 2>/dev/null
+	for h in "${cleanup_hooks[@]}"; do $h; done
+}
 trap run_cleanup EXIT
 
 topo_up() {

@@ -470,6 +470,48 @@ def source_route():
 
 
 @case
+def ipv4_options_ignored():
+    port = mapping_port(40011)
+    drain()
+    rr = IPOption(b"\x07\x07\x04\x00\x00\x00\x00\x01")  # record route
+    send4(IP(src=H4, dst=POOL, options=[rr]) / UDP(sport=7, dport=port) /
+          Raw(PAYLOAD))
+    r = recv6(lambda p: UDP in p and p[UDP].sport == 7)
+    check(r, "not translated")
+    check(r[0].nh == 17 and bytes(r[0][UDP].payload) == PAYLOAD and
+          l4_ok(r[0]), "options leaked into the packet")
+
+
+@case
+def fragments_4to6():
+    port = mapping_port(40012)
+    drain()
+    big = IP(src=H4, dst=POOL, id=4242) / UDP(sport=7, dport=port) / \
+        Raw(b"h" * 1000)
+    for f in fragment(big, 400):
+        send4(f)
+    r = recv6(lambda p: UDP in p and p[UDP].sport == 7)
+    check(r, "not translated")
+    check(bytes(r[0][UDP].payload) == b"h" * 1000 and l4_ok(r[0]),
+          "reassembled payload or checksum")
+    check(IPv6ExtHdrFragment not in r[0], "fragment header under 1280")
+
+
+@case
+def icmp6_paramprob_pointer():
+    port = mapping_port(40013)
+    drain()
+    quoted = IPv6(src=SRV6, dst=H6) / UDP(sport=7, dport=40013)
+    send6(IPv6(src=H6, dst=SRV6) / ICMPv6ParamProblem(code=0, ptr=7) /
+          quoted)
+    r = recv4(lambda p: ICMP in p and p[ICMP].type == 12)
+    check(r, "not translated")
+    check(r[0][ICMP].code == 0 and r[0][ICMP].ptr == 8,
+          "pointer %d" % r[0][ICMP].ptr)
+    check(r[0][UDPerror].dport == port, "inner port")
+
+
+@case
 def icmp4_error_to_icmp6():
     port = mapping_port(40020)
     drain()

@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: GPL-2.0
+/* nat64ctl's argument parsers: what they accept and what they refuse. */
+#include <arpa/inet.h>
+
+#include "unit.h"
+#include "parse.h"
+
+#define ARGV(...) ((char *[]){ __VA_ARGS__ })
+#define ARGC(...) ((int)(sizeof((char *[]){ __VA_ARGS__ }) / sizeof(char *)))
+#define POOL(...) parse_pool_add(ARGC(__VA_ARGS__), ARGV(__VA_ARGS__), &p, err, sizeof(err))
+#define RULE(...) parse_rule_add(ARGC(__VA_ARGS__), ARGV(__VA_ARGS__), &r, err, sizeof(err))
+#define SET(...) parse_set(ARGC(__VA_ARGS__), ARGV(__VA_ARGS__), &c, err, sizeof(err))
+
+static char err[256];
+
+static void pool_good(void)
+{
+	struct ctl_pool p;
+
+	CHECK_EQ(POOL("p1", "198.51.100.0/30", "ports", "2000-2999"), 0);
+	CHECK(!strcmp(p.name, "p1"));
+	CHECK_EQ(p.plen, 30);
+	CHECK_EQ(ntohl(p.addr.s_addr), 0xc6336400);
+	CHECK(p.has_ports);
+	CHECK_EQ(p.port_lo, 2000);
+	CHECK_EQ(p.port_hi, 2999);
+	CHECK_EQ(POOL("p2", "203.0.113.7"), 0);
+	CHECK_EQ(p.plen, 32);
+	CHECK(!p.has_ports);
+	CHECK_EQ(POOL("p3", "10.0.0.0/16", "ports", "1-65535"), 0);
+	CHECK_EQ(POOL("p4", "10.0.0.1", "ports", "7-7"), 0);
+}
+
+static void pool_bad(void)
+{
+	struct ctl_pool p;
+
+	CHECK_EQ(POOL("p1", "300.1.1.1"), -1);
+	CHECK(strstr(err, "'300.1.1.1'"));
+	CHECK_EQ(POOL("p1", "10.0.0.0/33"), -1);
+	CHECK_EQ(POOL("p1", "10.0.0.0/15"), -1);
+	CHECK_EQ(POOL("p1", "10.0.0.0/"), -1);
+	CHECK_EQ(POOL("p1", "10.0.0.0/3x"), -1);
+	CHECK_EQ(POOL("p1", "10.0.0.1", "ports", "5-2"), -1);
+	CHECK(strstr(err, "empty"));
+	CHECK_EQ(POOL("p1", "10.0.0.1", "ports", "0-2"), -1);
+	CHECK_EQ(POOL("p1", "10.0.0.1", "ports", "1-65536"), -1);
+	CHECK_EQ(POOL("p1", "10.0.0.1", "ports", "12"), -1);
+	CHECK_EQ(POOL("p1", "10.0.0.1", "ports", "-1-2"), -1);
+	CHECK_EQ(POOL("p1", "10.0.0.1", "portz", "1-2"), -1);
+	CHECK_EQ(POOL("p1", "10.0.0.1", "ports"), -1);
+	CHECK_EQ(POOL("p1"), -1);
+	CHECK_EQ(POOL("", "10.0.0.1"), -1);
+	CHECK_EQ(POOL("sixteen-chars-xx", "10.0.0.1"), -1);
+	CHECK_EQ(POOL("has space", "10.0.0.1"), -1);
+	CHECK_EQ(POOL("p1", "::1"), -1);
+}
+
+static void rule_parse(void)
+{
+	struct ctl_rule r;
+	u_int8_t wkp[16] = { 0, 0x64, 0xff, 0x9b };
+
+	CHECK_EQ(RULE("r1", "prefix", "64:ff9b::/96", "pool", "p1"), 0);
+	CHECK_MEM(&r.prefix, wkp, 16);
+	CHECK_EQ(r.plen, 96);
+	CHECK(!strcmp(r.pool, "p1"));
+	CHECK_EQ(RULE("r1", "pool", "p1", "prefix", "2001:db8::/32"), 0);
+	CHECK_EQ(r.plen, 32);
+	CHECK_EQ(RULE("r1", "prefix", "64:ff9b::/96"), -1);
+	CHECK_EQ(RULE("r1", "pool", "p1"), -1);
+	CHECK_EQ(RULE("r1", "prefix", "64:ff9b::", "pool", "p1"), -1);
+	CHECK_EQ(RULE("r1", "prefix", "64:ff9g::/96", "pool", "p1"), -1);
+	CHECK_EQ(RULE("r1", "prefix", "64:ff9b::/129", "pool", "p1"), -1);
+	CHECK_EQ(RULE("r1", "prefix", "64:ff9b::/96", "pool"), -1);
+	CHECK_EQ(RULE("r1", "prefix", "64:ff9b::/96", "prefix", "::/96"), -1);
+	CHECK_EQ(RULE("r1", "via", "x", "pool", "p1"), -1);
+}
+
+static void set_parse(void)
+{
+	struct ctl_config c;
+
+	CHECK_EQ(SET("clear-df", "on"), 0);
+	CHECK_EQ(c.clear_df, 1);
+	CHECK_EQ(c.reset_tos, -1);
+	CHECK_EQ(c.lowest_ipv6_mtu, -1);
+	CHECK_EQ(SET("clear-df", "off", "lowest-ipv6-mtu", "1400",
+		     "reset-tos", "on"), 0);
+	CHECK_EQ(c.clear_df, 0);
+	CHECK_EQ(c.lowest_ipv6_mtu, 1400);
+	CHECK_EQ(c.reset_tos, 1);
+	CHECK_EQ(SET("lowest-ipv6-mtu", "1279"), -1);
+	CHECK_EQ(SET("lowest-ipv6-mtu", "65536"), -1);
+	CHECK_EQ(SET("lowest-ipv6-mtu", "1e3"), -1);
+	CHECK_EQ(SET("clear-df", "maybe"), -1);
+	CHECK_EQ(SET("clear-df"), -1);
+	CHECK_EQ(SET("frob", "on"), -1);
+}
+
+UNIT_MAIN(T(pool_good), T(pool_bad), T(rule_parse), T(set_parse))
