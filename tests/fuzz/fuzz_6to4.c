@@ -6,18 +6,5 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct xl_pkt p;
-	u8 *pkt;
-	u32 cap;
-
-	/* First two bytes: the error buffer's room; then the packet. */
-	if (size < 2 || size > 70000)
-		return 0;
-	cap = (u32)data[0] << 8 | data[1];
-	pkt = malloc(size - 2 ? size - 2 : 1);
-	memcpy(pkt, data + 2, size - 2);
-	if (fuzz_parse(xl_parse6, pkt, (u32)size - 2, 40, &p) == XL_OK)
-		fuzz_translate(&p, pkt, (u32)size - 2, true, cap);
-	free(pkt);
-	return 0;
+	return fuzz_packet(data, size, xl_parse6, 40, true);
 }

@@ -111,4 +111,27 @@ static inline void fuzz_translate(const struct xl_pkt *p, const u8 *pkt,
 	}
 }
 
+/*
+ * A whole-packet target: the first two input bytes are the error buffer's
+ * room, the rest is the packet, parsed from @first linear bytes.
+ */
+static inline int fuzz_packet(const uint8_t *data, size_t size,
+			      fuzz_parse_fn fn, u32 first, bool to4)
+{
+	struct xl_pkt p;
+	u8 *pkt;
+	u32 cap, len;
+
+	if (size < 2 || size > 70000)
+		return 0;
+	cap = (u32)data[0] << 8 | data[1];
+	len = (u32)size - 2;
+	pkt = malloc(len ? len : 1);
+	memcpy(pkt, data + 2, len);
+	if (fuzz_parse(fn, pkt, len, first, &p) == XL_OK)
+		fuzz_translate(&p, pkt, len, to4, cap);
+	free(pkt);
+	return 0;
+}
+
 #endif /* _NAT64_FUZZ_COMMON_H */

@@ -9,24 +9,7 @@
 
 #include "unit.h"
 #include "xlat.h"
-
-static u32 sum(const u8 *p, size_t n, u32 s)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < n; i += 2)
-		s += (u32)p[i] << 8 | p[i + 1];
-	if (n & 1)
-		s += (u32)p[n - 1] << 8;
-	return s;
-}
-
-static u16 fold(u32 s)
-{
-	while (s >> 16)
-		s = (s & 0xffff) + (s >> 16);
-	return (u16)s;
-}
+#include "pktsum.h"
 
 static void put16(u8 *p, u16 v)
 {
@@ -44,23 +27,18 @@ static u32 get32(const u8 *p)
 	return (u32)get16(p) << 16 | get16(p + 2);
 }
 
-static u32 pseudo6(const u8 *ip6, u32 len, u8 nh)
-{
-	return sum(ip6 + 8, 32, 0) + (len >> 16) + (len & 0xffff) + nh;
-}
-
 /* Sums of a whole IPv6/IPv4 packet's transport part: 0xffff if right. */
 static u16 l4sum6(const u8 *pkt, u32 len, u32 l3)
 {
-	return fold(pseudo6(pkt, len - l3, pkt[6]) + sum(pkt + l3, len - l3, 0));
+	return fold(pseudo6(pkt, len - l3, pkt[6]) + sum_bytes(pkt + l3, len - l3, 0));
 }
 
 static u16 l4sum4(const u8 *pkt, u32 len, u32 l3)
 {
-	u32 s = sum(pkt + l3, len - l3, 0);
+	u32 s = sum_bytes(pkt + l3, len - l3, 0);
 
 	if (pkt[9] != 1)
-		s += sum(pkt + 12, 8, 0) + (len - l3) + pkt[9];
+		s += sum_bytes(pkt + 12, 8, 0) + (len - l3) + pkt[9];
 	return fold(s);
 }
 
@@ -89,7 +67,7 @@ static u32 inner6(u8 *p, u32 plen)
 	put16(p + 44, (u16)(len - 40));
 	for (i = 0; i < plen; i++)
 		p[48 + i] = (u8)i;
-	c = ~fold(pseudo6(p, len - 40, 17) + sum(p + 40, len - 40, 0));
+	c = ~fold(pseudo6(p, len - 40, 17) + sum_bytes(p + 40, len - 40, 0));
 	put16(p + 46, c ? c : 0xffff);
 	return len;
 }
@@ -107,13 +85,13 @@ static u32 inner4(u8 *p, u32 plen)
 	p[9] = 17;
 	inet_pton(AF_INET, POOL, p + 12);
 	inet_pton(AF_INET, V4SRV, p + 16);
-	put16(p + 10, ~fold(sum(p, 20, 0)));
+	put16(p + 10, ~fold(sum_bytes(p, 20, 0)));
 	put16(p + 20, 2000);
 	put16(p + 22, 53);
 	put16(p + 24, (u16)(len - 20));
 	for (i = 0; i < plen; i++)
 		p[28 + i] = (u8)i;
-	c = ~fold(sum(p + 12, 8, 0) + (len - 20) + 17 + sum(p + 20, len - 20, 0));
+	c = ~fold(sum_bytes(p + 12, 8, 0) + (len - 20) + 17 + sum_bytes(p + 20, len - 20, 0));
 	put16(p + 26, c ? c : 0xffff);
 	return len;
 }
@@ -135,7 +113,7 @@ static u32 err6(u8 *p, u8 type, u8 code, u32 word, const u8 *in, u32 inlen)
 	put16(p + 44, word >> 16);
 	put16(p + 46, word & 0xffff);
 	memcpy(p + 48, in, inlen);
-	put16(p + 42, ~fold(pseudo6(p, len - 40, 58) + sum(p + 40, len - 40, 0)));
+	put16(p + 42, ~fold(pseudo6(p, len - 40, 58) + sum_bytes(p + 40, len - 40, 0)));
 	return len;
 }
 
@@ -150,13 +128,13 @@ static u32 err4(u8 *p, u8 type, u8 code, u32 word, const u8 *in, u32 inlen)
 	p[9] = 1;
 	inet_pton(AF_INET, RTR4, p + 12);
 	inet_pton(AF_INET, POOL, p + 16);
-	put16(p + 10, ~fold(sum(p, 20, 0)));
+	put16(p + 10, ~fold(sum_bytes(p, 20, 0)));
 	p[20] = type;
 	p[21] = code;
 	put16(p + 24, word >> 16);
 	put16(p + 26, word & 0xffff);
 	memcpy(p + 28, in, inlen);
-	put16(p + 22, ~fold(sum(p + 20, len - 20, 0)));
+	put16(p + 22, ~fold(sum_bytes(p + 20, len - 20, 0)));
 	return len;
 }
 
@@ -309,7 +287,7 @@ static void all_pairs_6to4(void)
 				continue;
 			CHECK_EQ(out[20], et);
 			CHECK_EQ(out[21], ec);
-			CHECK_EQ(fold(sum(out, 20, 0)), 0xffff);
+			CHECK_EQ(fold(sum_bytes(out, 20, 0)), 0xffff);
 			CHECK_EQ(l4sum4(out, (u32)r, 20), 0xffff);
 			/* Inner: IPv4 UDP from the pool, checksum still right. */
 			CHECK_EQ(out[28], 0x45);

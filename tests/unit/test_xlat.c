@@ -8,39 +8,12 @@
 
 #include "unit.h"
 #include "xlat.h"
+#include "pktsum.h"
 
 #define P_ICMP 1
 #define P_TCP 6
 #define P_UDP 17
 #define P_ICMP6 58
-
-static u32 sum_bytes(const u8 *p, size_t n, u32 s)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < n; i += 2)
-		s += (u32)p[i] << 8 | p[i + 1];
-	if (n & 1)
-		s += (u32)p[n - 1] << 8;
-	return s;
-}
-
-static u16 fold(u32 s)
-{
-	while (s >> 16)
-		s = (s & 0xffff) + (s >> 16);
-	return (u16)s;
-}
-
-static u32 pseudo6(const u8 *ip6, u32 len, u8 nh)
-{
-	return sum_bytes(ip6 + 8, 32, 0) + (len >> 16) + (len & 0xffff) + nh;
-}
-
-static u32 pseudo4(const u8 *ip4, u32 len, u8 proto)
-{
-	return sum_bytes(ip4 + 12, 8, 0) + len + proto;
-}
 
 /* Offset of the checksum field in a transport header. */
 static unsigned int csum_off(u8 proto)
