@@ -499,12 +499,8 @@ static unsigned int xlat_4to6(struct nat64_net *nn, struct sk_buff *skb)
 	enum xl_verdict v;
 	int delta;
 
+	/* The pool is the translator's: what it cannot translate, it drops. */
 	v = parse(skb, xl_parse4, &p);
-	if (v == XL_UNSUPPORTED) {
-		/* Not ours to translate: leave it to the stack. */
-		nat64_stat_inc(nn, NAT64_STAT_DROP_UNSUPPORTED);
-		return NF_ACCEPT;
-	}
 	if (v)
 		return refuse4(nn, skb, v);
 	if (p.is_err)

@@ -290,6 +290,16 @@ def unknown_protocol_dropped():
 
 
 @case
+def unknown_protocol_4to6_dropped():
+    mapping_port(40014)
+    before = counter("drop-unsupported")
+    drain()
+    send4(IP(src=H4, dst=POOL, proto=47) / Raw(b"\0" * 20))
+    check(not recv6(timeout=1, want=lambda p: p.nh == 47), "translated")
+    check(counter("drop-unsupported") == before + 1, "not counted")
+
+
+@case
 def icmp_echo():
     drain()
     send6(IPv6(src=H6, dst=SRV6) / ICMPv6EchoRequest(id=4321, seq=7) /
