@@ -29,6 +29,11 @@ static int __net_init nat64_net_init(struct net *net)
 	mutex_init(&nn->config_lock);
 	INIT_LIST_HEAD(&nn->pools);
 	nn->lowest_ipv6_mtu = 1280;
+	/* RFC 6146 §4 defaults. */
+	nn->timeout[NAT64_TO_UDP] = 300;
+	nn->timeout[NAT64_TO_TCP_EST] = 7440;
+	nn->timeout[NAT64_TO_TCP_TRANS] = 240;
+	nn->timeout[NAT64_TO_ICMP] = 60;
 	get_random_bytes(&nn->hash_key, sizeof(nn->hash_key));
 	nat64_hooks_init(nn);
 	nat64_maps_gc_init(nn);

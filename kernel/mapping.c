@@ -16,34 +16,31 @@ static unsigned int max_mappings = 262144;
 module_param(max_mappings, uint, 0644);
 MODULE_PARM_DESC(max_mappings, "most mappings a namespace may hold");
 
-/* Fixed timeouts (RFC 6146 §4 minimums and defaults). */
-#define UDP_TIMEOUT		(300 * HZ)
-#define ICMP_TIMEOUT		(60 * HZ)
-#define TCP_EST_TIMEOUT		(7440 * HZ)
-#define TCP_TRANS_TIMEOUT	(240 * HZ)
-
 #define GC_INTERVAL		HZ
 
-static unsigned long map_timeout(const struct nat64_mapping *m)
+/* Which of the namespace's idle timeouts applies to @m now. */
+static enum nat64_timeout map_timeout(const struct nat64_mapping *m)
 {
 	switch (m->proto) {
 	case XL_UDP:
-		return UDP_TIMEOUT;
+		return NAT64_TO_UDP;
 	case XL_ICMP:
-		return ICMP_TIMEOUT;
+		return NAT64_TO_ICMP;
 	}
 	if (test_bit(NAT64_MF_RST, &m->flags) ||
 	    (test_bit(NAT64_MF_FIN6, &m->flags) &&
 	     test_bit(NAT64_MF_FIN4, &m->flags)))
-		return TCP_TRANS_TIMEOUT;
+		return NAT64_TO_TCP_TRANS;
 	if (test_bit(NAT64_MF_SEEN4, &m->flags))
-		return TCP_EST_TIMEOUT;
-	return TCP_TRANS_TIMEOUT;
+		return NAT64_TO_TCP_EST;
+	return NAT64_TO_TCP_TRANS;
 }
 
-unsigned long nat64_map_remaining(const struct nat64_mapping *m)
+unsigned long nat64_map_remaining(struct nat64_net *nn,
+				  const struct nat64_mapping *m)
 {
-	unsigned long end = READ_ONCE(m->last_used) + map_timeout(m);
+	unsigned long end = READ_ONCE(m->last_used) +
+		(unsigned long)READ_ONCE(nn->timeout[map_timeout(m)]) * HZ;
 
 	return time_after(end, jiffies) ? end - jiffies : 0;
 }
@@ -225,9 +222,9 @@ static void maps_sweep(struct nat64_net *nn, struct nat64_maptable *mt,
 	}
 }
 
-static bool match_expired(const struct nat64_mapping *m, const void *arg)
+static bool match_expired(const struct nat64_mapping *m, const void *nn)
 {
-	return !nat64_map_remaining(m);
+	return !nat64_map_remaining((struct nat64_net *)nn, m);
 }
 
 static bool match_rule(const struct nat64_mapping *m, const void *rule)
@@ -241,7 +238,7 @@ static void maps_gc(struct work_struct *work)
 					    struct nat64_net, gc_work);
 	struct nat64_maptable *mt = rcu_dereference_protected(nn->maps, 1);
 
-	maps_sweep(nn, mt, match_expired, NULL, NAT64_STAT_MAPPINGS_EXPIRED);
+	maps_sweep(nn, mt, match_expired, nn, NAT64_STAT_MAPPINGS_EXPIRED);
 	queue_delayed_work(system_power_efficient_wq, &nn->gc_work,
 			   GC_INTERVAL);
 }

@@ -79,6 +79,7 @@ static inline void nat64_map_flag(struct nat64_mapping *m, int bit)
 }
 
 /* Jiffies until @m expires if idle (0 if it already has). */
-unsigned long nat64_map_remaining(const struct nat64_mapping *m);
+unsigned long nat64_map_remaining(struct nat64_net *nn,
+				  const struct nat64_mapping *m);
 
 #endif /* _NAT64_MAPPING_H */

@@ -48,6 +48,15 @@ struct nat64_ruleset {
 
 struct nat64_maptable;
 
+/* Idle timeouts, each a NAT64_CONFIG_A_TIMEOUT_* setting. */
+enum nat64_timeout {
+	NAT64_TO_UDP,
+	NAT64_TO_TCP_EST,
+	NAT64_TO_TCP_TRANS,
+	NAT64_TO_ICMP,
+	NAT64_TO_COUNT
+};
+
 struct nat64_net {
 	struct net *net;
 	struct mutex config_lock;	/* pools, rules, hooks, table setup */
@@ -60,6 +69,7 @@ struct nat64_net {
 	u32 lowest_ipv6_mtu;
 	bool clear_df;
 	bool reset_tos;
+	u32 timeout[NAT64_TO_COUNT];	/* seconds, enum nat64_timeout */
 
 	struct nf_hook_ops hook_ops[2];
 

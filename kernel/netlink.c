@@ -32,11 +32,37 @@ static struct netlink_range_validation mtu_range = {
 	.max = 65535,
 };
 
+static struct netlink_range_validation udp_timeout_range = {
+	.min = 120,
+	.max = 604800,
+};
+
+static struct netlink_range_validation timeout_range = {
+	.min = 1,
+	.max = 604800,
+};
+
 static const struct nla_policy config_policy[NAT64_CONFIG_A_MAX + 1] = {
 	[NAT64_CONFIG_A_CLEAR_DF] = NLA_POLICY_MAX(NLA_U8, 1),
 	[NAT64_CONFIG_A_LOWEST_IPV6_MTU] = NLA_POLICY_FULL_RANGE(NLA_U32,
 								 &mtu_range),
 	[NAT64_CONFIG_A_RESET_TOS] = NLA_POLICY_MAX(NLA_U8, 1),
+	[NAT64_CONFIG_A_TIMEOUT_UDP] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &udp_timeout_range),
+	[NAT64_CONFIG_A_TIMEOUT_TCP_EST] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &timeout_range),
+	[NAT64_CONFIG_A_TIMEOUT_TCP_TRANS] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &timeout_range),
+	[NAT64_CONFIG_A_TIMEOUT_ICMP] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &timeout_range),
+};
+
+/* Timeout attributes, in enum nat64_timeout order. */
+static const int timeout_attr[NAT64_TO_COUNT] = {
+	[NAT64_TO_UDP] = NAT64_CONFIG_A_TIMEOUT_UDP,
+	[NAT64_TO_TCP_EST] = NAT64_CONFIG_A_TIMEOUT_TCP_EST,
+	[NAT64_TO_TCP_TRANS] = NAT64_CONFIG_A_TIMEOUT_TCP_TRANS,
+	[NAT64_TO_ICMP] = NAT64_CONFIG_A_TIMEOUT_ICMP,
 };
 
 /* Requests carry only these; the rest are reply-only and refused. */
@@ -154,7 +180,7 @@ static int nl_set_config(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *tb[NAT64_CONFIG_A_MAX + 1];
 	struct nat64_net *nn = info_nn(info);
-	int err;
+	int err, i;
 
 	err = parse_nest(info, NAT64_A_CONFIG, tb, NAT64_CONFIG_A_MAX,
 			 config_policy);
@@ -171,6 +197,10 @@ static int nl_set_config(struct sk_buff *skb, struct genl_info *info)
 	if (tb[NAT64_CONFIG_A_RESET_TOS])
 		WRITE_ONCE(nn->reset_tos,
 			   nla_get_u8(tb[NAT64_CONFIG_A_RESET_TOS]));
+	for (i = 0; i < NAT64_TO_COUNT; i++)
+		if (tb[timeout_attr[i]])
+			WRITE_ONCE(nn->timeout[i],
+				   nla_get_u32(tb[timeout_attr[i]]));
 	mutex_unlock(&nn->config_lock);
 	return 0;
 }
@@ -181,6 +211,7 @@ static int nl_get_config(struct sk_buff *skb, struct genl_info *info)
 	struct sk_buff *msg;
 	struct nlattr *nest;
 	void *hdr;
+	int i;
 
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
@@ -196,6 +227,10 @@ static int nl_get_config(struct sk_buff *skb, struct genl_info *info)
 			READ_ONCE(nn->lowest_ipv6_mtu)) ||
 	    nla_put_u8(msg, NAT64_CONFIG_A_RESET_TOS, READ_ONCE(nn->reset_tos)))
 		goto nospace;
+	for (i = 0; i < NAT64_TO_COUNT; i++)
+		if (nla_put_u32(msg, timeout_attr[i],
+				READ_ONCE(nn->timeout[i])))
+			goto nospace;
 	nla_nest_end(msg, nest);
 	genlmsg_end(msg, hdr);
 	return nl_reply(info, msg);
@@ -386,10 +421,11 @@ static const u8 map_ipproto[XL_NPROTO] = {
 	[XL_ICMP] = IPPROTO_ICMPV6,
 };
 
-static int put_mapping(struct sk_buff *skb, const struct nat64_mapping *m)
+static int put_mapping(struct sk_buff *skb, struct nat64_net *nn,
+		       const struct nat64_mapping *m)
 {
 	struct nlattr *nest = nla_nest_start(skb, NAT64_A_MAPPING);
-	u32 ms = jiffies_to_msecs(nat64_map_remaining(m));
+	u32 ms = jiffies_to_msecs(nat64_map_remaining(nn, m));
 
 	if (!nest ||
 	    nla_put_u8(skb, NAT64_MAPPING_A_PROTO, map_ipproto[m->proto]) ||
@@ -435,7 +471,7 @@ static int nl_mapping_dump(struct sk_buff *skb, struct netlink_callback *cb)
 			if (!hdr)
 				goto out;
 			genl_dump_check_consistent(cb, hdr);
-			if (put_mapping(skb, m)) {
+			if (put_mapping(skb, nn, m)) {
 				genlmsg_cancel(skb, hdr);
 				goto out;
 			}

@@ -51,7 +51,8 @@ static int usage(FILE *f)
 		"  pool add NAME ADDR[/LEN] [ports LO-HI] | pool del NAME | pool show\n"
 		"  rule add NAME prefix PREFIX/LEN pool POOL | rule del NAME | rule show\n"
 		"  mapping show\n"
-		"  set { clear-df on|off | reset-tos on|off | lowest-ipv6-mtu N }...\n"
+		"  set { clear-df on|off | reset-tos on|off | lowest-ipv6-mtu N |\n"
+		"        timeout udp|tcp-est|tcp-trans|icmp SECONDS }...\n"
 		"  help\n");
 	return f == stdout ? 0 : 2;
 }
@@ -145,9 +146,17 @@ static int print_version(struct nlattr **tb, void *arg)
 	return 0;
 }
 
+static const int timeout_attr[CTL_TO_N] = {
+	[CTL_TO_UDP] = NAT64_CONFIG_A_TIMEOUT_UDP,
+	[CTL_TO_TCP_EST] = NAT64_CONFIG_A_TIMEOUT_TCP_EST,
+	[CTL_TO_TCP_TRANS] = NAT64_CONFIG_A_TIMEOUT_TCP_TRANS,
+	[CTL_TO_ICMP] = NAT64_CONFIG_A_TIMEOUT_ICMP,
+};
+
 static int print_config(struct nlattr **tb, void *arg)
 {
 	struct nlattr *c[NAT64_CONFIG_A_MAX + 1];
+	int t;
 
 	(void)arg;
 	if (!tb[NAT64_A_CONFIG] ||
@@ -163,6 +172,10 @@ static int print_config(struct nlattr **tb, void *arg)
 	if (c[NAT64_CONFIG_A_LOWEST_IPV6_MTU])
 		printf("  lowest-ipv6-mtu %u\n",
 		       nla_get_u32(c[NAT64_CONFIG_A_LOWEST_IPV6_MTU]));
+	for (t = 0; t < CTL_TO_N; t++)
+		if (c[timeout_attr[t]])
+			printf("  timeout %s %u\n", ctl_timeout_names[t],
+			       nla_get_u32(c[timeout_attr[t]]));
 	return 0;
 }
 
@@ -297,6 +310,7 @@ static int run_req(struct ctl_nl *nl, const struct req *q)
 	struct nl_msg *msg = NULL;
 	struct nlattr *nest = NULL;
 	const char *what = "";
+	int t;
 
 	switch (q->kind) {
 	case REQ_VERSION:
@@ -361,6 +375,10 @@ static int run_req(struct ctl_nl *nl, const struct req *q)
 		if (q->config.lowest_ipv6_mtu >= 0)
 			nla_put_u32(msg, NAT64_CONFIG_A_LOWEST_IPV6_MTU,
 				    (uint32_t)q->config.lowest_ipv6_mtu);
+		for (t = 0; t < CTL_TO_N; t++)
+			if (q->config.timeout[t] >= 0)
+				nla_put_u32(msg, timeout_attr[t],
+					    (uint32_t)q->config.timeout[t]);
 		break;
 	}
 	if (!msg || !nest) {

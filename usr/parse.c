@@ -192,22 +192,59 @@ static int parse_onoff(const char *s, int *out)
 	return 0;
 }
 
-/* KEY VALUE [KEY VALUE...] */
+const char *const ctl_timeout_names[CTL_TO_N] = {
+	"udp", "tcp-est", "tcp-trans", "icmp",
+};
+
+/* timeout NAME SECONDS; the kernel has the same bounds. */
+static int parse_timeout(const char *name, const char *v,
+			 struct ctl_config *c, char *err, size_t errlen)
+{
+	unsigned long n;
+	int t;
+
+	for (t = 0; t < CTL_TO_N; t++)
+		if (!strcmp(name, ctl_timeout_names[t]))
+			break;
+	if (t == CTL_TO_N)
+		return fail(err, errlen,
+			    "unknown timeout '%s' (udp, tcp-est, tcp-trans, icmp)",
+			    name);
+	if (parse_uint(v, t == CTL_TO_UDP ? 120 : 1, 604800, &n))
+		return fail(err, errlen,
+			    "invalid %s timeout '%s' (%d to 604800 seconds)",
+			    name, v, t == CTL_TO_UDP ? 120 : 1);
+	c->timeout[t] = (long)n;
+	return 0;
+}
+
+/* KEY VALUE [KEY VALUE...]; timeout takes a name and a value. */
 int parse_set(int argc, char **argv, struct ctl_config *c, char *err,
 	      size_t errlen)
 {
-	int i;
+	int i, t;
 
 	c->clear_df = c->reset_tos = -1;
 	c->lowest_ipv6_mtu = -1;
-	if (argc < 2 || argc % 2)
+	for (t = 0; t < CTL_TO_N; t++)
+		c->timeout[t] = -1;
+	if (argc < 2)
 		return fail(err, errlen,
-			    "usage: set { clear-df on|off | reset-tos on|off | lowest-ipv6-mtu N }...");
+			    "usage: set { clear-df on|off | reset-tos on|off | lowest-ipv6-mtu N | timeout udp|tcp-est|tcp-trans|icmp SECONDS }...");
 	for (i = 0; i < argc; i += 2) {
-		const char *k = argv[i], *v = argv[i + 1];
+		const char *k = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 		unsigned long n;
 
-		if (!strcmp(k, "clear-df")) {
+		if (!v)
+			return fail(err, errlen, "'%s' needs a value", k);
+		if (!strcmp(k, "timeout")) {
+			if (i + 2 >= argc)
+				return fail(err, errlen,
+					    "usage: set timeout udp|tcp-est|tcp-trans|icmp SECONDS");
+			if (parse_timeout(v, argv[i + 2], c, err, errlen))
+				return -1;
+			i++;
+		} else if (!strcmp(k, "clear-df")) {
 			if (parse_onoff(v, &c->clear_df))
 				return fail(err, errlen,
 					    "invalid value '%s' for clear-df (on or off)",

@@ -27,11 +27,16 @@ struct ctl_rule {
 	char pool[NAT64_NAME_MAX];
 };
 
+/* Timeouts of `set timeout NAME SECONDS`, in this order. */
+enum { CTL_TO_UDP, CTL_TO_TCP_EST, CTL_TO_TCP_TRANS, CTL_TO_ICMP, CTL_TO_N };
+extern const char *const ctl_timeout_names[CTL_TO_N];
+
 /* Settings for `set`; negative means not given. */
 struct ctl_config {
 	int clear_df;
 	int reset_tos;
 	long lowest_ipv6_mtu;
+	long timeout[CTL_TO_N];		/* seconds */
 };
 
 /* Each returns 0, or -1 with a one-line message in @err. */

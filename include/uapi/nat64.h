@@ -201,6 +201,18 @@ enum nat64_config_attr {
 	 * translated packets to zero instead of copying it (RFC 7915 §4.1).
 	 */
 	NAT64_CONFIG_A_RESET_TOS,
+	/*
+	 * u32 seconds: how long an idle mapping lives. UDP 120..604800
+	 * (default 300; RFC 4787 REQ-5 forbids less than 2 minutes), TCP
+	 * established 1..604800 (default 7440, the RFC 5382 minimum), TCP
+	 * transitory (before both sides spoke, after both FINs or an RST)
+	 * 1..604800 (default 240), ICMP 1..604800 (default 60). Values below
+	 * the RFC defaults for TCP and ICMP are for tests and labs.
+	 */
+	NAT64_CONFIG_A_TIMEOUT_UDP,
+	NAT64_CONFIG_A_TIMEOUT_TCP_EST,
+	NAT64_CONFIG_A_TIMEOUT_TCP_TRANS,
+	NAT64_CONFIG_A_TIMEOUT_ICMP,
 	__NAT64_CONFIG_A_MAX
 };
 #define NAT64_CONFIG_A_MAX (__NAT64_CONFIG_A_MAX - 1)

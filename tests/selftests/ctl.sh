@@ -33,6 +33,7 @@ check "set" ctl set clear-df on lowest-ipv6-mtu 1400 reset-tos off
 check "pool show" sh -c "ip netns exec $XL $NAT64CTL pool show | grep -qx 'p2 203.0.113.7/32 ports 1024-65535'"
 check "rule show" sh -c "ip netns exec $XL $NAT64CTL rule show | grep -qx 'r2 prefix 2001:db8:64::/64 pool p2'"
 check "config shown" sh -c "ip netns exec $XL $NAT64CTL show | grep -qx '  lowest-ipv6-mtu 1400'"
+check "default timeouts (RFC 6146)" sh -c "ip netns exec $XL $NAT64CTL show | grep -A4 '  timeout udp 300' | tr -s ' ' | tr '\n' , | grep -q 'timeout udp 300, timeout tcp-est 7440, timeout tcp-trans 240, timeout icmp 60,'"
 
 state=$(ctl show)
 expect_fail "bad address" "invalid IPv4 address '300.1.1.1'" pool add p3 300.1.1.1
@@ -53,6 +54,7 @@ expect_fail "unknown keyword" "unknown" pool add p3 10.0.0.1 portz 1-2
 expect_fail "long name" "invalid name" pool add abcdefghijklmnopq 10.0.0.1
 expect_fail "bad setting" "unknown setting" set frob on
 expect_fail "mtu too small" "1280 to 65535" set lowest-ipv6-mtu 1000
+expect_fail "udp timeout under 2 minutes" "120 to 604800" set timeout udp 60
 expect_fail "unknown command" "unknown command" frob
 check "refusals changed nothing" [ "$(ctl show)" = "$state" ]
 

@@ -96,6 +96,17 @@ static void set_parse(void)
 	CHECK_EQ(SET("clear-df", "maybe"), -1);
 	CHECK_EQ(SET("clear-df"), -1);
 	CHECK_EQ(SET("frob", "on"), -1);
+	CHECK_EQ(SET("timeout", "udp", "300", "timeout", "icmp", "2",
+		     "clear-df", "on"), 0);
+	CHECK_EQ(c.timeout[CTL_TO_UDP], 300);
+	CHECK_EQ(c.timeout[CTL_TO_ICMP], 2);
+	CHECK_EQ(c.timeout[CTL_TO_TCP_EST], -1);
+	CHECK_EQ(c.clear_df, 1);
+	CHECK_EQ(SET("timeout", "udp", "119"), -1);	/* RFC 4787 REQ-5 */
+	CHECK_EQ(SET("timeout", "tcp-est", "0"), -1);
+	CHECK_EQ(SET("timeout", "tcp-trans", "604801"), -1);
+	CHECK_EQ(SET("timeout", "sctp", "10"), -1);
+	CHECK_EQ(SET("timeout", "icmp"), -1);
 }
 
 UNIT_MAIN(T(pool_good), T(pool_bad), T(rule_parse), T(set_parse))
