@@ -351,8 +351,12 @@ static unsigned int xlat_6to4(struct nat64_net *nn, struct nat64_rule *rule,
 	if (!m) {
 		m = nat64_map_create(nn, mt, rule, p.proto,
 				     &ipv6_hdr(skb)->saddr, p.sport, &why);
-		if (!m)
+		if (!m) {
+			/* RFC 6146 §3.5.1.1: no IPv4 address to be had. */
+			icmp6_error(nn, skb, ICMPV6_DEST_UNREACH,
+				    ICMPV6_ADDR_UNREACH, 0);
 			return drop(nn, why);
+		}
 	}
 	nat64_map_touch(m);
 
@@ -588,6 +592,9 @@ static unsigned int hook6(void *priv, struct sk_buff *skb,
 	rule = rule_for6(nn, ipv6_hdr(skb)->daddr.s6_addr);
 	if (!rule)
 		return NF_ACCEPT;
+	/* A source that claims to be IPv4 translated is spoofed or looped. */
+	if (rule_for6(nn, ipv6_hdr(skb)->saddr.s6_addr))
+		return drop(nn, NAT64_STAT_DROP_SRC_IN_PREFIX);
 	return xlat_6to4(nn, rule, skb);
 }
 

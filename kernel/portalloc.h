@@ -23,7 +23,9 @@ struct pa_range {
  * address hashes to @addr_hash and whose full key hashes to @key_hash.
  * All of a host's flows use one pool address (RFC 4787 "paired" pooling);
  * the first candidate keeps the source port when the range has it (port
- * preservation), the rest walk the range from a point the hash picks.
+ * preservation), the rest walk the range from a point the hash picks,
+ * below 1024 for source ports below 1024 and above for the others, where
+ * the range allows (port range preservation).
  */
 void pa_candidate(const struct pa_range *r, u32 addr_hash, u32 key_hash,
 		  u16 sport, unsigned int attempt, u32 *addr, u16 *port);

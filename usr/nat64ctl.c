@@ -40,6 +40,7 @@ static const char *const stat_names[NAT64_STAT_MAX + 1] = {
 	[NAT64_STAT_ICMP_ERR_6TO4] = "icmp-err-6to4",
 	[NAT64_STAT_ICMP_ERR_4TO6] = "icmp-err-4to6",
 	[NAT64_STAT_ICMP_SENT] = "icmp-sent",
+	[NAT64_STAT_DROP_SRC_IN_PREFIX] = "drop-src-in-prefix",
 };
 
 static int usage(FILE *f)

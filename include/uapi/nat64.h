@@ -228,7 +228,8 @@ enum nat64_stat {
 	NAT64_STAT_MAPPINGS_CREATED,	/* mappings created */
 	NAT64_STAT_MAPPINGS_EXPIRED,	/* mappings removed after timeout */
 	NAT64_STAT_4TO6_NO_MAPPING,	/* IPv4 to a pool, no mapping: left alone */
-	NAT64_STAT_6TO4_NO_PORT,	/* dropped: pool exhausted */
+	/* dropped: pool exhausted (ICMPv6 address unreachable sent) */
+	NAT64_STAT_6TO4_NO_PORT,
 	NAT64_STAT_DROP_TRUNCATED,	/* dropped: headers shorter than claimed */
 	/* dropped: protocol, extension header or fragment not translated */
 	NAT64_STAT_DROP_UNSUPPORTED,
@@ -251,6 +252,8 @@ enum nat64_stat {
 	NAT64_STAT_ICMP_ERR_4TO6,	/* ICMPv4 errors translated to ICMPv6 */
 	/* ICMP errors the translator originated (time exceeded, too big, ...) */
 	NAT64_STAT_ICMP_SENT,
+	/* dropped: IPv6 source inside a NAT64 prefix (RFC 6146 §3.5.1) */
+	NAT64_STAT_DROP_SRC_IN_PREFIX,
 	__NAT64_STAT_MAX
 };
 #define NAT64_STAT_MAX (__NAT64_STAT_MAX - 1)

@@ -5,7 +5,9 @@
 # through nat64ctl), are counted, and new traffic makes new ones.
 . "$(dirname "$0")/lib.sh"
 
+require_cmd ping socat
 nat64_load
+kmsg_mark expiry
 topo_up || { fail "topology"; finish; }
 ctl set timeout icmp 2 timeout tcp-trans 3 timeout tcp-est 3
 
@@ -16,13 +18,14 @@ check "icmp mapping expires within the timeout and a GC pass" busywait 8000 sh -
 check "expiry counted" [ "$(counter mappings-expired)" -ge 1 ]
 
 # TCP: a connection that closed expires after the transitory timeout.
-x4 socat -T 10 TCP4-LISTEN:8080,reuseaddr SYSTEM:'echo hi' &
-busywait 5000 sh -c "ip netns exec $V4 ss -ltn | grep -q :8080"
-check "tcp through" sh -c "ip netns exec $V6 socat -T 5 - TCP6:[64:ff9b::192.0.2.2]:8080 </dev/null | grep -q hi"
+x4 socat -T 10 TCP4-LISTEN:8080,reuseaddr SYSTEM:'echo hi' 2>/dev/null &
+listening "$V4" tcp 8080
+check "tcp through" sh -c "ip netns exec $V6 socat -T 5 - 'TCP6:[64:ff9b::192.0.2.2]:8080' </dev/null | grep -q hi"
 check "tcp mapping made" has tcp
 check "tcp mapping expires" busywait 10000 sh -c "! ip netns exec $XL $NAT64CTL mapping show | grep -q '^tcp '"
 
 # The pool's ports come back: new traffic maps again.
 check "ping after expiry" x6 ping -c 1 -W 5 64:ff9b::192.0.2.2
 check "new icmp mapping" has icmp
+check_kernel_log expiry
 finish

@@ -1,19 +1,47 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Helpers for the nat64 selftests (kselftest style). Source it; it sets
-# -u, traps EXIT for cleanup, and gives:
+# Helpers for the nat64 selftests (kselftest style). A test sources this
+# file, builds what it needs, prints TAP lines through ok/fail/skip and
+# ends with `finish` (exit 0 pass, 1 fail, 4 skip). Everything it made is
+# removed on exit, however it exits.
+#
 #   ok/fail/skip DESC     TAP lines; fail marks the test failed
-#   busywait MS CMD...    run CMD until it succeeds or MS ms pass
-#   nat64_load            load the module under test ($NAT64_KO)
+#   check DESC CMD...     ok if CMD succeeds, else fail
+#   refute DESC CMD...    ok if CMD fails, else fail
+#   match DESC ERE TEXT   ok if TEXT has a line matching ERE
+#   busywait MS CMD...    run CMD until it succeeds, at most MS ms
+#   note TEXT...          TEXT as TAP comments ("# ...")
+#   require_cmd CMD...    skip the whole test if a tool is missing
+#   nat64_load            load $NAT64_KO unless nat64 is loaded (fatal if
+#                         it cannot be)
 #   topo_up [V4MTU V6MTU] the standard topology below, configured
 #   x6 / x4 / X CMD...    run CMD in the v6 host / v4 host / translator
-#   ctl ARGS...           nat64ctl in the translator namespace
+#   ctl ARGS...           nat64ctl in the translator's namespace
+#   counter NAME          a counter of `nat64ctl show` in the translator
+#   kmsg_mark TAG; check_kernel_log TAG
+#                         mark the kernel log; then ok if nothing since the
+#                         mark is a splat (WARNING, BUG, leak, ...)
+#   cleanup_hooks+=(FN)   FN runs at exit, after the standard cleanup
+#
+# Standard topology (topo_up):
 #
 #  v6-$$                      xlat-$$                        v4-$$
 #  v6 2001:db8:6::2 --- x6 2001:db8:6::1  x4 192.0.2.1 --- v4 192.0.2.2
 #  (MACs 02:..:06:02)   (02:..:06:01)     (02:..:04:01)   (02:..:04:02)
-#  pool p1 198.51.100.1 ports 2000-2999, rule r1 prefix 64:ff9b::/96
+#  default via ::1      forwarding on (both families)      198.51.100.0/24
+#                       pool p1 198.51.100.1/32 ports 2000-2999  via .1
+#                       rule r1 prefix 64:ff9b::/96 pool p1
+#
+# The v6 host reaches the v4 host at 64:ff9b::192.0.2.2 (64:ff9b::c000:202).
+#
+# The module: each test calls nat64_load, which loads it if it is not
+# loaded; a test may unload and reload it. run.sh unloads it at the end
+# and fails the run if that does not work.
+#
+# Environment: NAT64_KO (default build/$(uname -r)/nat64.ko, else
+# kernel/nat64.ko), NAT64CTL (default usr/nat64ctl), both relative to the
+# repository holding this file.
 
 set -u
 
@@ -23,7 +51,12 @@ KSFT_SKIP=4
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 NAT64CTL=${NAT64CTL:-$TOP/usr/nat64ctl}
-NAT64_KO=${NAT64_KO:-$TOP/kernel/nat64.ko}
+if [ -z "${NAT64_KO:-}" ]; then
+	NAT64_KO=$TOP/build/$(uname -r)/nat64.ko
+	[ -e "$NAT64_KO" ] || NAT64_KO=$TOP/kernel/nat64.ko
+fi
+export NAT64CTL NAT64_KO
+# shellcheck disable=SC2034 # for the tests
 PY=/usr/bin/python3
 S=$$
 V6=v6-$S
@@ -32,13 +65,25 @@ V4=v4-$S
 failed=0
 ntest=0
 
+# Kernel log lines that fail a test, and the run.
+KMSG_BAD='WARNING:|BUG:|Oops|KASAN|kmemleak|UBSAN|general protection|RCU stall|rcu_.*stall|soft lockup|hard LOCKUP|blocked for more than|refcount_t|unregister_netdevice: waiting|Call Trace|list_add corruption|list_del corruption|double free|use-after-free|Kernel panic'
+
 ok() { ntest=$((ntest + 1)); echo "ok $ntest $*"; }
 fail() { ntest=$((ntest + 1)); echo "not ok $ntest $*"; failed=1; }
 skip() { ntest=$((ntest + 1)); echo "ok $ntest $* # SKIP"; }
-# check DESC CMD...: ok if CMD succeeds
 check() { local d=$1; shift; if "$@"; then ok "$d"; else fail "$d"; fi; }
-# refute DESC CMD...: ok if CMD fails
 refute() { local d=$1; shift; if "$@"; then fail "$d"; else ok "$d"; fi; }
+match() {
+	if grep -qE -- "$2" <<< "$3"; then
+		ok "$1"
+	else
+		fail "$1"
+		printf '%s\n' "$3" | sed 's/^/#     /'
+	fi
+}
+
+# note TEXT...: TEXT as TAP comment lines.
+note() { printf '%s\n' "$@" | sed 's/^/# /'; }
 
 busywait() {
 	local ms=$1 start
@@ -50,6 +95,15 @@ busywait() {
 	done
 }
 
+require_cmd() {
+	local c
+	for c in "$@"; do
+		command -v "$c" >/dev/null && continue
+		echo "# SKIP: $c not installed"
+		exit $KSFT_SKIP
+	done
+}
+
 x6() { ip netns exec "$V6" "$@"; }
 x4() { ip netns exec "$V4" "$@"; }
 X() { ip netns exec "$XL" "$@"; }
@@ -58,9 +112,24 @@ ctl() { ip netns exec "$XL" "$NAT64CTL" "$@"; }
 # The value of a counter in `nat64ctl show`.
 counter() { ctl show | awk -v n="$1" '$1 == n { print $2 }'; }
 
+nat64_loaded() { grep -q '^nat64 ' /proc/modules; }
+
+# Load the module under test, with the modules it depends on.
 nat64_load() {
-	modprobe -a nf_defrag_ipv4 nf_defrag_ipv6 veth 2>/dev/null || true
-	grep -q '^nat64 ' /proc/modules || insmod "$NAT64_KO"
+	local deps
+	nat64_loaded && return 0
+	if [ ! -e "$NAT64_KO" ]; then
+		echo "# FAIL: no module at $NAT64_KO (make modules-all)"
+		exit $KSFT_FAIL
+	fi
+	deps=$(modinfo -F depends "$NAT64_KO" 2>/dev/null | tr , ' ')
+	# shellcheck disable=SC2086
+	modprobe -a veth $deps 2>/dev/null
+	if ! insmod "$NAT64_KO"; then
+		echo "# FAIL: insmod $NAT64_KO failed"
+		dmesg | tail -n 5 | sed 's/^/# /'
+		exit $KSFT_FAIL
+	fi
 }
 
 # Remove namespaces, after ending what still runs in them.
@@ -75,54 +144,81 @@ ns_del() {
 topo_cleanup() { ns_del "$V6" "$XL" "$V4"; }
 
 cleanup_hooks=(topo_cleanup)
+# shellcheck disable=SC2317 # called by the trap
 run_cleanup() {
 	local h
-	# Background helpers (servers) end with the test.
+	# Background helpers (servers, captures) end with the test.
 	jobs -p | xargs -r kill 2>/dev/null
 	for h in "${cleanup_hooks[@]}"; do $h; done
+	rm -rf "/tmp/nat64-selftest-$S"
 }
-trap run_cleanup EXIT
+[ -n "${NAT64_LIB_ONLY:-}" ] || trap run_cleanup EXIT
+
+# A scratch directory of the test's own (removed at exit).
+TMPD=/tmp/nat64-selftest-$S
+[ -n "${NAT64_LIB_ONLY:-}" ] || mkdir -p "$TMPD"
 
 topo_up() {
 	local v4mtu=${1:-1500} v6mtu=${2:-1500} n
 	for n in "$V6" "$XL" "$V4"; do
-		ip netns add "$n"
+		ip netns add "$n" || return 1
 		ip -n "$n" link set lo up
 	done
 	ip link add v6 netns "$V6" address 02:00:00:00:06:02 mtu "$v6mtu" \
-		type veth peer name x6 netns "$XL" address 02:00:00:00:06:01 mtu "$v6mtu"
+		type veth peer name x6 netns "$XL" address 02:00:00:00:06:01 mtu "$v6mtu" &&
 	ip link add v4 netns "$V4" address 02:00:00:00:04:02 mtu "$v4mtu" \
-		type veth peer name x4 netns "$XL" address 02:00:00:00:04:01 mtu "$v4mtu"
-	x6 sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0
+		type veth peer name x4 netns "$XL" address 02:00:00:00:04:01 mtu "$v4mtu" ||
+		return 1
+	x6 sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0 \
+		net.ipv6.conf.v6.accept_dad=0
 	X sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0 \
+		net.ipv6.conf.x6.accept_dad=0 \
 		net.ipv6.conf.all.forwarding=1 net.ipv4.ip_forward=1
-	ip -n "$V6" addr add 2001:db8:6::2/64 dev v6 nodad
-	ip -n "$V6" link set v6 up
-	ip -n "$V6" route add default via 2001:db8:6::1
-	ip -n "$XL" addr add 2001:db8:6::1/64 dev x6 nodad
-	ip -n "$XL" addr add 192.0.2.1/24 dev x4
-	ip -n "$XL" link set x6 up
-	ip -n "$XL" link set x4 up
-	ip -n "$V4" addr add 192.0.2.2/24 dev v4
-	ip -n "$V4" link set v4 up
-	ip -n "$V4" route add 198.51.100.0/24 via 192.0.2.1
-	ctl pool add p1 198.51.100.1 ports 2000-2999 &&
-	ctl rule add r1 prefix 64:ff9b::/96 pool p1
+	ip -n "$V6" addr add 2001:db8:6::2/64 dev v6 nodad &&
+	ip -n "$V6" link set v6 up &&
+	ip -n "$V6" route add default via 2001:db8:6::1 &&
+	ip -n "$XL" addr add 2001:db8:6::1/64 dev x6 nodad &&
+	ip -n "$XL" addr add 192.0.2.1/24 dev x4 &&
+	ip -n "$XL" link set x6 up &&
+	ip -n "$XL" link set x4 up &&
+	ip -n "$V4" addr add 192.0.2.2/24 dev v4 &&
+	ip -n "$V4" link set v4 up &&
+	ip -n "$V4" route add 198.51.100.0/24 via 192.0.2.1 &&
+	ctl pool add p1 198.51.100.1/32 ports 2000-2999 &&
+	ctl rule add r1 prefix 64:ff9b::/96 pool p1 || return 1
+	# The links are up once both ends say so.
+	busywait 5000 sh -c "ip -n $V6 -br link show v6 | grep -qw UP &&
+		ip -n $V4 -br link show v4 | grep -qw UP"
 }
 
-# A line for every object of ours left behind; empty if none.
+# A line for every namespace of this test left behind; empty if none.
 leftovers() {
 	ip netns list | grep -E -- "-$S( |\$)" || true
 }
 
-# Kernel log since the mark, and whether it holds a splat.
-kmsg_mark() { echo "nat64-selftest-mark-$S-$1" > /dev/kmsg; }
-kmsg_since() { dmesg | sed -n "/nat64-selftest-mark-$S-$1/,\$p"; }
-kmsg_bad() {
-	kmsg_since "$1" | grep -E 'WARNING:|BUG:|Oops|KASAN|kmemleak|general protection|RCU stall|refcount_t|unregister_netdevice: waiting|Call Trace'
+# Wait until a socket is listening: listening NS tcp|udp PORT.
+listening() {
+	local opt=-ltn
+	[ "$2" = udp ] && opt=-lun
+	busywait 5000 sh -c "ip netns exec $1 ss -H $opt 'sport = :$3' | grep -q ."
 }
 
-# End the test: exit status from the TAP lines.
+# The kernel log since a mark, and the splats in it.
+kmsg_mark() { echo "nat64-selftest-mark-$S-$1" > /dev/kmsg; }
+kmsg_since() { dmesg | sed -n "/nat64-selftest-mark-$S-$1\$/,\$p"; }
+kmsg_bad() { kmsg_since "$1" | grep -E "$KMSG_BAD"; }
+check_kernel_log() {
+	local bad
+	bad=$(kmsg_bad "$1")
+	if [ -z "$bad" ]; then
+		ok "kernel log clean"
+	else
+		fail "kernel log clean"
+		kmsg_since "$1" | sed 's/^/#     /'
+	fi
+}
+
+# End the test: the plan line, and the exit status from the TAP lines.
 finish() {
 	echo "1..$ntest"
 	[ $failed = 0 ] && exit $KSFT_PASS

@@ -1,22 +1,32 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# The module loads, registers its netlink family, unloads, and loads again,
-# leaving nothing in the kernel log.
+# The module loads, registers its generic netlink family, unloads, loads
+# again, and unloads with a configured namespace still there; nothing in
+# the kernel log. It is left loaded for the tests after it.
 . "$(dirname "$0")/lib.sh"
 
 kmsg_mark load
-grep -q '^nat64 ' /proc/modules && rmmod nat64
+if nat64_loaded; then
+	check "rmmod a module loaded before" rmmod nat64
+fi
 nat64_load
-check "module loaded" grep -q '^nat64 ' /proc/modules
-check "netlink family answers" "$NAT64CTL" version
+check "lsmod shows nat64" sh -c "lsmod | grep -q '^nat64 '"
+match "netlink family answers (nat64ctl version)" '^nat64ctl [^ ]+, module [0-9]' \
+	"$("$NAT64CTL" version 2>&1)"
 check "rmmod" rmmod nat64
-refute "module gone" grep -q '^nat64 ' /proc/modules
-check "loads again" nat64_load
-# A namespace with state, then unload with it still there.
+refute "module gone" nat64_loaded
+match "nat64ctl says the module is not loaded" 'not loaded' "$("$NAT64CTL" show 2>&1)"
+nat64_load
+check "loads again" nat64_loaded
+# Unload with state in a namespace: pools and rules are freed with it.
 ip netns add "$XL"
-ctl pool add p1 198.51.100.0/30 && ctl rule add r1 prefix 64:ff9b::/96 pool p1
+check "configure a namespace" sh -c "ip netns exec $XL $NAT64CTL pool add p1 198.51.100.0/30 &&
+	ip netns exec $XL $NAT64CTL rule add r1 prefix 64:ff9b::/96 pool p1"
 check "rmmod with a configured namespace" rmmod nat64
-check "loads once more" nat64_load
-refute "kernel log clean" kmsg_bad load
+check "the namespace survives" ip netns exec "$XL" true
+ns_del "$XL"
+nat64_load
+check "loads once more" nat64_loaded
+check_kernel_log load
 finish

@@ -11,6 +11,8 @@
 # The IPv6 host reaches the IPv4 host at 64:ff9b::203.0.113.2.
 . "$(dirname "$0")/lib.sh"
 
+require_cmd socat traceroute
+
 R4=r4-$S
 x_r4() { ip netns exec "$R4" "$@"; }
 cleanup_r4() { ns_del "$R4"; }
@@ -54,14 +56,14 @@ teardown() { ns_del "$V6" "$XL" "$R4" "$V4"; }
 
 # 300 KB each way over TCP through the translator, compared byte for byte.
 transfer() {
-	local desc=$1 in=/tmp/pmtu-$S.in out=/tmp/pmtu-$S.out
-	head -c 300000 /dev/urandom > $in
-	x4 socat -T 30 TCP4-LISTEN:8080,reuseaddr SYSTEM:cat &
-	busywait 5000 sh -c "ip netns exec $V4 ss -ltn | grep -q :8080"
-	x6 timeout 60 socat -T 20 -t 10 TCP6:[64:ff9b::203.0.113.2]:8080 - < $in > $out
-	check "$desc: 300 KB each way intact" cmp -s $in $out
+	local desc=$1 in=$TMPD/pmtu.in out=$TMPD/pmtu.out
+	head -c 300000 /dev/urandom > "$in"
+	x4 socat -T 30 TCP4-LISTEN:8080,reuseaddr SYSTEM:cat 2>/dev/null &
+	listening "$V4" tcp 8080
+	x6 timeout 60 socat -T 30 -t 30 'TCP6:[64:ff9b::203.0.113.2]:8080' - < "$in" > "$out"
+	check "$desc: 300 KB each way intact" cmp -s "$in" "$out"
 	wait
-	rm -f $in $out
+	rm -f "$in" "$out"
 }
 
 nat64_load
@@ -77,7 +79,7 @@ transfer "ipv6 link mtu 1280, ipv4 link mtu 1000"
 # Traceroute from the IPv6 side: the translator, then the IPv4 router
 # (its time exceeded translated), then the destination.
 hops=$(x6 traceroute -6 -n -q 1 -w 3 -m 6 64:ff9b::203.0.113.2 2>&1)
-echo "$hops" | sed 's/^/# /'
+note "$hops"
 hop() { echo "$hops" | awk -v n="$1" '$1 == n { print $2 }'; }
 check "traceroute6 hop 1 is the translator" [ "$(hop 1)" = 2001:db8:6::1 ]
 check "traceroute6 hop 2 is the ipv4 router, translated" [ "$(hop 2)" = 64:ff9b::c000:2fe ]
@@ -86,10 +88,10 @@ check "traceroute6 hop 3 is the ipv4 host, translated" [ "$(hop 3)" = 64:ff9b::c
 # Traceroute from the IPv4 side, to a UDP mapping whose IPv6 socket is
 # gone: the IPv4 router, the translator, then the IPv6 host's port
 # unreachable translated (from the pool address).
-echo x | x6 socat -u - UDP6:[64:ff9b::203.0.113.2]:9999,sourceport=40000
+echo x | x6 socat -u - 'UDP6:[64:ff9b::203.0.113.2]:9999,sourceport=40000'
 port=$(ctl mapping show | awk '$1 == "udp" && $3 == 40000 { print $5 }')
 hops=$(x4 traceroute -n -q 1 -w 3 -m 6 -U -p "${port:-1}" 198.51.100.1 2>&1)
-echo "$hops" | sed 's/^/# /'
+note "$hops"
 check "traceroute hop 1 is the ipv4 router" [ "$(hop 1)" = 203.0.113.1 ]
 check "traceroute hop 2 is the translator" [ "$(hop 2)" = 192.0.2.1 ]
 check "traceroute hop 3 is the ipv6 host, translated" [ "$(hop 3)" = 198.51.100.1 ]
@@ -104,8 +106,5 @@ transfer "ipv6 link mtu 1500, ipv4 link mtu 1000"
 check "translator sent packet too big" [ "$(counter drop-too-big)" -gt "$before" ]
 teardown
 
-if [ -n "$(kmsg_bad paths)" ]; then
-	kmsg_bad paths
-	fail "kernel log clean"
-fi
+check_kernel_log paths
 finish

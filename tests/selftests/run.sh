@@ -1,45 +1,97 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Run inside the VM: every selftest (or those named) in order, as TAP,
-# then the module must unload and the kernel log hold no splat.
-# Usage: tests/selftests/run.sh [TEST.sh...]
+# Run the nat64 selftests; as root, in a throwaway machine (scripts/vm):
+# they load and unload the module.
+#
+# Usage: tests/selftests/run.sh [TEST...]     (TEST: ctl or ctl.sh)
+#
+# Runs every tests/selftests/*.sh but lib.sh and run.sh (or the ones
+# named), in order, each with a time limit of SELFTEST_TIMEOUT seconds
+# (default 600), and prints TAP: one line per test, its own output
+# indented under "# " before it. Then the module must unload, no
+# namespace may be left, and the kernel log since the start must hold no
+# splat (WARNING, BUG, Oops, leak and lockup reports...), else the last
+# line fails. Exit 0 if every test passed or was skipped.
+
 dir=$(cd "$(dirname "$0")" && pwd)
+# shellcheck disable=SC2034 # read by lib.sh (not exported: tests must not see it)
+NAT64_LIB_ONLY=1
+# shellcheck source=lib.sh
+. "$dir/lib.sh"
 cd "$dir" || exit 1
-tests=("$@")
+limit=${SELFTEST_TIMEOUT:-600}
+
+tests=()
+for t in "$@"; do
+	t=${t%.sh}.sh
+	[ -e "$t" ] || { echo "run.sh: no test $t" >&2; exit 2; }
+	tests+=("$t")
+done
 if [ ${#tests[@]} = 0 ]; then
 	for t in *.sh; do
 		case $t in lib.sh|run.sh) ;; *) tests+=("$t") ;; esac
 	done
 fi
-[ ${#tests[@]} -gt 0 ] || { echo "not ok 1 no tests found"; exit 1; }
 
-echo "nat64-selftests-start" > /dev/kmsg
 echo "TAP version 13"
 echo "1..$((${#tests[@]} + 1))"
+if [ "$(id -u)" != 0 ]; then
+	echo "Bail out! run.sh needs root (run it in scripts/vm)"
+	exit 1
+fi
+for f in "$NAT64_KO" "$NAT64CTL"; do
+	if [ ! -e "$f" ]; then
+		echo "Bail out! $f missing (make; make modules-all)"
+		exit 1
+	fi
+done
+echo "# kernel $(uname -r), module $NAT64_KO"
+
+mark=nat64-selftests-start-$$
+echo "$mark" > /dev/kmsg
+out=$(mktemp)
 n=0 failed=0
 for t in "${tests[@]}"; do
 	n=$((n + 1))
 	echo "# $t"
-	# To a file, not a pipe: a stray background process of a test must
-	# not hold the run up.
-	timeout -k 10 600 bash "./$t" > /tmp/selftest.out 2>&1
+	start=$(date +%s)
+	# Output to a file, followed as it grows: a helper a test leaves
+	# running must not hold the run up by keeping a pipe open.
+	timeout -k 10 "$limit" bash "./$t" > "$out" 2>&1 &
+	pid=$!
+	tail -n +1 -s 0.2 -f --pid=$pid "$out" | sed -u 's/^/#   /'
+	wait $pid
 	rc=$?
-	sed 's/^/#   /' /tmp/selftest.out
+	secs=$(( $(date +%s) - start ))
+	# Every namespace a test makes must be gone when it ends.
+	left=$(ip netns list | awk '{ print $1 }')
+	if [ -n "$left" ]; then
+		echo "#   namespaces left behind: $left"
+		echo "$left" | xargs -r -n1 ip netns del
+		case $rc in 0|4) rc=99 ;; esac
+	fi
 	case $rc in
-	0) echo "ok $n $t" ;;
-	4) echo "ok $n $t # SKIP" ;;
-	*) echo "not ok $n $t # exit $rc"; failed=1 ;;
+	0) echo "ok $n ${t%.sh} # ${secs}s" ;;
+	4) echo "ok $n ${t%.sh} # SKIP" ;;
+	124|137) echo "not ok $n ${t%.sh} # TIMEOUT after ${limit}s"; failed=1 ;;
+	99) echo "not ok $n ${t%.sh} # left namespaces behind"; failed=1 ;;
+	*) echo "not ok $n ${t%.sh} # exit $rc, ${secs}s"; failed=1 ;;
 	esac
 done
+rm -f "$out"
 
+# The module must come out (namespace teardown is asynchronous: wait).
 n=$((n + 1))
-grep -q '^nat64 ' /proc/modules && rmmod nat64
-splat=$(dmesg | sed -n '/nat64-selftests-start/,$p' |
-	grep -E 'WARNING:|BUG:|Oops|KASAN|kmemleak|general protection|RCU stall|refcount_t|unregister_netdevice: waiting|Call Trace|list_add corruption|list_del corruption')
-if grep -q '^nat64 ' /proc/modules || [ -n "$splat" ]; then
-	echo "$splat" | sed 's/^/# /'
-	echo "not ok $n module unloads, kernel log clean"
+nat64_loaded && busywait 20000 rmmod nat64 2>/dev/null
+splat=$(dmesg | sed -n "/$mark\$/,\$p" | grep -E "$KMSG_BAD")
+if nat64_loaded; then
+	echo "# rmmod nat64 failed: $(rmmod nat64 2>&1)"
+	echo "not ok $n module unloads, kernel log clean # rmmod failed"
+	failed=1
+elif [ -n "$splat" ]; then
+	dmesg | sed -n "/$mark\$/,\$p" | sed 's/^/# /'
+	echo "not ok $n module unloads, kernel log clean # splat in the kernel log"
 	failed=1
 else
 	echo "ok $n module unloads, kernel log clean"

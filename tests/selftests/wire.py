@@ -300,6 +300,16 @@ def unknown_protocol_4to6_dropped():
 
 
 @case
+def source_in_prefix_dropped():
+    before = counter("drop-src-in-prefix")
+    drain()
+    send6(IPv6(src="64:ff9b::198.51.100.7", dst=SRV6) /
+          UDP(sport=40000, dport=9))
+    check(not recv4(timeout=1, want=lambda p: UDP in p), "translated")
+    check(counter("drop-src-in-prefix") == before + 1, "not counted")
+
+
+@case
 def icmp_echo():
     drain()
     send6(IPv6(src=H6, dst=SRV6) / ICMPv6EchoRequest(id=4321, seq=7) /

@@ -72,5 +72,27 @@ static void single_port(void)
 	CHECK_EQ(addr, 1);
 }
 
-UNIT_MAIN(T(stays_in_range), T(preserves_port), T(distinct_attempts),
+static void range_preserved(void)
+{
+	struct pa_range r = { .addr = 1, .naddr = 1,
+			      .port_lo = 1, .port_hi = 65535 };
+	struct pa_range high = { .addr = 1, .naddr = 1,
+				 .port_lo = 2000, .port_hi = 2999 };
+	unsigned int i;
+
+	for (i = 0; i < PA_MAX_ATTEMPTS; i++) {
+		u32 addr;
+		u16 port;
+
+		pa_candidate(&r, 3, 12345 + i * 7919, 80, i, &addr, &port);
+		CHECK(port >= 1 && port <= 1023);
+		pa_candidate(&r, 3, 12345 + i * 7919, 40000, i, &addr, &port);
+		CHECK(port >= 1024);
+		/* A pool with only high ports serves low sources too. */
+		pa_candidate(&high, 3, 12345 + i * 7919, 80, i, &addr, &port);
+		CHECK(port >= 2000 && port <= 2999);
+	}
+}
+
+UNIT_MAIN(T(range_preserved), T(stays_in_range), T(preserves_port), T(distinct_attempts),
 	  T(single_port))
