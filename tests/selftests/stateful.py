@@ -184,7 +184,7 @@ def ctl(*args):
         err = r.stderr.strip().splitlines()
         raise Fail("nat64ctl %s: exit %d%s" %
                    (" ".join(str(a) for a in args), r.returncode,
-                    (": " + err[-1]) if err else ""))
+                    (": " + err[0]) if err else ""))
     return r.stdout
 
 
@@ -373,12 +373,13 @@ class part:
             note("%s: %s: ok" % (CURRENT, self.name))
             return False
         if typ is Fail:
-            FAILS.append("%s: %s" % (self.name, e))
+            why = str(e)
         elif issubclass(typ, Exception):
-            FAILS.append("%s: %s: %s" % (self.name, typ.__name__, e))
+            why = "%s: %s" % (typ.__name__, e)
         else:
             return False
-        note("%s: %s: FAILED: %s" % (CURRENT, self.name, FAILS[-1]))
+        FAILS.append("%s: %s" % (self.name, why))
+        note("%s: %s: FAILED: %s" % (CURRENT, self.name, why))
         return True
 
 
@@ -468,12 +469,17 @@ def case(fn):
 @case
 def eim():
     """One source transport address, two IPv4 destinations: one mapping."""
-    a = udp_out(41001, H4, 7001)
-    b = udp_out(41001, H4B, 7002)
-    check(a.src == POOL and b.src == POOL, "sources %s, %s" % (a.src, b.src))
-    check(a[UDP].sport == b[UDP].sport,
-          "two mappings: ports %d and %d" % (a[UDP].sport, b[UDP].sport))
-    check(in_pool(a[UDP].sport), "port %d" % a[UDP].sport)
+    with part("both destinations see one pool address:port"):
+        a = udp_out(41001, H4, 7001)
+        b = udp_out(41001, H4B, 7002)
+        check(a.src == POOL and b.src == POOL,
+              "sources %s, %s" % (a.src, b.src))
+        check(a[UDP].sport == b[UDP].sport,
+              "two mappings: ports %d and %d" % (a[UDP].sport,
+                                                 b[UDP].sport))
+        check(in_pool(a[UDP].sport), "port %d" % a[UDP].sport)
+    if FAILS:
+        return
     p4 = a[UDP].sport
     ss = sessions_of("udp", H6, 41001)
     check(len(ss) == 2, "%d sessions: %s" % (len(ss), ss))
@@ -847,25 +853,30 @@ def pool_exhaustion():
 @case
 def two_rules_eim():
     add_rule("r2", PFX2 + "/96", "p1")
-    a = udp_out(41010, H4, 7100)
-    b = udp_out(41010, H4B, 7101, prefix=PFX2)
-    check(a.src == POOL and b.src == POOL and
-          a[UDP].sport == b[UDP].sport,
-          "mapped to %s:%d and %s:%d" % (a.src, a[UDP].sport, b.src,
-                                         b[UDP].sport))
+    with part("both flows out through one mapping"):
+        a = udp_out(41010, H4, 7100)
+        b = udp_out(41010, H4B, 7101, prefix=PFX2)
+        check(a.src == POOL and b.src == POOL and
+              a[UDP].sport == b[UDP].sport,
+              "mapped to %s:%d and %s:%d" % (a.src, a[UDP].sport, b.src,
+                                             b[UDP].sport))
+    if FAILS:
+        return
     p4 = a[UDP].sport
-    r = udp_in(H4, 7100, POOL, p4, 41010)
-    check(r and same(r.src, emb(H4)),
-          "reply from %s: %s" % (H4, r.src if r else "none"))
-    r = udp_in(H4B, 7101, POOL, p4, 41010)
-    check(r, "reply from %s did not come back" % H4B)
-    check(same(r.src, emb(H4B, PFX2)),
-          "reply from %s came as %s, not %s" % (H4B, r.src,
-                                                emb(H4B, PFX2)))
-    bb = bibs_of("udp", H6, 41010)
-    check(len(bb) == 1, "%d bib entries: %s" % (len(bb), bb))
-    ss = sessions_of("udp", H6, 41010)
-    check(len(ss) == 2, "%d sessions: %s" % (len(ss), ss))
+    with part("replies come from the prefix each flow used"):
+        r = udp_in(H4, 7100, POOL, p4, 41010)
+        check(r and same(r.src, emb(H4)),
+              "reply from %s: %s" % (H4, r.src if r else "none"))
+        r = udp_in(H4B, 7101, POOL, p4, 41010)
+        check(r, "reply from %s did not come back" % H4B)
+        check(same(r.src, emb(H4B, PFX2)),
+              "reply from %s came as %s, not %s" % (H4B, r.src,
+                                                    emb(H4B, PFX2)))
+    with part("one bib entry, two sessions"):
+        bb = bibs_of("udp", H6, 41010)
+        check(len(bb) == 1, "%d bib entries: %s" % (len(bb), bb))
+        ss = sessions_of("udp", H6, 41010)
+        check(len(ss) == 2, "%d sessions: %s" % (len(ss), ss))
 
 
 # ---- the runner ----

@@ -50,7 +50,7 @@ static_real() {
 	local proto=$1 err reply peer srv
 	ctl session flush 2>/dev/null
 	if ! err=$(ctl bib add "$proto" '[2001:db8:6::2]:8080' 198.51.100.1:80 2>&1); then
-		fail "static $proto: bib add [2001:db8:6::2]:8080 198.51.100.1:80 ($err)"
+		fail "static $proto: bib add [2001:db8:6::2]:8080 198.51.100.1:80 (${err%%$'\n'*})"
 		return
 	fi
 	ok "static $proto: bib add [2001:db8:6::2]:8080 198.51.100.1:80"
