@@ -11,6 +11,20 @@ part and lists the parts that failed. A case restores what it changed
 (settings, pools, rules, static BIB entries) and the runner flushes the
 dynamic sessions before and after each case.
 
+Cases:
+  eim                 one source port to two IPv4 hosts: one BIB entry, two
+                      sessions, one pool address:port seen by both
+  filtering           endpoint-independent vs address-dependent
+  tcp_states          the TCP state machine, step by step (session show)
+  stored_syn          unsolicited IPv4 SYNs: stored, ICMP error when they
+                      expire, simultaneous open, max-stored-syns
+  drop_external_tcp   IPv4 SYNs to a BIB entry, dropped or not
+  port_allocation     random, sequential, range preservation, paired pools
+  static_bib          bib add/show/del, static entries on the wire
+  hairpinning         IPv6 host to IPv6 host through a pool address
+  pool_exhaustion     ICMPv6 address unreachable; a pool grows by pool add
+  two_rules_eim       two prefixes on one pool: one BIB entry
+
 Usage: stateful.py V6NS V4NS XLATNS NAT64CTL [CASE...]
 Output: TAP lines (numbered from 1 over the cases run), comments for the
 parts that passed; exit 0 if every case passed.
@@ -844,28 +858,37 @@ def pool_exhaustion():
     b = udp_out(41092, H4, 7090, prefix=pre)
     got = sorted((a[UDP].sport, b[UDP].sport))
     check(got == [2000, 2001], "first two flows got ports %s" % got)
-    noport = counter("6to4-no-port")
-    drain()
-    send6(IPv6(src=H6, dst=emb(H4, pre)) / UDP(sport=41093, dport=7090) /
-          Raw(PAYLOAD))
-    r = recv6(lambda p: ICMPv6DestUnreach in p and UDPerror in p and
-              p[UDPerror].sport == 41093)
-    check(r, "no ICMPv6 destination unreachable for the third flow")
-    check(r[0][ICMPv6DestUnreach].code == 3,
-          "code %d" % r[0][ICMPv6DestUnreach].code)
-    check(same(r[0][IPerror6].src, H6), "quotes %s" % r[0][IPerror6].src)
-    check(not journal(S4, IP, 0, lambda p: UDP in p and
-                      p[UDP].sport not in (2000, 2001) and
-                      p.src == "198.51.100.20"), "third flow translated")
-    check(counter("6to4-no-port") == noport + 1,
-          "6to4-no-port %d, was %d" % (counter("6to4-no-port"), noport))
-    for sport, p in ((41091, a), (41092, b)):
-        again = udp_out(sport, H4, 7090, prefix=pre)
-        check(again[UDP].sport == p[UDP].sport,
-              "flow %d moved to port %d" % (sport, again[UDP].sport))
-        r = udp_in(H4, 7090, "198.51.100.20", p[UDP].sport, sport)
-        check(r and same(r.src, emb(H4, pre)),
-              "reply to flow %d did not come back" % sport)
+    with part("third flow: ICMPv6 address unreachable, 6to4-no-port"):
+        noport = counter("6to4-no-port")
+        drain()
+        send6(IPv6(src=H6, dst=emb(H4, pre)) /
+              UDP(sport=41093, dport=7090) / Raw(PAYLOAD))
+        r = recv6(lambda p: ICMPv6DestUnreach in p and UDPerror in p and
+                  p[UDPerror].sport == 41093)
+        check(r, "no ICMPv6 destination unreachable for the third flow")
+        check(r[0][ICMPv6DestUnreach].code == 3,
+              "code %d" % r[0][ICMPv6DestUnreach].code)
+        check(same(r[0][IPerror6].src, H6),
+              "quotes %s" % r[0][IPerror6].src)
+        check(not journal(S4, IP, 0, lambda p: UDP in p and
+                          p[UDP].sport not in (2000, 2001) and
+                          p.src == "198.51.100.20"),
+              "third flow translated")
+        n = counter("6to4-no-port")
+        check(n == noport + 1, "6to4-no-port %d, was %d" % (n, noport))
+    with part("the first two flows keep working"):
+        for sport, p in ((41091, a), (41092, b)):
+            again = udp_out(sport, H4, 7090, prefix=pre)
+            check(again[UDP].sport == p[UDP].sport,
+                  "flow %d moved to port %d" % (sport, again[UDP].sport))
+            r = udp_in(H4, 7090, "198.51.100.20", p[UDP].sport, sport)
+            check(r and same(r.src, emb(H4, pre)),
+                  "reply to flow %d did not come back" % sport)
+    with part("pool add p6 again: port 2002 more, the third flow gets it"):
+        ctl("pool", "add", "p6", "198.51.100.20", "ports", "2002-2002")
+        c = udp_out(41093, H4, 7090, prefix=pre)
+        check(c.src == "198.51.100.20" and c[UDP].sport == 2002,
+              "third flow from %s:%d" % (c.src, c[UDP].sport))
 
 
 # ---- 10. two rules, one pool, EIM ----
