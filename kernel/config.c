@@ -4,6 +4,7 @@
  * published with RCU; a refused change changes nothing.
  */
 #include <linux/slab.h>
+#include <net/ipv6.h>
 #include <net/netfilter/ipv4/nf_defrag_ipv4.h>
 #include <net/netfilter/ipv6/nf_defrag_ipv6.h>
 
@@ -36,66 +37,105 @@ static int rule_find(struct nat64_ruleset *rs, const char *name)
 	return -1;
 }
 
-static u32 plen_mask(u8 plen)
+static const struct nat64_pranges *pranges(struct nat64_net *nn,
+					   const struct nat64_pool *p)
 {
-	return plen ? ~0U << (32 - plen) : 0;
+	return rcu_dereference_protected(p->ranges,
+					 lockdep_is_held(&nn->config_lock));
 }
 
-int nat64_pool_add(struct nat64_net *nn, const char *name, __be32 addr,
-		   u8 plen, u16 port_lo, u16 port_hi,
+static bool ranges_overlap(const struct nat64_prange *a,
+			   const struct nat64_prange *b)
+{
+	return a->r.addr <= b->r.addr + (b->r.naddr - 1) &&
+	       b->r.addr <= a->r.addr + (a->r.naddr - 1) &&
+	       a->r.port_lo <= b->r.port_hi && b->r.port_lo <= a->r.port_hi;
+}
+
+/*
+ * Add range @pr to pool @name, making the pool if it does not exist.
+ * The pool's ranges are copied with the new one and swapped in whole.
+ */
+int nat64_pool_add(struct nat64_net *nn, const char *name,
+		   const struct nat64_prange *pr,
 		   struct netlink_ext_ack *extack)
 {
-	u32 a = ntohl(addr), mask = plen_mask(plen);
-	struct nat64_pool *p;
+	const struct nat64_pranges *old = NULL;
+	struct nat64_pranges *rs;
+	struct nat64_pool *p, *np = NULL;
+	unsigned int n = 0, k;
 	int err = 0;
 
-	if (a & ~mask) {
-		NL_SET_ERR_MSG(extack, "pool address has host bits set");
-		return -EINVAL;
-	}
-	if (port_lo > port_hi) {
-		NL_SET_ERR_MSG(extack, "pool port range is empty (min > max)");
-		return -EINVAL;
-	}
-
 	mutex_lock(&nn->config_lock);
-	if (pool_find(nn, name)) {
-		NL_SET_ERR_MSG(extack, "a pool of that name exists");
-		err = -EEXIST;
-		goto out;
-	}
 	list_for_each_entry(p, &nn->pools, list) {
-		u32 m = plen_mask(min(plen, p->plen));
+		const struct nat64_pranges *prs = pranges(nn, p);
 
-		if ((a & m) == (ntohl(p->addr) & m)) {
-			NL_SET_ERR_MSG(extack,
-				       "addresses overlap another pool's");
-			err = -EADDRINUSE;
-			goto out;
+		for (k = 0; k < prs->n; k++) {
+			if (ranges_overlap(&prs->r[k], pr)) {
+				NL_SET_ERR_MSG(extack,
+					       "addresses and ports overlap a pool's");
+				err = -EADDRINUSE;
+				goto out;
+			}
 		}
 	}
-	if (nn->npools >= NAT64_MAX_POOLS) {
-		NL_SET_ERR_MSG(extack, "too many pools");
-		err = -ENOSPC;
-		goto out;
+	p = pool_find(nn, name);
+	if (p) {
+		old = pranges(nn, p);
+		n = old->n;
+		if (n >= NAT64_MAX_RANGES) {
+			NL_SET_ERR_MSG(extack, "too many ranges in the pool");
+			err = -ENOSPC;
+			goto out;
+		}
+	} else {
+		if (nn->npools >= NAT64_MAX_POOLS) {
+			NL_SET_ERR_MSG(extack, "too many pools");
+			err = -ENOSPC;
+			goto out;
+		}
+		np = kzalloc(sizeof(*np), GFP_KERNEL);
+		if (!np) {
+			err = -ENOMEM;
+			goto out;
+		}
+		strscpy(np->name, name, sizeof(np->name));
+		p = np;
 	}
-	p = kzalloc(sizeof(*p), GFP_KERNEL);
-	if (!p) {
+	rs = kzalloc(struct_size(rs, r, n + 1), GFP_KERNEL);
+	if (!rs) {
+		kfree(np);
 		err = -ENOMEM;
 		goto out;
 	}
-	strscpy(p->name, name, sizeof(p->name));
-	p->addr = addr;
-	p->plen = plen;
-	p->range.addr = a;
-	p->range.naddr = 1U << (32 - plen);
-	p->range.port_lo = port_lo;
-	p->range.port_hi = port_hi;
-	list_add_tail(&p->list, &nn->pools);
-	nn->npools++;
+	for (k = 0; k < n; k++) {
+		rs->r[k] = old->r[k];
+		atomic_set(&rs->r[k].next, atomic_read(&old->r[k].next));
+	}
+	rs->r[n] = *pr;
+	atomic_set(&rs->r[n].next, 0);
+	rs->n = n + 1;
+	rcu_assign_pointer(p->ranges, rs);
+	if (old)
+		kfree_rcu((struct nat64_pranges *)old, rcu);
+	if (np) {
+		list_add_tail(&np->list, &nn->pools);
+		nn->npools++;
+	}
 out:
 	mutex_unlock(&nn->config_lock);
 	return err;
+}
+
+static void pool_free(struct nat64_pool *p)
+{
+	kfree(rcu_dereference_protected(p->ranges, 1));
+	kfree(p);
+}
+
+static void pool_free_rcu(struct rcu_head *head)
+{
+	pool_free(container_of(head, struct nat64_pool, rcu));
 }
 
 int nat64_pool_del(struct nat64_net *nn, const char *name,
@@ -115,10 +155,22 @@ int nat64_pool_del(struct nat64_net *nn, const char *name,
 	} else {
 		list_del(&p->list);
 		nn->npools--;
-		kfree_rcu(p, rcu);
+		call_rcu(&p->rcu, pool_free_rcu);
 	}
 	mutex_unlock(&nn->config_lock);
 	return err;
+}
+
+/* Is @addr in a pool that a rule uses? Under config_lock. */
+bool nat64_addr_in_rule_pool(struct nat64_net *nn, __be32 addr)
+{
+	struct nat64_ruleset *rs = ruleset(nn);
+	unsigned int i;
+
+	for (i = 0; rs && i < rs->n; i++)
+		if (nat64_pool_has(rs->rule[i]->pool, ntohl(addr), -1, -1))
+			return true;
+	return false;
 }
 
 /* Publish a copy of the ruleset with @add appended or index @del removed. */
@@ -191,15 +243,18 @@ static bool prefixes_overlap(const u8 *a, u8 alen, const u8 *b, u8 blen)
 }
 
 int nat64_rule_add(struct nat64_net *nn, const char *name,
-		   const u8 prefix[16], u8 plen, const char *pool,
-		   struct netlink_ext_ack *extack)
+		   const u8 prefix[16], u8 plen, const u8 src[16], u8 src_plen,
+		   const char *pool, struct netlink_ext_ack *extack)
 {
+	static const u8 any[16];
 	struct nat64_ruleset *rs;
 	struct nat64_rule *r;
 	struct nat64_pool *p;
 	unsigned int i, n;
 	int err;
 
+	if (!src_plen)
+		src = any;
 	switch (rfc6052_prefix_check(prefix, plen)) {
 	case RFC6052_PREFIX_OK:
 		break;
@@ -215,6 +270,16 @@ int nat64_rule_add(struct nat64_net *nn, const char *name,
 			       "prefix has a non-zero u-octet (bits 64-71)");
 		return -EINVAL;
 	}
+	if (src_plen) {
+		struct in6_addr a;
+
+		ipv6_addr_prefix(&a, (const struct in6_addr *)src, src_plen);
+		if (memcmp(&a, src, 16)) {
+			NL_SET_ERR_MSG(extack,
+				       "source prefix has bits set past its length");
+			return -EINVAL;
+		}
+	}
 	mutex_lock(&nn->config_lock);
 	rs = ruleset(nn);
 	n = rs ? rs->n : 0;
@@ -224,10 +289,13 @@ int nat64_rule_add(struct nat64_net *nn, const char *name,
 		goto out;
 	}
 	for (i = 0; rs && i < rs->n; i++) {
-		if (prefixes_overlap(rs->rule[i]->prefix, rs->rule[i]->plen,
-				     prefix, plen)) {
+		const struct nat64_rule *o = rs->rule[i];
+
+		if (prefixes_overlap(o->prefix, o->plen, prefix, plen) &&
+		    o->src_plen == src_plen &&
+		    !memcmp(o->src, src, 16)) {
 			NL_SET_ERR_MSG(extack,
-				       "prefix overlaps another rule's");
+				       "prefix overlaps another rule's with the same source");
 			err = -EADDRINUSE;
 			goto out;
 		}
@@ -251,6 +319,8 @@ int nat64_rule_add(struct nat64_net *nn, const char *name,
 	strscpy(r->name, name, sizeof(r->name));
 	memcpy(r->prefix, prefix, 16);
 	r->plen = plen;
+	memcpy(r->src, src, 16);
+	r->src_plen = src_plen;
 	r->pool = p;
 
 	err = nat64_maps_init(nn);
@@ -294,7 +364,7 @@ int nat64_rule_del(struct nat64_net *nn, const char *name,
 		nat64_hooks_off(nn);
 	/* No packet path still sees the rule: none makes mappings with it. */
 	synchronize_rcu();
-	nat64_maps_flush(nn, r);
+	nat64_maps_flush(nn, r, false);
 	r->pool->users--;
 	kfree_rcu(r, rcu);
 out:
@@ -315,6 +385,6 @@ void nat64_config_flush(struct nat64_net *nn)
 	RCU_INIT_POINTER(nn->rules, NULL);
 	list_for_each_entry_safe(p, tmp, &nn->pools, list) {
 		list_del(&p->list);
-		kfree(p);
+		pool_free(p);
 	}
 }

@@ -34,6 +34,12 @@ static int __net_init nat64_net_init(struct net *net)
 	nn->timeout[NAT64_TO_TCP_EST] = 7440;
 	nn->timeout[NAT64_TO_TCP_TRANS] = 240;
 	nn->timeout[NAT64_TO_ICMP] = 60;
+	nn->timeout[NAT64_TO_SYN] = 6;
+	nn->limit_sessions = 4194304;
+	nn->subscriber_plen = 128;
+	nn->max_stored_syns = 10;
+	spin_lock_init(&nn->synq_lock);
+	INIT_LIST_HEAD(&nn->synq);
 	get_random_bytes(&nn->hash_key, sizeof(nn->hash_key));
 	nat64_hooks_init(nn);
 	nat64_maps_gc_init(nn);
@@ -49,6 +55,7 @@ static void __net_exit nat64_net_exit(struct net *net)
 	/* Netlink can't reach a dying namespace; only packets might. */
 	nat64_hooks_off(nn);
 	nat64_maps_uninit(nn);
+	nat64_synq_flush(nn);
 	nat64_config_flush(nn);
 	free_percpu(nn->stats);
 }
@@ -64,9 +71,12 @@ static int __init nat64_init(void)
 {
 	int err;
 
-	err = register_pernet_subsys(&nat64_net_ops);
+	err = nat64_maps_module_init();
 	if (err)
 		return err;
+	err = register_pernet_subsys(&nat64_net_ops);
+	if (err)
+		goto err_pernet;
 	err = nat64_genl_init();
 	if (err)
 		goto err_genl;
@@ -75,6 +85,8 @@ static int __init nat64_init(void)
 
 err_genl:
 	unregister_pernet_subsys(&nat64_net_ops);
+err_pernet:
+	nat64_maps_module_exit();
 	return err;
 }
 
@@ -84,6 +96,7 @@ static void __exit nat64_exit(void)
 	unregister_pernet_subsys(&nat64_net_ops);
 	/* Pools, rules and mappings are freed with kfree_rcu(). */
 	rcu_barrier();
+	nat64_maps_module_exit();
 }
 
 module_init(nat64_init);

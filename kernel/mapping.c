@@ -7,42 +7,55 @@
 
 #include "mapping.h"
 
-static unsigned int map_buckets_log = 14;
+static unsigned int map_buckets_log = 16;
 module_param(map_buckets_log, uint, 0444);
 MODULE_PARM_DESC(map_buckets_log,
-		 "log2 of the mapping hash buckets per namespace (10..20)");
+		 "log2 of the BIB hash buckets per namespace (10..22)");
 
-static unsigned int max_mappings = 262144;
-module_param(max_mappings, uint, 0644);
-MODULE_PARM_DESC(max_mappings, "most mappings a namespace may hold");
+/* How often the GC runs, and how many buckets it looks at each time. */
+#define GC_INTERVAL		(HZ / 4)
+#define GC_MIN_BUCKETS		1024
 
-#define GC_INTERVAL		HZ
+static struct kmem_cache *bib_cache, *sess_cache;
 
-/* Which of the namespace's idle timeouts applies to @m now. */
-static enum nat64_timeout map_timeout(const struct nat64_mapping *m)
+/* The idle timeout that applies to a session of @proto in state @state. */
+static enum nat64_timeout sess_timeout(u8 proto, u8 state)
 {
-	switch (m->proto) {
+	switch (proto) {
 	case XL_UDP:
 		return NAT64_TO_UDP;
 	case XL_ICMP:
 		return NAT64_TO_ICMP;
 	}
-	if (test_bit(NAT64_MF_RST, &m->flags) ||
-	    (test_bit(NAT64_MF_FIN6, &m->flags) &&
-	     test_bit(NAT64_MF_FIN4, &m->flags)))
-		return NAT64_TO_TCP_TRANS;
-	if (test_bit(NAT64_MF_SEEN4, &m->flags))
+	switch (tcp_timer_of(state)) {
+	case TCPT_EST:
 		return NAT64_TO_TCP_EST;
-	return NAT64_TO_TCP_TRANS;
+	case TCPT_SYN:
+		return NAT64_TO_SYN;
+	default:
+		return NAT64_TO_TCP_TRANS;
+	}
 }
 
-unsigned long nat64_map_remaining(struct nat64_net *nn,
-				  const struct nat64_mapping *m)
+unsigned long nat64_sess_remaining(struct nat64_net *nn, u8 proto,
+				   const struct nat64_session *s)
 {
-	unsigned long end = READ_ONCE(m->last_used) +
-		(unsigned long)READ_ONCE(nn->timeout[map_timeout(m)]) * HZ;
+	enum nat64_timeout t = sess_timeout(proto, READ_ONCE(s->state));
+	unsigned long end = READ_ONCE(s->last_used) +
+		(unsigned long)READ_ONCE(nn->timeout[t]) * HZ;
 
 	return time_after(end, jiffies) ? end - jiffies : 0;
+}
+
+unsigned long nat64_bib_remaining(struct nat64_net *nn,
+				  const struct nat64_bib *b)
+{
+	const struct nat64_session *s;
+	unsigned long rem = 0;
+
+	hlist_for_each_entry_rcu(s, &b->sessions, node)
+		rem = max(rem, nat64_sess_remaining(nn, b->proto, s));
+	return rem;
 }
 
 static u32 hash6(struct nat64_net *nn, u8 proto, const struct in6_addr *a,
@@ -60,202 +73,607 @@ static u32 hash4(struct nat64_net *nn, u8 proto, __be32 addr, u16 port)
 			    &nn->hash_key);
 }
 
-struct nat64_mapping *nat64_map_find6(struct nat64_net *nn,
-				      struct nat64_maptable *mt, u8 proto,
-				      const struct in6_addr *addr6, u16 port6)
+/* One bucket is always under one lock: the lock is the bucket modulo. */
+static spinlock_t *lock6(struct nat64_maptable *mt, u32 h)
+{
+	return &mt->locks6[(h & mt->mask) % NAT64_MAP_LOCKS];
+}
+
+static spinlock_t *lock4(struct nat64_maptable *mt, u32 h)
+{
+	return &mt->locks4[(h & mt->mask) % NAT64_MAP_LOCKS];
+}
+
+struct nat64_bib *nat64_bib_find6(struct nat64_net *nn,
+				  struct nat64_maptable *mt, u8 proto,
+				  const struct in6_addr *addr6, u16 port6)
 {
 	u32 h = hash6(nn, proto, addr6, port6);
-	struct nat64_mapping *m;
+	struct nat64_bib *b;
 
-	hlist_for_each_entry_rcu(m, &mt->h6[h & mt->mask], node6)
-		if (m->port6 == port6 && m->proto == proto &&
-		    ipv6_addr_equal(&m->addr6, addr6))
-			return m;
+	hlist_for_each_entry_rcu(b, &mt->h6[h & mt->mask], node6)
+		if (b->port6 == port6 && b->proto == proto &&
+		    ipv6_addr_equal(&b->addr6, addr6))
+			return b;
 	return NULL;
 }
 
-struct nat64_mapping *nat64_map_find4(struct nat64_net *nn,
-				      struct nat64_maptable *mt, u8 proto,
-				      __be32 addr4, u16 port4)
+struct nat64_bib *nat64_bib_find4(struct nat64_net *nn,
+				  struct nat64_maptable *mt, u8 proto,
+				  __be32 addr4, u16 port4)
 {
 	u32 h = hash4(nn, proto, addr4, port4);
-	struct nat64_mapping *m;
+	struct nat64_bib *b;
 
-	hlist_for_each_entry_rcu(m, &mt->h4[h & mt->mask], node4)
-		if (m->port4 == port4 && m->proto == proto &&
-		    m->addr4 == addr4)
-			return m;
+	hlist_for_each_entry_rcu(b, &mt->h4[h & mt->mask], node4)
+		if (b->port4 == port4 && b->proto == proto &&
+		    b->addr4 == addr4)
+			return b;
 	return NULL;
+}
+
+struct nat64_session *nat64_sess_find(const struct nat64_bib *b,
+				      __be32 raddr, u16 rport)
+{
+	struct nat64_session *s;
+
+	hlist_for_each_entry_rcu(s, &b->sessions, node)
+		if (s->raddr == raddr && s->rport == rport)
+			return s;
+	return NULL;
+}
+
+bool nat64_bib_knows(const struct nat64_bib *b, __be32 raddr)
+{
+	struct nat64_session *s;
+
+	hlist_for_each_entry_rcu(s, &b->sessions, node)
+		if (s->raddr == raddr)
+			return true;
+	return false;
 }
 
 /*
- * Pick a free IPv4 transport address for @m and link it into the IPv4
- * table; called with @m's IPv6 bucket lock held. Candidates whose bucket
- * lock is contended are skipped rather than waited for.
+ * Pick a free IPv4 transport address for @b and link it into the IPv4
+ * table; called with @b's IPv6 bucket lock held. Candidates whose bucket
+ * lock is contended are skipped rather than waited for: the search is
+ * bounded, as it runs in softirq.
  */
-static bool map_link4(struct nat64_net *nn, struct nat64_maptable *mt,
-		      struct nat64_mapping *m, const struct pa_range *r)
+static bool bib_link4(struct nat64_net *nn, struct nat64_maptable *mt,
+		      struct nat64_bib *b, struct nat64_pool *pool)
 {
-	u32 ahash = siphash(&m->addr6, sizeof(m->addr6), &nn->hash_key);
-	u32 khash = hash6(nn, m->proto, &m->addr6, m->port6);
-	unsigned int i;
+	u32 ahash = siphash(&b->addr6, sizeof(b->addr6), &nn->hash_key);
+	u32 khash = hash6(nn, b->proto, &b->addr6, b->port6);
+	const struct nat64_pranges *rs = rcu_dereference(pool->ranges);
+	unsigned int i, k;
 
-	for (i = 0; i < PA_MAX_ATTEMPTS; i++) {
-		spinlock_t *lock;
-		u32 addr, h;
-		u16 port;
+	for (k = 0; k < rs->n; k++) {
+		struct nat64_prange *pr = (struct nat64_prange *)&rs->r[k];
+		u32 start;
 
-		pa_candidate(r, ahash, khash, m->port6, i, &addr, &port);
-		h = hash4(nn, m->proto, htonl(addr), port);
-		lock = &mt->locks4[h % NAT64_MAP_LOCKS];
-		if (!spin_trylock(lock))
+		if (!(pr->protos & BIT(b->proto)))
 			continue;
-		if (!nat64_map_find4(nn, mt, m->proto, htonl(addr), port)) {
-			m->addr4 = htonl(addr);
-			m->port4 = port;
-			hlist_add_head_rcu(&m->node4, &mt->h4[h & mt->mask]);
+		/* Sequential: from the port after the last one given. */
+		start = pr->sequential ? (u32)atomic_read(&pr->next) : khash;
+		for (i = 0; i < PA_MAX_ATTEMPTS; i++) {
+			spinlock_t *lock;
+			u32 addr, h;
+			u16 port;
+
+			pa_candidate(&pr->r, ahash, start, b->port6, i,
+				     &addr, &port);
+			h = hash4(nn, b->proto, htonl(addr), port);
+			lock = lock4(mt, h);
+			if (!spin_trylock(lock))
+				continue;
+			if (!nat64_bib_find4(nn, mt, b->proto, htonl(addr),
+					     port)) {
+				b->addr4 = htonl(addr);
+				b->port4 = port;
+				hlist_add_head_rcu(&b->node4,
+						   &mt->h4[h & mt->mask]);
+				spin_unlock(lock);
+				if (pr->sequential)
+					atomic_set(&pr->next,
+						   port + 1 - pr->r.port_lo);
+				return true;
+			}
 			spin_unlock(lock);
-			return true;
 		}
-		spin_unlock(lock);
 	}
 	return false;
 }
 
-struct nat64_mapping *nat64_map_create(struct nat64_net *nn,
-				       struct nat64_maptable *mt,
-				       struct nat64_rule *rule, u8 proto,
-				       const struct in6_addr *addr6, u16 port6,
-				       enum nat64_stat *why)
+/*
+ * Per-subscriber port limit (RFC 6888 REQ-4): BIB entries held by each
+ * IPv6 prefix of the configured length, counted while a limit is set.
+ * Called under the entry's IPv6 bucket lock.
+ */
+static u32 sub_hash(struct nat64_net *nn, const struct in6_addr *a, u8 plen)
 {
-	u32 h = hash6(nn, proto, addr6, port6);
-	spinlock_t *lock = &mt->locks6[h % NAT64_MAP_LOCKS];
-	struct nat64_mapping *m, *old;
+	struct in6_addr k;
 
-	if (atomic_inc_return(&mt->count) > READ_ONCE(max_mappings)) {
-		*why = NAT64_STAT_DROP_NOMEM;
-		goto err_count;
-	}
-	m = kmalloc(sizeof(*m), GFP_ATOMIC);
-	if (!m) {
-		*why = NAT64_STAT_DROP_NOMEM;
-		goto err_count;
-	}
-	m->addr6 = *addr6;
-	m->port6 = port6;
-	m->proto = proto;
-	m->flags = 0;
-	m->last_used = jiffies;
-	m->rule = rule;
+	ipv6_addr_prefix(&k, a, plen);
+	return siphash(&k, sizeof(k), &nn->hash_key);
+}
 
-	spin_lock_bh(lock);
-	/* Another CPU may have made it since our lookup. */
-	old = nat64_map_find6(nn, mt, proto, addr6, port6);
-	if (old) {
-		spin_unlock_bh(lock);
-		kfree(m);
-		atomic_dec(&mt->count);
-		return old;
-	}
-	if (!map_link4(nn, mt, m, &rule->pool->range)) {
-		spin_unlock_bh(lock);
-		kfree(m);
-		*why = NAT64_STAT_6TO4_NO_PORT;
-		goto err_count;
-	}
-	hlist_add_head_rcu(&m->node6, &mt->h6[h & mt->mask]);
-	spin_unlock_bh(lock);
-	atomic_inc(&mt->gen);
-	nat64_stat_inc(nn, NAT64_STAT_MAPPINGS_CREATED);
-	return m;
+static struct nat64_subscriber *sub_find(struct nat64_maptable *mt, u32 h,
+					 const struct in6_addr *a, u8 plen)
+{
+	struct nat64_subscriber *sub;
 
-err_count:
-	atomic_dec(&mt->count);
+	hlist_for_each_entry(sub, &mt->subs[h % NAT64_SUB_BUCKETS], node)
+		if (sub->plen == plen &&
+		    ipv6_prefix_equal(&sub->prefix, a, plen))
+			return sub;
 	return NULL;
 }
 
-/* Unlink @m; its IPv6 bucket lock is held. */
-static void map_remove(struct nat64_net *nn, struct nat64_maptable *mt,
-		       struct nat64_mapping *m)
+static bool sub_get(struct nat64_net *nn, struct nat64_maptable *mt,
+		    struct nat64_bib *b)
 {
-	u32 h = hash4(nn, m->proto, m->addr4, m->port4);
-	spinlock_t *lock = &mt->locks4[h % NAT64_MAP_LOCKS];
+	u32 limit = READ_ONCE(nn->limit_ports), h;
+	u8 plen = READ_ONCE(nn->subscriber_plen);
+	struct nat64_subscriber *sub;
+	spinlock_t *lock;
+	bool ok = true;
 
+	b->counted = 0;
+	if (!limit)
+		return true;
+	h = sub_hash(nn, &b->addr6, plen);
+	lock = &mt->sub_locks[h % NAT64_SUB_LOCKS];
 	spin_lock(lock);
-	hlist_del_rcu(&m->node4);
+	sub = sub_find(mt, h, &b->addr6, plen);
+	if (!sub) {
+		sub = kmalloc(sizeof(*sub), GFP_ATOMIC);
+		if (!sub) {
+			ok = false;
+			goto out;
+		}
+		ipv6_addr_prefix(&sub->prefix, &b->addr6, plen);
+		sub->plen = plen;
+		sub->nports = 0;
+		hlist_add_head(&sub->node, &mt->subs[h % NAT64_SUB_BUCKETS]);
+	}
+	if (sub->nports >= limit) {
+		ok = false;
+	} else {
+		sub->nports++;
+		b->counted = 1;
+		b->sub_plen = plen;
+	}
+	if (!sub->nports) {
+		hlist_del(&sub->node);
+		kfree(sub);
+	}
+out:
 	spin_unlock(lock);
-	hlist_del_rcu(&m->node6);
+	return ok;
+}
+
+static void sub_put(struct nat64_net *nn, struct nat64_maptable *mt,
+		    struct nat64_bib *b)
+{
+	u32 h = sub_hash(nn, &b->addr6, b->sub_plen);
+	spinlock_t *lock = &mt->sub_locks[h % NAT64_SUB_LOCKS];
+	struct nat64_subscriber *sub;
+
+	if (!b->counted)
+		return;
+	spin_lock(lock);
+	sub = sub_find(mt, h, &b->addr6, b->sub_plen);
+	if (sub && !--sub->nports) {
+		hlist_del(&sub->node);
+		kfree(sub);
+	}
+	spin_unlock(lock);
+}
+
+static struct nat64_session *sess_alloc(struct nat64_net *nn,
+					struct nat64_maptable *mt,
+					struct nat64_rule *rule, __be32 raddr,
+					u16 rport, u8 state,
+					enum nat64_stat *why)
+{
+	struct nat64_session *s;
+
+	if (atomic_inc_return(&mt->nsessions) >
+	    READ_ONCE(nn->limit_sessions)) {
+		atomic_dec(&mt->nsessions);
+		*why = NAT64_STAT_DROP_LIMIT;
+		return NULL;
+	}
+	s = kmem_cache_alloc(sess_cache, GFP_ATOMIC);
+	if (!s) {
+		atomic_dec(&mt->nsessions);
+		*why = NAT64_STAT_DROP_NOMEM;
+		return NULL;
+	}
+	s->raddr = raddr;
+	s->rport = rport;
+	s->state = state;
+	s->dead = 0;
+	s->last_used = jiffies;
+	s->rule = rule;
+	return s;
+}
+
+static void sess_free(struct nat64_maptable *mt, struct nat64_session *s)
+{
+	atomic_dec(&mt->nsessions);
+	kmem_cache_free(sess_cache, s);
+}
+
+/* Link @s under @b; @b's IPv6 bucket lock is held. */
+static void sess_link(struct nat64_net *nn, struct nat64_bib *b,
+		      struct nat64_session *s)
+{
+	hlist_add_head_rcu(&s->node, &b->sessions);
+	b->nsessions++;
+	nat64_stat_inc(nn, NAT64_STAT_SESSIONS_CREATED);
+}
+
+struct nat64_session *nat64_sess_create6(struct nat64_net *nn,
+					 struct nat64_maptable *mt,
+					 struct nat64_rule *rule,
+					 const struct nat64_flow *f,
+					 u8 state, struct nat64_bib **bibp,
+					 enum nat64_stat *why)
+{
+	u32 h = hash6(nn, f->proto, f->addr6, f->port6);
+	spinlock_t *lock = lock6(mt, h);
+	struct nat64_session *s, *old;
+	struct nat64_bib *b, *nb = NULL;
+
+	s = sess_alloc(nn, mt, rule, f->raddr, f->rport, state, why);
+	if (!s)
+		return NULL;
+
+	spin_lock_bh(lock);
+	/* Another CPU may have made either since our lookup. */
+	b = nat64_bib_find6(nn, mt, f->proto, f->addr6, f->port6);
+	if (b) {
+		old = nat64_sess_find(b, f->raddr, f->rport);
+		if (old) {
+			spin_unlock_bh(lock);
+			sess_free(mt, s);
+			*bibp = b;
+			return old;
+		}
+	} else {
+		nb = kmem_cache_alloc(bib_cache, GFP_ATOMIC);
+		if (!nb) {
+			*why = NAT64_STAT_DROP_NOMEM;
+			goto err;
+		}
+		nb->addr6 = *f->addr6;
+		nb->port6 = f->port6;
+		nb->proto = f->proto;
+		nb->is_static = 0;
+		nb->dead = 0;
+		nb->nsessions = 0;
+		nb->rule = rule;
+		INIT_HLIST_HEAD(&nb->sessions);
+		if (!sub_get(nn, mt, nb)) {
+			kmem_cache_free(bib_cache, nb);
+			*why = NAT64_STAT_DROP_LIMIT;
+			goto err;
+		}
+		if (!bib_link4(nn, mt, nb, rule->pool)) {
+			sub_put(nn, mt, nb);
+			kmem_cache_free(bib_cache, nb);
+			*why = NAT64_STAT_6TO4_NO_PORT;
+			goto err;
+		}
+		hlist_add_head_rcu(&nb->node6, &mt->h6[h & mt->mask]);
+		atomic_inc(&mt->nbib);
+		b = nb;
+	}
+	sess_link(nn, b, s);
+	spin_unlock_bh(lock);
+	if (nb)
+		nat64_stat_inc(nn, NAT64_STAT_MAPPINGS_CREATED);
+	*bibp = b;
+	return s;
+
+err:
+	spin_unlock_bh(lock);
+	sess_free(mt, s);
+	return NULL;
+}
+
+struct nat64_session *nat64_sess_create4(struct nat64_net *nn,
+					 struct nat64_maptable *mt,
+					 struct nat64_bib *b,
+					 struct nat64_rule *rule,
+					 __be32 raddr, u16 rport, u8 state,
+					 enum nat64_stat *why)
+{
+	spinlock_t *lock = lock6(mt, hash6(nn, b->proto, &b->addr6,
+					   b->port6));
+	struct nat64_session *s, *old;
+
+	s = sess_alloc(nn, mt, rule, raddr, rport, state, why);
+	if (!s)
+		return NULL;
+	spin_lock_bh(lock);
+	if (b->dead) {
+		spin_unlock_bh(lock);
+		sess_free(mt, s);
+		*why = NAT64_STAT_4TO6_NO_MAPPING;
+		return NULL;
+	}
+	old = nat64_sess_find(b, raddr, rport);
+	if (old) {
+		spin_unlock_bh(lock);
+		sess_free(mt, s);
+		return old;
+	}
+	sess_link(nn, b, s);
+	spin_unlock_bh(lock);
+	return s;
+}
+
+static void sess_rcu_free(struct rcu_head *head)
+{
+	kmem_cache_free(sess_cache, container_of(head, struct nat64_session,
+						 rcu));
+}
+
+static void bib_rcu_free(struct rcu_head *head)
+{
+	kmem_cache_free(bib_cache, container_of(head, struct nat64_bib, rcu));
+}
+
+/* Unlink @s from @b; @b's IPv6 bucket lock is held. */
+static void sess_remove(struct nat64_maptable *mt, struct nat64_bib *b,
+			struct nat64_session *s)
+{
+	WRITE_ONCE(s->dead, 1);
+	hlist_del_rcu(&s->node);
+	b->nsessions--;
+	atomic_dec(&mt->nsessions);
+	call_rcu(&s->rcu, sess_rcu_free);
+}
+
+/* Unlink @b and its sessions; its IPv6 bucket lock is held. */
+static void bib_remove(struct nat64_net *nn, struct nat64_maptable *mt,
+		       struct nat64_bib *b)
+{
+	spinlock_t *lock = lock4(mt, hash4(nn, b->proto, b->addr4, b->port4));
+	struct nat64_session *s;
+	struct hlist_node *tmp;
+
+	hlist_for_each_entry_safe(s, tmp, &b->sessions, node)
+		sess_remove(mt, b, s);
+	b->dead = 1;
+	spin_lock(lock);
+	hlist_del_rcu(&b->node4);
+	spin_unlock(lock);
+	hlist_del_rcu(&b->node6);
+	sub_put(nn, mt, b);
 	atomic_inc(&mt->gen);
-	atomic_dec(&mt->count);
-	kfree_rcu(m, rcu);
+	atomic_dec(&mt->nbib);
+	call_rcu(&b->rcu, bib_rcu_free);
 }
 
 /*
- * Remove the mappings for which @match says so. Runs in process context;
- * readers may still be looking at what it removes (RCU).
+ * Age @b's sessions; @b's IPv6 bucket lock is held. Returns how many
+ * expired. A TCP session whose timer ran out may move on instead of
+ * going (established -> trans).
  */
-static void maps_sweep(struct nat64_net *nn, struct nat64_maptable *mt,
-		       bool (*match)(const struct nat64_mapping *m,
-				     const void *arg),
-		       const void *arg, enum nat64_stat stat)
+static unsigned int bib_age(struct nat64_net *nn, struct nat64_maptable *mt,
+			    struct nat64_bib *b)
 {
-	unsigned int b;
+	struct nat64_session *s;
+	struct hlist_node *tmp;
+	unsigned int n = 0;
 
-	for (b = 0; b <= mt->mask; b++) {
-		spinlock_t *lock = &mt->locks6[b % NAT64_MAP_LOCKS];
-		struct nat64_mapping *m;
-		struct hlist_node *tmp;
-
-		if (hlist_empty(&mt->h6[b]))
+	hlist_for_each_entry_safe(s, tmp, &b->sessions, node) {
+		if (nat64_sess_remaining(nn, b->proto, s))
 			continue;
-		spin_lock_bh(lock);
-		hlist_for_each_entry_safe(m, tmp, &mt->h6[b], node6) {
-			if (!match(m, arg))
+		if (b->proto == XL_TCP) {
+			u8 next = tcp_expire(s->state);
+
+			if (next != TCPS_CLOSED) {
+				WRITE_ONCE(s->state, next);
+				WRITE_ONCE(s->last_used, jiffies);
 				continue;
-			map_remove(nn, mt, m);
-			if (stat)
-				nat64_stat_inc(nn, stat);
+			}
 		}
-		spin_unlock_bh(lock);
-		if (!(b & 1023))
+		sess_remove(mt, b, s);
+		n++;
+	}
+	return n;
+}
+
+/* What a sweep removes. */
+struct sweep {
+	const struct nat64_rule *rule;	/* NULL: any */
+	bool statics;			/* static BIB entries too */
+	bool expired;			/* only expired sessions */
+};
+
+/* Sweep bucket @i; returns the sessions that expired. */
+static unsigned int sweep_bucket(struct nat64_net *nn,
+				 struct nat64_maptable *mt, unsigned int i,
+				 const struct sweep *sw)
+{
+	spinlock_t *lock = &mt->locks6[i % NAT64_MAP_LOCKS];
+	struct nat64_session *s;
+	struct hlist_node *tmp, *stmp;
+	struct nat64_bib *b;
+	unsigned int n = 0;
+
+	if (hlist_empty(&mt->h6[i]))
+		return 0;
+	spin_lock_bh(lock);
+	hlist_for_each_entry_safe(b, tmp, &mt->h6[i], node6) {
+		if (sw->expired) {
+			n += bib_age(nn, mt, b);
+		} else if (sw->rule && b->rule != sw->rule) {
+			/* Sessions of the rule under other rules' entries. */
+			hlist_for_each_entry_safe(s, stmp, &b->sessions, node)
+				if (s->rule == sw->rule)
+					sess_remove(mt, b, s);
+		} else if (!b->is_static || sw->statics) {
+			bib_remove(nn, mt, b);
+			continue;
+		} else {
+			hlist_for_each_entry_safe(s, stmp, &b->sessions, node)
+				sess_remove(mt, b, s);
+		}
+		if (!b->is_static && hlist_empty(&b->sessions)) {
+			bib_remove(nn, mt, b);
+			if (sw->expired)
+				nat64_stat_inc(nn,
+					       NAT64_STAT_MAPPINGS_EXPIRED);
+		}
+	}
+	spin_unlock_bh(lock);
+	return n;
+}
+
+static void maps_sweep(struct nat64_net *nn, struct nat64_maptable *mt,
+		       const struct sweep *sw)
+{
+	unsigned int i;
+
+	for (i = 0; i <= mt->mask; i++) {
+		sweep_bucket(nn, mt, i, sw);
+		if (!(i & 1023))
 			cond_resched();
 	}
 }
 
-static bool match_expired(const struct nat64_mapping *m, const void *nn)
-{
-	return !nat64_map_remaining((struct nat64_net *)nn, m);
-}
-
-static bool match_rule(const struct nat64_mapping *m, const void *rule)
-{
-	return !rule || m->rule == rule;
-}
-
+/*
+ * The GC: each run ages a slice of the buckets, so that one run never
+ * takes long and the whole table is seen about once a second.
+ */
 static void maps_gc(struct work_struct *work)
 {
 	struct nat64_net *nn = container_of(to_delayed_work(work),
 					    struct nat64_net, gc_work);
 	struct nat64_maptable *mt = rcu_dereference_protected(nn->maps, 1);
+	static const struct sweep aged = { .expired = true };
+	unsigned int slice = max_t(unsigned int, GC_MIN_BUCKETS,
+				   (mt->mask + 1) / (HZ / GC_INTERVAL));
+	unsigned int i, n = 0;
 
-	maps_sweep(nn, mt, match_expired, nn, NAT64_STAT_MAPPINGS_EXPIRED);
+	for (i = 0; i < slice; i++) {
+		n += sweep_bucket(nn, mt, mt->gc_next, &aged);
+		mt->gc_next = (mt->gc_next + 1) & mt->mask;
+		if (!(i & 255))
+			cond_resched();
+	}
+	if (n)
+		this_cpu_add(nn->stats[NAT64_STAT_SESSIONS_EXPIRED], n);
+	nat64_synq_expire(nn);
 	queue_delayed_work(system_power_efficient_wq, &nn->gc_work,
 			   GC_INTERVAL);
 }
 
 /*
- * Flush the mappings made through @rule (all mappings if NULL). The caller
- * made sure no new ones can be made through it (it is unpublished and a
+ * Flush the sessions made through @rule and the BIB entries it made (all
+ * dynamic ones if NULL; the static ones too if @statics). The caller made
+ * sure no new ones can be made through @rule (it is unpublished and a
  * grace period has passed).
  */
-void nat64_maps_flush(struct nat64_net *nn, const struct nat64_rule *rule)
+void nat64_maps_flush(struct nat64_net *nn, const struct nat64_rule *rule,
+		      bool statics)
 {
+	struct sweep sw = { .rule = rule, .statics = statics };
 	struct nat64_maptable *mt;
 
 	mt = rcu_dereference_protected(nn->maps,
 				       lockdep_is_held(&nn->config_lock));
 	if (mt)
-		maps_sweep(nn, mt, match_rule, rule, 0);
+		maps_sweep(nn, mt, &sw);
+}
+
+int nat64_bib_add_static(struct nat64_net *nn, u8 proto,
+			 const struct in6_addr *addr6, u16 port6,
+			 __be32 addr4, u16 port4,
+			 struct netlink_ext_ack *extack)
+{
+	struct nat64_maptable *mt;
+	spinlock_t *l6, *l4;
+	struct nat64_bib *b;
+	u32 h6, h4;
+
+	lockdep_assert_held(&nn->config_lock);
+	mt = rcu_dereference_protected(nn->maps, 1);
+	if (!mt) {
+		NL_SET_ERR_MSG(extack, "no rule yet: add a pool and a rule first");
+		return -ENOENT;
+	}
+	b = kmem_cache_zalloc(bib_cache, GFP_KERNEL);
+	if (!b)
+		return -ENOMEM;
+	b->addr6 = *addr6;
+	b->port6 = port6;
+	b->addr4 = addr4;
+	b->port4 = port4;
+	b->proto = proto;
+	b->is_static = 1;
+	INIT_HLIST_HEAD(&b->sessions);
+	h6 = hash6(nn, proto, addr6, port6);
+	h4 = hash4(nn, proto, addr4, port4);
+	l6 = lock6(mt, h6);
+	l4 = lock4(mt, h4);
+	spin_lock_bh(l6);
+	spin_lock(l4);
+	if (nat64_bib_find6(nn, mt, proto, addr6, port6)) {
+		NL_SET_ERR_MSG(extack,
+			       "that IPv6 address and port have a mapping already");
+		goto busy;
+	}
+	if (nat64_bib_find4(nn, mt, proto, addr4, port4)) {
+		NL_SET_ERR_MSG(extack,
+			       "that IPv4 address and port are mapped already");
+		goto busy;
+	}
+	hlist_add_head_rcu(&b->node4, &mt->h4[h4 & mt->mask]);
+	hlist_add_head_rcu(&b->node6, &mt->h6[h6 & mt->mask]);
+	atomic_inc(&mt->nbib);
+	spin_unlock(l4);
+	spin_unlock_bh(l6);
+	return 0;
+busy:
+	spin_unlock(l4);
+	spin_unlock_bh(l6);
+	kmem_cache_free(bib_cache, b);
+	return -EEXIST;
+}
+
+int nat64_bib_del_static(struct nat64_net *nn, u8 proto,
+			 const struct in6_addr *addr6, u16 port6,
+			 __be32 addr4, u16 port4,
+			 struct netlink_ext_ack *extack)
+{
+	struct nat64_maptable *mt;
+	struct nat64_bib *b;
+	spinlock_t *l6;
+	int err = 0;
+
+	lockdep_assert_held(&nn->config_lock);
+	mt = rcu_dereference_protected(nn->maps, 1);
+	if (!mt) {
+		NL_SET_ERR_MSG(extack, "no such static mapping");
+		return -ENOENT;
+	}
+	l6 = lock6(mt, hash6(nn, proto, addr6, port6));
+	spin_lock_bh(l6);
+	b = nat64_bib_find6(nn, mt, proto, addr6, port6);
+	if (!b || !b->is_static || b->addr4 != addr4 || b->port4 != port4) {
+		NL_SET_ERR_MSG(extack, "no such static mapping");
+		err = -ENOENT;
+	} else {
+		bib_remove(nn, mt, b);
+	}
+	spin_unlock_bh(l6);
+	return err;
 }
 
 void nat64_maps_gc_init(struct nat64_net *nn)
@@ -263,14 +681,10 @@ void nat64_maps_gc_init(struct nat64_net *nn)
 	INIT_DELAYED_WORK(&nn->gc_work, maps_gc);
 }
 
-/*
- * Allocate the tables (with the namespace's first rule). The hash index
- * uses the low bits of the hash, the lock index the bucket number modulo
- * NAT64_MAP_LOCKS: one bucket is always under one lock.
- */
+/* Allocate the tables (with the namespace's first rule). */
 int nat64_maps_init(struct nat64_net *nn)
 {
-	unsigned int bits = clamp(map_buckets_log, 10U, 20U), i;
+	unsigned int bits = clamp(map_buckets_log, 10U, 22U), i;
 	struct nat64_maptable *mt;
 
 	lockdep_assert_held(&nn->config_lock);
@@ -292,6 +706,8 @@ int nat64_maps_init(struct nat64_net *nn)
 		spin_lock_init(&mt->locks6[i]);
 		spin_lock_init(&mt->locks4[i]);
 	}
+	for (i = 0; i < NAT64_SUB_LOCKS; i++)
+		spin_lock_init(&mt->sub_locks[i]);
 	rcu_assign_pointer(nn->maps, mt);
 	queue_delayed_work(system_power_efficient_wq, &nn->gc_work,
 			   GC_INTERVAL);
@@ -302,14 +718,38 @@ int nat64_maps_init(struct nat64_net *nn)
 void nat64_maps_uninit(struct nat64_net *nn)
 {
 	struct nat64_maptable *mt = rcu_dereference_protected(nn->maps, 1);
+	static const struct sweep all = { .statics = true };
+	unsigned int i;
 
 	if (!mt)
 		return;
 	cancel_delayed_work_sync(&nn->gc_work);
-	maps_sweep(nn, mt, match_rule, NULL, 0);
+	maps_sweep(nn, mt, &all);
 	RCU_INIT_POINTER(nn->maps, NULL);
-	synchronize_rcu();
+	/* The sessions and entries are freed by RCU callbacks. */
+	rcu_barrier();
+	for (i = 0; i < NAT64_SUB_BUCKETS; i++)
+		WARN_ON_ONCE(!hlist_empty(&mt->subs[i]));
 	kvfree(mt->h6);
 	kvfree(mt->h4);
 	kfree(mt);
+}
+
+int nat64_maps_module_init(void)
+{
+	bib_cache = KMEM_CACHE(nat64_bib, 0);
+	sess_cache = KMEM_CACHE(nat64_session, 0);
+	if (!bib_cache || !sess_cache) {
+		kmem_cache_destroy(bib_cache);
+		kmem_cache_destroy(sess_cache);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void nat64_maps_module_exit(void)
+{
+	rcu_barrier();
+	kmem_cache_destroy(bib_cache);
+	kmem_cache_destroy(sess_cache);
 }

@@ -1,9 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Mappings: which IPv4 transport address (pool address, port or ICMP
- * identifier) an IPv6 transport address is translated to. Two hash tables
- * find a mapping from either side; lookups are RCU, writers take one lock
- * of each side's lock array, always the IPv6 side's first.
+ * The stateful tables of RFC 6146 §3: per protocol, the Binding
+ * Information Base (BIB: which IPv4 transport address, a pool address and
+ * port or ICMP identifier, an IPv6 transport address is translated to,
+ * whatever the destination: endpoint-independent mapping) and, under each
+ * BIB entry, its sessions (one per IPv4 peer it talks to).
+ *
+ * Two hash tables find a BIB entry from either side; its sessions hang
+ * off it in a short list. Lookups are RCU. Writers take the lock of the
+ * entry's IPv6 bucket (which also guards its session list) and, to link
+ * or unlink it on the IPv4 side, the IPv4 bucket's lock: always in that
+ * order. A BIB entry created dynamically lives while it has sessions;
+ * a static one until it is deleted.
  */
 #ifndef _NAT64_MAPPING_H
 #define _NAT64_MAPPING_H
@@ -13,73 +21,132 @@
 #include <linux/spinlock.h>
 
 #include "nat64.h"
+#include "tcpfsm.h"
 #include "xlat.h"
 
-#define NAT64_MAP_LOCKS	256
+#define NAT64_MAP_LOCKS	1024
 
-enum nat64_map_flag {
-	NAT64_MF_SEEN4,		/* a packet came back from the IPv4 side */
-	NAT64_MF_FIN6,		/* TCP FIN from the IPv6 side */
-	NAT64_MF_FIN4,		/* TCP FIN from the IPv4 side */
-	NAT64_MF_RST,		/* TCP RST from either side */
+struct nat64_session {
+	struct hlist_node node;		/* bib->sessions, under its lock */
+	__be32 raddr;			/* the IPv4 peer */
+	u16 rport;			/* its port, host order; ICMP: 0 */
+	u8 state;			/* TCP: enum tcp_state */
+	u8 dead;			/* unlinked: do not touch */
+	unsigned long last_used;	/* jiffies, WRITE_ONCE/READ_ONCE */
+	struct nat64_rule *rule;	/* whose prefix the IPv6 side used */
+	struct rcu_head rcu;
 };
 
-struct nat64_mapping {
+struct nat64_bib {
 	struct hlist_node node6;	/* maptable.h6, under locks6 */
 	struct hlist_node node4;	/* maptable.h4, under locks4 */
+	struct hlist_head sessions;	/* under the node6 bucket's lock */
 	struct in6_addr addr6;
 	__be32 addr4;
 	u16 port6, port4;		/* host order; ICMP: identifiers */
 	u8 proto;			/* enum xl_proto */
-	unsigned long flags;		/* enum nat64_map_flag bits */
-	unsigned long last_used;	/* jiffies, WRITE_ONCE/READ_ONCE */
-	struct nat64_rule *rule;	/* outlives the mapping (RCU) */
+	u8 is_static;
+	u8 dead;			/* unlinked: add no sessions */
+	u8 counted;			/* holds a nat64_subscriber port */
+	u8 sub_plen;			/* ... of that prefix length */
+	u16 nsessions;			/* under the node6 bucket's lock */
+	struct nat64_rule *rule;	/* made it (NULL: static) */
 	struct rcu_head rcu;
 };
 
+/* BIB entries an IPv6 subscriber (prefix) holds, for its limit. */
+struct nat64_subscriber {
+	struct hlist_node node;		/* maptable.subs, under sub_locks */
+	struct in6_addr prefix;
+	u8 plen;
+	u32 nports;
+};
+
+#define NAT64_SUB_BUCKETS	4096
+#define NAT64_SUB_LOCKS		64
+
 struct nat64_maptable {
 	unsigned int mask;		/* buckets - 1 */
-	atomic_t count;
+	atomic_t nbib;
+	atomic_t nsessions;
 	atomic_t gen;			/* bumped on every removal, for dumps */
+	unsigned int gc_next;		/* next bucket the GC looks at */
 	struct hlist_head *h6, *h4;
 	spinlock_t locks6[NAT64_MAP_LOCKS];
 	spinlock_t locks4[NAT64_MAP_LOCKS];
+	struct hlist_head subs[NAT64_SUB_BUCKETS];
+	spinlock_t sub_locks[NAT64_SUB_LOCKS];
 };
 
+/* What a new session's IPv6 side looks like (6to4 packet's addresses). */
+struct nat64_flow {
+	u8 proto;			/* enum xl_proto */
+	const struct in6_addr *addr6;	/* IPv6 host */
+	u16 port6;
+	__be32 raddr;			/* IPv4 peer */
+	u16 rport;			/* 0 for ICMP */
+};
+
+int nat64_maps_module_init(void);
+void nat64_maps_module_exit(void);
 void nat64_maps_gc_init(struct nat64_net *nn);
 int nat64_maps_init(struct nat64_net *nn);
 void nat64_maps_uninit(struct nat64_net *nn);
-void nat64_maps_flush(struct nat64_net *nn, const struct nat64_rule *rule);
+void nat64_maps_flush(struct nat64_net *nn, const struct nat64_rule *rule,
+		      bool statics);
 
-struct nat64_mapping *nat64_map_find6(struct nat64_net *nn,
-				      struct nat64_maptable *mt, u8 proto,
-				      const struct in6_addr *addr6, u16 port6);
-struct nat64_mapping *nat64_map_find4(struct nat64_net *nn,
-				      struct nat64_maptable *mt, u8 proto,
-				      __be32 addr4, u16 port4);
-struct nat64_mapping *nat64_map_create(struct nat64_net *nn,
-				       struct nat64_maptable *mt,
-				       struct nat64_rule *rule, u8 proto,
-				       const struct in6_addr *addr6, u16 port6,
-				       enum nat64_stat *why);
+struct nat64_bib *nat64_bib_find6(struct nat64_net *nn,
+				  struct nat64_maptable *mt, u8 proto,
+				  const struct in6_addr *addr6, u16 port6);
+struct nat64_bib *nat64_bib_find4(struct nat64_net *nn,
+				  struct nat64_maptable *mt, u8 proto,
+				  __be32 addr4, u16 port4);
+struct nat64_session *nat64_sess_find(const struct nat64_bib *b,
+				      __be32 raddr, u16 rport);
+/* Does @b have a session with IPv4 peer @raddr (any port)? */
+bool nat64_bib_knows(const struct nat64_bib *b, __be32 raddr);
+
+/*
+ * The session of @f, made with its BIB entry if need be (the BIB entry's
+ * IPv4 side from @rule's pool). NULL, with *@why, if none can be had.
+ */
+struct nat64_session *nat64_sess_create6(struct nat64_net *nn,
+					 struct nat64_maptable *mt,
+					 struct nat64_rule *rule,
+					 const struct nat64_flow *f,
+					 u8 state, struct nat64_bib **bibp,
+					 enum nat64_stat *why);
+/* A session of @b with IPv4 peer @raddr:@rport, IPv4 initiated. */
+struct nat64_session *nat64_sess_create4(struct nat64_net *nn,
+					 struct nat64_maptable *mt,
+					 struct nat64_bib *b,
+					 struct nat64_rule *rule,
+					 __be32 raddr, u16 rport, u8 state,
+					 enum nat64_stat *why);
+
+int nat64_bib_add_static(struct nat64_net *nn, u8 proto,
+			 const struct in6_addr *addr6, u16 port6,
+			 __be32 addr4, u16 port4,
+			 struct netlink_ext_ack *extack);
+int nat64_bib_del_static(struct nat64_net *nn, u8 proto,
+			 const struct in6_addr *addr6, u16 port6,
+			 __be32 addr4, u16 port4,
+			 struct netlink_ext_ack *extack);
 
 /* Write the timestamp only when it changes: keeps the line shared. */
-static inline void nat64_map_touch(struct nat64_mapping *m)
+static inline void nat64_sess_touch(struct nat64_session *s)
 {
 	unsigned long now = jiffies;
 
-	if (READ_ONCE(m->last_used) != now)
-		WRITE_ONCE(m->last_used, now);
+	if (READ_ONCE(s->last_used) != now)
+		WRITE_ONCE(s->last_used, now);
 }
 
-static inline void nat64_map_flag(struct nat64_mapping *m, int bit)
-{
-	if (!test_bit(bit, &m->flags))
-		set_bit(bit, &m->flags);
-}
-
-/* Jiffies until @m expires if idle (0 if it already has). */
-unsigned long nat64_map_remaining(struct nat64_net *nn,
-				  const struct nat64_mapping *m);
+/* Jiffies until @s expires if idle (0 if it already has). */
+unsigned long nat64_sess_remaining(struct nat64_net *nn, u8 proto,
+				   const struct nat64_session *s);
+/* The latest expiry among @b's sessions (under RCU). */
+unsigned long nat64_bib_remaining(struct nat64_net *nn,
+				  const struct nat64_bib *b);
 
 #endif /* _NAT64_MAPPING_H */

@@ -16,25 +16,45 @@
 
 #define NAT64_VERSION "0.1.0"
 
+/* One range of a pool: addresses, ports, protocols, allocation. */
+struct nat64_prange {
+	struct pa_range r;
+	u8 protos;			/* BIT(enum xl_proto) it serves */
+	u8 sequential;			/* alloc sequential (else random) */
+	u8 plen;			/* as configured: ADDR/LEN, */
+	u32 last;			/* ... or ADDR-LAST (host order) */
+	atomic_t next;			/* sequential: index to try first */
+};
+
+/* A pool's ranges: replaced whole when one is added, read under RCU. */
+struct nat64_pranges {
+	unsigned int n;
+	struct rcu_head rcu;
+	struct nat64_prange r[];
+};
+
 /*
  * A pool: IPv4 addresses and ports that IPv6 hosts are translated to.
- * Immutable once published; freed after a grace period.
+ * Freed after a grace period.
  */
 struct nat64_pool {
 	struct list_head list;		/* nat64_net.pools, under config_lock */
 	char name[NAT64_NAME_MAX];
-	__be32 addr;
-	u8 plen;
-	struct pa_range range;
+	struct nat64_pranges __rcu *ranges;	/* written under config_lock */
 	unsigned int users;		/* rules using it, under config_lock */
 	struct rcu_head rcu;
 };
 
-/* A rule: IPv6 destinations in prefix/plen are translated with pool. */
+/*
+ * A rule: IPv6 packets to prefix/plen (from src/src_plen, if src_plen is
+ * not 0) are translated with pool.
+ */
 struct nat64_rule {
 	char name[NAT64_NAME_MAX];
 	u8 prefix[16];
 	u8 plen;
+	u8 src_plen;			/* 0: any source */
+	u8 src[16];
 	struct nat64_pool *pool;	/* holds a users count */
 	struct rcu_head rcu;
 };
@@ -54,6 +74,7 @@ enum nat64_timeout {
 	NAT64_TO_TCP_EST,
 	NAT64_TO_TCP_TRANS,
 	NAT64_TO_ICMP,
+	NAT64_TO_SYN,			/* unsolicited IPv4 SYN kept */
 	NAT64_TO_COUNT
 };
 
@@ -70,6 +91,17 @@ struct nat64_net {
 	bool clear_df;
 	bool reset_tos;
 	u32 timeout[NAT64_TO_COUNT];	/* seconds, enum nat64_timeout */
+	bool filter_addr;		/* address-dependent filtering */
+	bool drop_ext_tcp;		/* drop IPv4-initiated TCP */
+	u32 limit_sessions;		/* most sessions held */
+	u32 limit_ports;		/* per subscriber; 0: no limit */
+	u8 subscriber_plen;		/* a subscriber is a /subscriber_plen */
+	u32 max_stored_syns;
+
+	/* Unsolicited IPv4 SYNs kept for a simultaneous open. */
+	spinlock_t synq_lock;
+	struct list_head synq;		/* oldest first */
+	unsigned int synq_len;		/* under synq_lock, read locklessly */
 
 	struct nf_hook_ops hook_ops[2];
 
@@ -96,21 +128,31 @@ static inline void nat64_stat_inc(struct nat64_net *nn, enum nat64_stat s)
 u64 nat64_stat_read(struct nat64_net *nn, enum nat64_stat s);
 
 /* config.c */
-int nat64_pool_add(struct nat64_net *nn, const char *name, __be32 addr,
-		   u8 plen, u16 port_lo, u16 port_hi,
+int nat64_pool_add(struct nat64_net *nn, const char *name,
+		   const struct nat64_prange *pr,
 		   struct netlink_ext_ack *extack);
 int nat64_pool_del(struct nat64_net *nn, const char *name,
 		   struct netlink_ext_ack *extack);
 int nat64_rule_add(struct nat64_net *nn, const char *name,
-		   const u8 prefix[16], u8 plen, const char *pool,
-		   struct netlink_ext_ack *extack);
+		   const u8 prefix[16], u8 plen, const u8 src[16], u8 src_plen,
+		   const char *pool, struct netlink_ext_ack *extack);
 int nat64_rule_del(struct nat64_net *nn, const char *name,
 		   struct netlink_ext_ack *extack);
 void nat64_config_flush(struct nat64_net *nn);
+bool nat64_addr_in_rule_pool(struct nat64_net *nn, __be32 addr);
 void nat64_hooks_off(struct nat64_net *nn);
 
 /* packet.c */
 void nat64_hooks_init(struct nat64_net *nn);
+void nat64_synq_expire(struct nat64_net *nn);
+void nat64_synq_flush(struct nat64_net *nn);
+
+/*
+ * Does @pool hold @addr (host order), with @port and for @proto (enum
+ * xl_proto) where these are not -1? Under RCU or config_lock.
+ */
+bool nat64_pool_has(const struct nat64_pool *pool, u32 addr, int port,
+		    int proto);
 
 /* netlink.c */
 int nat64_genl_init(void);

@@ -7,6 +7,7 @@
 #include <net/sock.h>
 
 #include "mapping.h"
+#include "rfc6052.h"
 
 static const struct nla_policy pool_policy[NAT64_POOL_A_MAX + 1] = {
 	[NAT64_POOL_A_NAME] = { .type = NLA_NUL_STRING,
@@ -15,6 +16,9 @@ static const struct nla_policy pool_policy[NAT64_POOL_A_MAX + 1] = {
 	[NAT64_POOL_A_PLEN] = NLA_POLICY_RANGE(NLA_U8, NAT64_POOL_MIN_PLEN, 32),
 	[NAT64_POOL_A_PORT_MIN] = NLA_POLICY_MIN(NLA_U16, 1),
 	[NAT64_POOL_A_PORT_MAX] = NLA_POLICY_MIN(NLA_U16, 1),
+	[NAT64_POOL_A_LAST] = NLA_POLICY_EXACT_LEN(4),
+	[NAT64_POOL_A_PROTOS] = NLA_POLICY_RANGE(NLA_U8, 1, 7),
+	[NAT64_POOL_A_ALLOC] = NLA_POLICY_MAX(NLA_U8, NAT64_ALLOC_SEQUENTIAL),
 };
 
 static const struct nla_policy rule_policy[NAT64_RULE_A_MAX + 1] = {
@@ -24,6 +28,16 @@ static const struct nla_policy rule_policy[NAT64_RULE_A_MAX + 1] = {
 	[NAT64_RULE_A_PLEN] = NLA_POLICY_RANGE(NLA_U8, 32, 96),
 	[NAT64_RULE_A_POOL] = { .type = NLA_NUL_STRING,
 				.len = NAT64_NAME_MAX - 1 },
+	[NAT64_RULE_A_SRC] = NLA_POLICY_EXACT_LEN(16),
+	[NAT64_RULE_A_SRC_PLEN] = NLA_POLICY_RANGE(NLA_U8, 1, 128),
+};
+
+static const struct nla_policy mapping_policy[NAT64_MAPPING_A_MAX + 1] = {
+	[NAT64_MAPPING_A_PROTO] = { .type = NLA_U8 },
+	[NAT64_MAPPING_A_ADDR6] = NLA_POLICY_EXACT_LEN(16),
+	[NAT64_MAPPING_A_PORT6] = { .type = NLA_U16 },
+	[NAT64_MAPPING_A_ADDR4] = NLA_POLICY_EXACT_LEN(4),
+	[NAT64_MAPPING_A_PORT4] = { .type = NLA_U16 },
 };
 
 /* Past the s16 bounds of NLA_POLICY_RANGE(). */
@@ -42,6 +56,26 @@ static struct netlink_range_validation timeout_range = {
 	.max = 604800,
 };
 
+static struct netlink_range_validation syn_timeout_range = {
+	.min = 1,
+	.max = 600,
+};
+
+static struct netlink_range_validation sessions_range = {
+	.min = 1,
+	.max = U32_MAX,
+};
+
+static struct netlink_range_validation ports_range = {
+	.min = 0,
+	.max = 65535,
+};
+
+static struct netlink_range_validation syns_range = {
+	.min = 0,
+	.max = 1024,
+};
+
 static const struct nla_policy config_policy[NAT64_CONFIG_A_MAX + 1] = {
 	[NAT64_CONFIG_A_CLEAR_DF] = NLA_POLICY_MAX(NLA_U8, 1),
 	[NAT64_CONFIG_A_LOWEST_IPV6_MTU] = NLA_POLICY_FULL_RANGE(NLA_U32,
@@ -55,6 +89,18 @@ static const struct nla_policy config_policy[NAT64_CONFIG_A_MAX + 1] = {
 		NLA_POLICY_FULL_RANGE(NLA_U32, &timeout_range),
 	[NAT64_CONFIG_A_TIMEOUT_ICMP] =
 		NLA_POLICY_FULL_RANGE(NLA_U32, &timeout_range),
+	[NAT64_CONFIG_A_TIMEOUT_SYN] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &syn_timeout_range),
+	[NAT64_CONFIG_A_FILTERING] =
+		NLA_POLICY_MAX(NLA_U8, NAT64_FILTER_ADDRESS_DEPENDENT),
+	[NAT64_CONFIG_A_DROP_EXT_TCP] = NLA_POLICY_MAX(NLA_U8, 1),
+	[NAT64_CONFIG_A_LIMIT_SESSIONS] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &sessions_range),
+	[NAT64_CONFIG_A_LIMIT_PORTS] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &ports_range),
+	[NAT64_CONFIG_A_SUBSCRIBER_PLEN] = NLA_POLICY_RANGE(NLA_U8, 1, 128),
+	[NAT64_CONFIG_A_MAX_STORED_SYNS] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &syns_range),
 };
 
 /* Timeout attributes, in enum nat64_timeout order. */
@@ -63,6 +109,7 @@ static const int timeout_attr[NAT64_TO_COUNT] = {
 	[NAT64_TO_TCP_EST] = NAT64_CONFIG_A_TIMEOUT_TCP_EST,
 	[NAT64_TO_TCP_TRANS] = NAT64_CONFIG_A_TIMEOUT_TCP_TRANS,
 	[NAT64_TO_ICMP] = NAT64_CONFIG_A_TIMEOUT_ICMP,
+	[NAT64_TO_SYN] = NAT64_CONFIG_A_TIMEOUT_SYN,
 };
 
 /* Requests carry only these; the rest are reply-only and refused. */
@@ -70,6 +117,8 @@ static const struct nla_policy nat64_policy[NAT64_A_MAX + 1] = {
 	[NAT64_A_POOL] = NLA_POLICY_NESTED(pool_policy),
 	[NAT64_A_RULE] = NLA_POLICY_NESTED(rule_policy),
 	[NAT64_A_CONFIG] = NLA_POLICY_NESTED(config_policy),
+	[NAT64_A_MAPPING] = NLA_POLICY_NESTED(mapping_policy),
+	[NAT64_A_PROTO] = { .type = NLA_U8 },
 };
 
 static struct genl_family nat64_family;
@@ -142,7 +191,7 @@ static int nl_get_stats(struct sk_buff *skb, struct genl_info *info)
 	struct nat64_maptable *mt;
 	struct sk_buff *msg;
 	struct nlattr *nest;
-	u32 count = 0;
+	u32 count = 0, nsess = 0;
 	void *hdr;
 	int i;
 
@@ -163,10 +212,13 @@ static int nl_get_stats(struct sk_buff *skb, struct genl_info *info)
 	nla_nest_end(msg, nest);
 	rcu_read_lock();
 	mt = rcu_dereference(nn->maps);
-	if (mt)
-		count = atomic_read(&mt->count);
+	if (mt) {
+		count = atomic_read(&mt->nbib);
+		nsess = atomic_read(&mt->nsessions);
+	}
 	rcu_read_unlock();
-	if (nla_put_u32(msg, NAT64_A_MAPPING_COUNT, count))
+	if (nla_put_u32(msg, NAT64_A_MAPPING_COUNT, count) ||
+	    nla_put_u32(msg, NAT64_A_SESSION_COUNT, nsess))
 		goto nospace;
 	genlmsg_end(msg, hdr);
 	return nl_reply(info, msg);
@@ -201,6 +253,29 @@ static int nl_set_config(struct sk_buff *skb, struct genl_info *info)
 		if (tb[timeout_attr[i]])
 			WRITE_ONCE(nn->timeout[i],
 				   nla_get_u32(tb[timeout_attr[i]]));
+	if (tb[NAT64_CONFIG_A_FILTERING])
+		WRITE_ONCE(nn->filter_addr,
+			   nla_get_u8(tb[NAT64_CONFIG_A_FILTERING]) ==
+			   NAT64_FILTER_ADDRESS_DEPENDENT);
+	if (tb[NAT64_CONFIG_A_DROP_EXT_TCP])
+		WRITE_ONCE(nn->drop_ext_tcp,
+			   nla_get_u8(tb[NAT64_CONFIG_A_DROP_EXT_TCP]));
+	if (tb[NAT64_CONFIG_A_LIMIT_SESSIONS])
+		WRITE_ONCE(nn->limit_sessions,
+			   nla_get_u32(tb[NAT64_CONFIG_A_LIMIT_SESSIONS]));
+	/*
+	 * Ports are counted while a limit is set: entries made before it
+	 * are not held against a subscriber.
+	 */
+	if (tb[NAT64_CONFIG_A_LIMIT_PORTS])
+		WRITE_ONCE(nn->limit_ports,
+			   nla_get_u32(tb[NAT64_CONFIG_A_LIMIT_PORTS]));
+	if (tb[NAT64_CONFIG_A_SUBSCRIBER_PLEN])
+		WRITE_ONCE(nn->subscriber_plen,
+			   nla_get_u8(tb[NAT64_CONFIG_A_SUBSCRIBER_PLEN]));
+	if (tb[NAT64_CONFIG_A_MAX_STORED_SYNS])
+		WRITE_ONCE(nn->max_stored_syns,
+			   nla_get_u32(tb[NAT64_CONFIG_A_MAX_STORED_SYNS]));
 	mutex_unlock(&nn->config_lock);
 	return 0;
 }
@@ -231,6 +306,21 @@ static int nl_get_config(struct sk_buff *skb, struct genl_info *info)
 		if (nla_put_u32(msg, timeout_attr[i],
 				READ_ONCE(nn->timeout[i])))
 			goto nospace;
+	if (nla_put_u8(msg, NAT64_CONFIG_A_FILTERING,
+		       READ_ONCE(nn->filter_addr) ?
+		       NAT64_FILTER_ADDRESS_DEPENDENT :
+		       NAT64_FILTER_ENDPOINT_INDEPENDENT) ||
+	    nla_put_u8(msg, NAT64_CONFIG_A_DROP_EXT_TCP,
+		       READ_ONCE(nn->drop_ext_tcp)) ||
+	    nla_put_u32(msg, NAT64_CONFIG_A_LIMIT_SESSIONS,
+			READ_ONCE(nn->limit_sessions)) ||
+	    nla_put_u32(msg, NAT64_CONFIG_A_LIMIT_PORTS,
+			READ_ONCE(nn->limit_ports)) ||
+	    nla_put_u8(msg, NAT64_CONFIG_A_SUBSCRIBER_PLEN,
+		       READ_ONCE(nn->subscriber_plen)) ||
+	    nla_put_u32(msg, NAT64_CONFIG_A_MAX_STORED_SYNS,
+			READ_ONCE(nn->max_stored_syns)))
+		goto nospace;
 	nla_nest_end(msg, nest);
 	genlmsg_end(msg, hdr);
 	return nl_reply(info, msg);
@@ -240,11 +330,33 @@ nospace:
 	return -EMSGSIZE;
 }
 
+static const u8 ipproto_of[XL_NPROTO] = {
+	[XL_TCP] = IPPROTO_TCP,
+	[XL_UDP] = IPPROTO_UDP,
+	[XL_ICMP] = IPPROTO_ICMPV6,
+};
+
+/* enum xl_proto of an IPPROTO_* attribute value, or -1. */
+static int xl_proto_of(u8 ipproto)
+{
+	int i;
+
+	for (i = 0; i < XL_NPROTO; i++)
+		if (ipproto_of[i] == ipproto)
+			return i;
+	return -1;
+}
+
 static int nl_pool_add(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *tb[NAT64_POOL_A_MAX + 1];
-	u16 lo = NAT64_POOL_DEFAULT_PORT_MIN, hi = NAT64_POOL_DEFAULT_PORT_MAX;
+	struct nat64_prange pr = {
+		.r.port_lo = NAT64_POOL_DEFAULT_PORT_MIN,
+		.r.port_hi = NAT64_POOL_DEFAULT_PORT_MAX,
+		.protos = BIT(XL_TCP) | BIT(XL_UDP) | BIT(XL_ICMP),
+	};
 	__be32 addr;
+	u32 a;
 	int err;
 
 	err = parse_nest(info, NAT64_A_POOL, tb, NAT64_POOL_A_MAX,
@@ -254,8 +366,10 @@ static int nl_pool_add(struct sk_buff *skb, struct genl_info *info)
 	err = check_name(info, tb[NAT64_POOL_A_NAME]);
 	if (err)
 		return err;
-	if (!tb[NAT64_POOL_A_ADDR] || !tb[NAT64_POOL_A_PLEN]) {
-		NL_SET_ERR_MSG(info->extack, "pool needs an address and length");
+	if (!tb[NAT64_POOL_A_ADDR] ||
+	    !tb[NAT64_POOL_A_PLEN] == !tb[NAT64_POOL_A_LAST]) {
+		NL_SET_ERR_MSG(info->extack,
+			       "pool needs an address and either a length or a last address");
 		return -EINVAL;
 	}
 	if (!tb[NAT64_POOL_A_PORT_MIN] != !tb[NAT64_POOL_A_PORT_MAX]) {
@@ -264,13 +378,51 @@ static int nl_pool_add(struct sk_buff *skb, struct genl_info *info)
 		return -EINVAL;
 	}
 	if (tb[NAT64_POOL_A_PORT_MIN]) {
-		lo = nla_get_u16(tb[NAT64_POOL_A_PORT_MIN]);
-		hi = nla_get_u16(tb[NAT64_POOL_A_PORT_MAX]);
+		pr.r.port_lo = nla_get_u16(tb[NAT64_POOL_A_PORT_MIN]);
+		pr.r.port_hi = nla_get_u16(tb[NAT64_POOL_A_PORT_MAX]);
+		if (pr.r.port_lo > pr.r.port_hi) {
+			NL_SET_ERR_MSG(info->extack,
+				       "pool port range is empty (min > max)");
+			return -EINVAL;
+		}
 	}
 	memcpy(&addr, nla_data(tb[NAT64_POOL_A_ADDR]), 4);
+	a = ntohl(addr);
+	pr.r.addr = a;
+	if (tb[NAT64_POOL_A_PLEN]) {
+		u8 plen = nla_get_u8(tb[NAT64_POOL_A_PLEN]);
+
+		if (a & ~(plen ? ~0U << (32 - plen) : 0)) {
+			NL_SET_ERR_MSG(info->extack,
+				       "pool address has host bits set");
+			return -EINVAL;
+		}
+		pr.plen = plen;
+		pr.r.naddr = 1U << (32 - plen);
+	} else {
+		__be32 last;
+
+		memcpy(&last, nla_data(tb[NAT64_POOL_A_LAST]), 4);
+		if (ntohl(last) < a || ntohl(last) - a >= 65536) {
+			NL_SET_ERR_MSG(info->extack,
+				       "address range is empty or over 65536 addresses");
+			return -EINVAL;
+		}
+		pr.last = ntohl(last);
+		pr.r.naddr = ntohl(last) - a + 1;
+	}
+	if (tb[NAT64_POOL_A_PROTOS]) {
+		u8 f = nla_get_u8(tb[NAT64_POOL_A_PROTOS]);
+
+		pr.protos = (f & NAT64_PROTO_F_TCP ? BIT(XL_TCP) : 0) |
+			    (f & NAT64_PROTO_F_UDP ? BIT(XL_UDP) : 0) |
+			    (f & NAT64_PROTO_F_ICMP ? BIT(XL_ICMP) : 0);
+	}
+	if (tb[NAT64_POOL_A_ALLOC])
+		pr.sequential = nla_get_u8(tb[NAT64_POOL_A_ALLOC]) ==
+				NAT64_ALLOC_SEQUENTIAL;
 	return nat64_pool_add(info_nn(info), nla_data(tb[NAT64_POOL_A_NAME]),
-			      addr, nla_get_u8(tb[NAT64_POOL_A_PLEN]), lo, hi,
-			      info->extack);
+			      &pr, info->extack);
 }
 
 static int nl_pool_del(struct sk_buff *skb, struct genl_info *info)
@@ -305,9 +457,18 @@ static int nl_rule_add(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_MSG(info->extack, "rule needs a prefix and length");
 		return -EINVAL;
 	}
+	if (!tb[NAT64_RULE_A_SRC] != !tb[NAT64_RULE_A_SRC_PLEN]) {
+		NL_SET_ERR_MSG(info->extack,
+			       "a source prefix needs its length");
+		return -EINVAL;
+	}
 	return nat64_rule_add(info_nn(info), nla_data(tb[NAT64_RULE_A_NAME]),
 			      nla_data(tb[NAT64_RULE_A_PREFIX]),
 			      nla_get_u8(tb[NAT64_RULE_A_PLEN]),
+			      tb[NAT64_RULE_A_SRC] ?
+			      nla_data(tb[NAT64_RULE_A_SRC]) : NULL,
+			      tb[NAT64_RULE_A_SRC_PLEN] ?
+			      nla_get_u8(tb[NAT64_RULE_A_SRC_PLEN]) : 0,
 			      nla_data(tb[NAT64_RULE_A_POOL]), info->extack);
 }
 
@@ -333,22 +494,32 @@ static void *dump_put(struct sk_buff *skb, struct netlink_callback *cb,
 			   &nat64_family, NLM_F_MULTI, cmd);
 }
 
-static int put_pool(struct sk_buff *skb, const struct nat64_pool *p)
+static int put_pool(struct sk_buff *skb, const struct nat64_pool *p,
+		    const struct nat64_prange *pr)
 {
 	struct nlattr *nest = nla_nest_start(skb, NAT64_A_POOL);
+	u8 f = (pr->protos & BIT(XL_TCP) ? NAT64_PROTO_F_TCP : 0) |
+	       (pr->protos & BIT(XL_UDP) ? NAT64_PROTO_F_UDP : 0) |
+	       (pr->protos & BIT(XL_ICMP) ? NAT64_PROTO_F_ICMP : 0);
 
 	if (!nest ||
 	    nla_put_string(skb, NAT64_POOL_A_NAME, p->name) ||
-	    nla_put(skb, NAT64_POOL_A_ADDR, 4, &p->addr) ||
-	    nla_put_u8(skb, NAT64_POOL_A_PLEN, p->plen) ||
-	    nla_put_u16(skb, NAT64_POOL_A_PORT_MIN, p->range.port_lo) ||
-	    nla_put_u16(skb, NAT64_POOL_A_PORT_MAX, p->range.port_hi))
+	    nla_put_in_addr(skb, NAT64_POOL_A_ADDR, htonl(pr->r.addr)) ||
+	    (pr->last ?
+	     nla_put_in_addr(skb, NAT64_POOL_A_LAST, htonl(pr->last)) :
+	     nla_put_u8(skb, NAT64_POOL_A_PLEN, pr->plen)) ||
+	    nla_put_u16(skb, NAT64_POOL_A_PORT_MIN, pr->r.port_lo) ||
+	    nla_put_u16(skb, NAT64_POOL_A_PORT_MAX, pr->r.port_hi) ||
+	    nla_put_u8(skb, NAT64_POOL_A_PROTOS, f) ||
+	    nla_put_u8(skb, NAT64_POOL_A_ALLOC,
+		       pr->sequential ? NAT64_ALLOC_SEQUENTIAL :
+		       NAT64_ALLOC_RANDOM))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
 }
 
-/* cb->args[0]: index of the next pool to dump. */
+/* cb->args[0]: ranges (over all pools) already dumped. */
 static int nl_pool_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct nat64_net *nn = nat64_pernet(sock_net(skb->sk));
@@ -357,20 +528,28 @@ static int nl_pool_dump(struct sk_buff *skb, struct netlink_callback *cb)
 
 	mutex_lock(&nn->config_lock);
 	list_for_each_entry(p, &nn->pools, list) {
-		void *hdr;
+		const struct nat64_pranges *rs;
+		unsigned int k;
 
-		if (i++ < cb->args[0])
-			continue;
-		hdr = dump_put(skb, cb, NAT64_CMD_POOL_GET);
-		if (!hdr)
-			break;
-		if (put_pool(skb, p)) {
-			genlmsg_cancel(skb, hdr);
-			break;
+		rs = rcu_dereference_protected(p->ranges,
+					       lockdep_is_held(&nn->config_lock));
+		for (k = 0; k < rs->n; k++) {
+			void *hdr;
+
+			if (i++ < cb->args[0])
+				continue;
+			hdr = dump_put(skb, cb, NAT64_CMD_POOL_GET);
+			if (!hdr)
+				goto out;
+			if (put_pool(skb, p, &rs->r[k])) {
+				genlmsg_cancel(skb, hdr);
+				goto out;
+			}
+			genlmsg_end(skb, hdr);
+			cb->args[0] = i;
 		}
-		genlmsg_end(skb, hdr);
-		cb->args[0] = i;
 	}
+out:
 	mutex_unlock(&nn->config_lock);
 	return skb->len;
 }
@@ -383,7 +562,10 @@ static int put_rule(struct sk_buff *skb, const struct nat64_rule *r)
 	    nla_put_string(skb, NAT64_RULE_A_NAME, r->name) ||
 	    nla_put(skb, NAT64_RULE_A_PREFIX, 16, r->prefix) ||
 	    nla_put_u8(skb, NAT64_RULE_A_PLEN, r->plen) ||
-	    nla_put_string(skb, NAT64_RULE_A_POOL, r->pool->name))
+	    nla_put_string(skb, NAT64_RULE_A_POOL, r->pool->name) ||
+	    (r->src_plen &&
+	     (nla_put(skb, NAT64_RULE_A_SRC, 16, r->src) ||
+	      nla_put_u8(skb, NAT64_RULE_A_SRC_PLEN, r->src_plen))))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
@@ -415,76 +597,218 @@ static int nl_rule_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	return skb->len;
 }
 
-static const u8 map_ipproto[XL_NPROTO] = {
-	[XL_TCP] = IPPROTO_TCP,
-	[XL_UDP] = IPPROTO_UDP,
-	[XL_ICMP] = IPPROTO_ICMPV6,
-};
-
 static int put_mapping(struct sk_buff *skb, struct nat64_net *nn,
-		       const struct nat64_mapping *m)
+		       const struct nat64_bib *b)
 {
 	struct nlattr *nest = nla_nest_start(skb, NAT64_A_MAPPING);
-	u32 ms = jiffies_to_msecs(nat64_map_remaining(nn, m));
+	struct nat64_rule *rule = READ_ONCE(b->rule);
 
 	if (!nest ||
-	    nla_put_u8(skb, NAT64_MAPPING_A_PROTO, map_ipproto[m->proto]) ||
-	    nla_put_in6_addr(skb, NAT64_MAPPING_A_ADDR6, &m->addr6) ||
-	    nla_put_u16(skb, NAT64_MAPPING_A_PORT6, m->port6) ||
-	    nla_put_in_addr(skb, NAT64_MAPPING_A_ADDR4, m->addr4) ||
-	    nla_put_u16(skb, NAT64_MAPPING_A_PORT4, m->port4) ||
-	    nla_put_string(skb, NAT64_MAPPING_A_RULE, m->rule->name) ||
-	    nla_put_u32(skb, NAT64_MAPPING_A_EXPIRES_MS, ms))
+	    nla_put_u8(skb, NAT64_MAPPING_A_PROTO, ipproto_of[b->proto]) ||
+	    nla_put_in6_addr(skb, NAT64_MAPPING_A_ADDR6, &b->addr6) ||
+	    nla_put_u16(skb, NAT64_MAPPING_A_PORT6, b->port6) ||
+	    nla_put_in_addr(skb, NAT64_MAPPING_A_ADDR4, b->addr4) ||
+	    nla_put_u16(skb, NAT64_MAPPING_A_PORT4, b->port4) ||
+	    nla_put_u32(skb, NAT64_MAPPING_A_SESSIONS,
+			READ_ONCE(b->nsessions)))
+		return -EMSGSIZE;
+	if (b->is_static ? nla_put_flag(skb, NAT64_MAPPING_A_STATIC) :
+	    (nla_put_string(skb, NAT64_MAPPING_A_RULE, rule->name) ||
+	     nla_put_u32(skb, NAT64_MAPPING_A_EXPIRES_MS,
+			 jiffies_to_msecs(nat64_bib_remaining(nn, b)))))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
 }
 
+static int put_session(struct sk_buff *skb, struct nat64_net *nn,
+		       const struct nat64_bib *b,
+		       const struct nat64_session *s)
+{
+	struct nlattr *nest = nla_nest_start(skb, NAT64_A_SESSION);
+	u8 r6[16];
+
+	rfc6052_embed(s->rule->prefix, s->rule->plen, (const u8 *)&s->raddr,
+		      r6);
+	if (!nest ||
+	    nla_put_u8(skb, NAT64_SESSION_A_PROTO, ipproto_of[b->proto]) ||
+	    nla_put_in6_addr(skb, NAT64_SESSION_A_ADDR6, &b->addr6) ||
+	    nla_put_u16(skb, NAT64_SESSION_A_PORT6, b->port6) ||
+	    nla_put_in_addr(skb, NAT64_SESSION_A_ADDR4, b->addr4) ||
+	    nla_put_u16(skb, NAT64_SESSION_A_PORT4, b->port4) ||
+	    nla_put_in_addr(skb, NAT64_SESSION_A_RADDR4, s->raddr) ||
+	    nla_put_u16(skb, NAT64_SESSION_A_RPORT,
+			b->proto == XL_ICMP ? b->port4 : s->rport) ||
+	    nla_put(skb, NAT64_SESSION_A_RADDR6, 16, r6) ||
+	    nla_put_u8(skb, NAT64_SESSION_A_STATE,
+		       b->proto == XL_TCP ? READ_ONCE(s->state) : 0) ||
+	    nla_put_u32(skb, NAT64_SESSION_A_EXPIRES_MS,
+			jiffies_to_msecs(nat64_sess_remaining(nn, b->proto,
+							      s))))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/* The protocol a dump asks for (NAT64_A_PROTO), -1 for all, or -EINVAL. */
+static int dump_proto(struct netlink_callback *cb)
+{
+	const struct nlattr *a = nlmsg_find_attr(cb->nlh, GENL_HDRLEN,
+						 NAT64_A_PROTO);
+
+	if (!a)
+		return -1;
+	if (nla_len(a) < 1 || xl_proto_of(nla_get_u8(a)) < 0)
+		return -EINVAL;
+	return xl_proto_of(nla_get_u8(a));
+}
+
 /*
- * cb->args[0]: bucket, cb->args[1]: entries of it already dumped. The
- * table's generation flags dumps that raced with changes.
+ * Dump BIB entries (@sessions false) or sessions. cb->args[0]: bucket,
+ * cb->args[1]: items of it already dumped. The table's generation flags
+ * dumps that raced with removals.
  */
-static int nl_mapping_dump(struct sk_buff *skb, struct netlink_callback *cb)
+static int table_dump(struct sk_buff *skb, struct netlink_callback *cb,
+		      bool sessions)
 {
 	struct nat64_net *nn = nat64_pernet(sock_net(skb->sk));
-	struct nat64_maptable *mt;
-	unsigned long b = cb->args[0];
+	u8 cmd = sessions ? NAT64_CMD_SESSION_GET : NAT64_CMD_MAPPING_GET;
+	unsigned long bucket = cb->args[0];
 	long i = 0, skip = cb->args[1];
+	struct nat64_maptable *mt;
+	int proto = dump_proto(cb);
 
+	if (proto == -EINVAL) {
+		NL_SET_ERR_MSG(cb->extack, "unknown protocol");
+		return -EINVAL;
+	}
 	rcu_read_lock();
 	mt = rcu_dereference(nn->maps);
 	if (!mt)
 		goto out;
 	cb->seq = atomic_read(&mt->gen);
-	for (; b <= mt->mask; b++, skip = 0) {
-		struct nat64_mapping *m;
+	for (; bucket <= mt->mask; bucket++, skip = 0) {
+		struct nat64_bib *b;
 
 		i = 0;
-		hlist_for_each_entry_rcu(m, &mt->h6[b], node6) {
+		hlist_for_each_entry_rcu(b, &mt->h6[bucket], node6) {
+			struct nat64_session *s;
 			void *hdr;
 
-			if (i < skip) {
-				i++;
+			if (proto >= 0 && b->proto != proto)
+				continue;
+			if (!sessions) {
+				if (i++ < skip)
+					continue;
+				hdr = dump_put(skb, cb, cmd);
+				if (!hdr)
+					goto full;
+				genl_dump_check_consistent(cb, hdr);
+				if (put_mapping(skb, nn, b)) {
+					genlmsg_cancel(skb, hdr);
+					goto full;
+				}
+				genlmsg_end(skb, hdr);
 				continue;
 			}
-			hdr = dump_put(skb, cb, NAT64_CMD_MAPPING_GET);
-			if (!hdr)
-				goto out;
-			genl_dump_check_consistent(cb, hdr);
-			if (put_mapping(skb, nn, m)) {
-				genlmsg_cancel(skb, hdr);
-				goto out;
+			hlist_for_each_entry_rcu(s, &b->sessions, node) {
+				if (i++ < skip)
+					continue;
+				hdr = dump_put(skb, cb, cmd);
+				if (!hdr)
+					goto full;
+				genl_dump_check_consistent(cb, hdr);
+				if (put_session(skb, nn, b, s)) {
+					genlmsg_cancel(skb, hdr);
+					goto full;
+				}
+				genlmsg_end(skb, hdr);
 			}
-			genlmsg_end(skb, hdr);
-			i++;
 		}
 	}
-	i = 0;
 out:
 	rcu_read_unlock();
-	cb->args[0] = b;
-	cb->args[1] = i;
+	cb->args[0] = bucket;
+	cb->args[1] = 0;
 	return skb->len;
+full:
+	/* The item that did not fit is dumped again next time. */
+	rcu_read_unlock();
+	cb->args[0] = bucket;
+	cb->args[1] = i - 1;
+	return skb->len;
+}
+
+static int nl_mapping_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	return table_dump(skb, cb, false);
+}
+
+static int nl_session_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	return table_dump(skb, cb, true);
+}
+
+static int nl_session_flush(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nat64_net *nn = info_nn(info);
+
+	mutex_lock(&nn->config_lock);
+	nat64_maps_flush(nn, NULL, false);
+	mutex_unlock(&nn->config_lock);
+	nat64_synq_flush(nn);
+	return 0;
+}
+
+static int nl_bib_change(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *tb[NAT64_MAPPING_A_MAX + 1];
+	struct nat64_net *nn = info_nn(info);
+	bool add = info->genlhdr->cmd == NAT64_CMD_BIB_ADD;
+	struct in6_addr a6;
+	int proto, err;
+	__be32 a4;
+	u16 p6, p4;
+
+	err = parse_nest(info, NAT64_A_MAPPING, tb, NAT64_MAPPING_A_MAX,
+			 mapping_policy);
+	if (err)
+		return err;
+	if (!tb[NAT64_MAPPING_A_PROTO] || !tb[NAT64_MAPPING_A_ADDR6] ||
+	    !tb[NAT64_MAPPING_A_PORT6] || !tb[NAT64_MAPPING_A_ADDR4] ||
+	    !tb[NAT64_MAPPING_A_PORT4]) {
+		NL_SET_ERR_MSG(info->extack,
+			       "a static mapping needs a protocol, an IPv6 and an IPv4 address and port");
+		return -EINVAL;
+	}
+	proto = xl_proto_of(nla_get_u8(tb[NAT64_MAPPING_A_PROTO]));
+	if (proto < 0) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[NAT64_MAPPING_A_PROTO],
+				    "protocol must be tcp, udp or icmp");
+		return -EINVAL;
+	}
+	a6 = nla_get_in6_addr(tb[NAT64_MAPPING_A_ADDR6]);
+	a4 = nla_get_in_addr(tb[NAT64_MAPPING_A_ADDR4]);
+	p6 = nla_get_u16(tb[NAT64_MAPPING_A_PORT6]);
+	p4 = nla_get_u16(tb[NAT64_MAPPING_A_PORT4]);
+	if (proto != XL_ICMP && (!p6 || !p4)) {
+		NL_SET_ERR_MSG(info->extack, "port 0 cannot be mapped");
+		return -EINVAL;
+	}
+	mutex_lock(&nn->config_lock);
+	if (!add) {
+		err = nat64_bib_del_static(nn, proto, &a6, p6, a4, p4,
+					   info->extack);
+	} else if (!nat64_addr_in_rule_pool(nn, a4)) {
+		NL_SET_ERR_MSG(info->extack,
+			       "the IPv4 address is in no pool that a rule uses");
+		err = -EINVAL;
+	} else {
+		err = nat64_bib_add_static(nn, proto, &a6, p6, a4, p4,
+					   info->extack);
+	}
+	mutex_unlock(&nn->config_lock);
+	return err;
 }
 
 static const struct genl_ops nat64_ops[] = {
@@ -530,6 +854,22 @@ static const struct genl_ops nat64_ops[] = {
 	}, {
 		.cmd = NAT64_CMD_GET_CONFIG,
 		.doit = nl_get_config,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = NAT64_CMD_BIB_ADD,
+		.doit = nl_bib_change,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = NAT64_CMD_BIB_DEL,
+		.doit = nl_bib_change,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = NAT64_CMD_SESSION_GET,
+		.dumpit = nl_session_dump,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = NAT64_CMD_SESSION_FLUSH,
+		.doit = nl_session_flush,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 };

@@ -120,13 +120,27 @@ static unsigned int refuse4(struct nat64_net *nn, struct sk_buff *skb,
 	return drop(nn, verdict_stat[v]);
 }
 
-static void track_tcp(struct nat64_mapping *m, const u8 *th, int fin_bit)
+/*
+ * A packet of session @s: run the TCP state machine on its flags (@th:
+ * its TCP header) and renew the idle timer if due.
+ */
+static void sess_update(struct nat64_session *s, u8 proto, bool from6,
+			const u8 *th)
 {
-	if (th[13] & 0x04)	/* RST */
-		nat64_map_flag(m, NAT64_MF_RST);
-	if (th[13] & 0x01)	/* FIN */
-		nat64_map_flag(m, fin_bit);
+	bool refresh = true;
+
+	if (proto == XL_TCP) {
+		u8 st = READ_ONCE(s->state);
+		u8 next = tcp_next(st, from6, th[13] & 0x07, &refresh);
+
+		if (next != st)
+			WRITE_ONCE(s->state, next);
+	}
+	if (refresh)
+		nat64_sess_touch(s);
 }
+
+#define TH_SYN_ONLY(th)	(((th)[13] & 0x17) == 0x02)	/* SYN, no ACK/RST/FIN */
 
 /*
  * Make the transport checksum one the core can update: ICMP checksums are
@@ -217,32 +231,237 @@ static bool fits(const struct sk_buff *skb, unsigned int len,
 	       skb_gso_validate_network_len(skb, mtu - grow);
 }
 
-static struct nat64_rule *rule_for6(struct nat64_net *nn, const u8 *daddr)
+static bool rule_src_ok(const struct nat64_rule *r, const u8 *saddr)
+{
+	return !r->src_plen ||
+	       ipv6_prefix_equal((const struct in6_addr *)r->src,
+				 (const struct in6_addr *)saddr, r->src_plen);
+}
+
+/* The first rule for IPv6 packets from @saddr (NULL: any) to @daddr. */
+static struct nat64_rule *rule_for6(struct nat64_net *nn, const u8 *saddr,
+				    const u8 *daddr)
 {
 	struct nat64_ruleset *rs = rcu_dereference(nn->rules);
 	unsigned int i;
 
-	for (i = 0; rs && i < rs->n; i++)
-		if (rfc6052_match(rs->rule[i]->prefix, rs->rule[i]->plen,
-				  daddr))
-			return rs->rule[i];
+	for (i = 0; rs && i < rs->n; i++) {
+		struct nat64_rule *r = rs->rule[i];
+
+		if (rfc6052_match(r->prefix, r->plen, daddr) &&
+		    (!saddr || rule_src_ok(r, saddr)))
+			return r;
+	}
 	return NULL;
 }
 
-static bool in_pool4(struct nat64_net *nn, __be32 daddr)
+bool nat64_pool_has(const struct nat64_pool *pool, u32 addr, int port,
+		    int proto)
+{
+	const struct nat64_pranges *rs = rcu_dereference_check(pool->ranges,
+							       1);
+	unsigned int k;
+
+	for (k = 0; k < rs->n; k++) {
+		const struct nat64_prange *pr = &rs->r[k];
+
+		if (addr - pr->r.addr < pr->r.naddr &&
+		    (proto < 0 || pr->protos & BIT(proto)) &&
+		    (port < 0 ||
+		     (port >= pr->r.port_lo && port <= pr->r.port_hi)))
+			return true;
+	}
+	return false;
+}
+
+/* The first rule whose pool holds IPv4 address @daddr. */
+static struct nat64_rule *rule_for4(struct nat64_net *nn, __be32 daddr)
 {
 	struct nat64_ruleset *rs = rcu_dereference(nn->rules);
 	u32 a = ntohl(daddr);
 	unsigned int i;
 
-	for (i = 0; rs && i < rs->n; i++) {
-		const struct pa_range *r = &rs->rule[i]->pool->range;
-
-		if (a - r->addr < r->naddr)
-			return true;
-	}
-	return false;
+	for (i = 0; rs && i < rs->n; i++)
+		if (nat64_pool_has(rs->rule[i]->pool, a, -1, -1))
+			return rs->rule[i];
+	return NULL;
 }
+
+/* ------------------------------------------------------------------ */
+/* Unsolicited IPv4 SYNs, kept for a simultaneous open (RFC 5382 REQ-4) */
+
+struct nat64_syn {
+	struct list_head list;
+	unsigned long since;		/* jiffies */
+	__be32 addr4, raddr;
+	u16 port4, rport;
+	unsigned int len;
+	u8 quote[];			/* the SYN, for the ICMP error */
+};
+
+/* What an ICMPv4 error quotes of the SYN (RFC 1812 §4.3.2.3). */
+#define SYN_QUOTE_MAX	(576 - XL_IP4_HLEN - XL_ICMP_HLEN)
+
+static unsigned int synq_store(struct nat64_net *nn, struct sk_buff *skb,
+			       const struct xl_pkt *p)
+{
+	unsigned int len = min_t(unsigned int, skb->len, SYN_QUOTE_MAX);
+	const struct iphdr *iph = ip_hdr(skb);
+	struct nat64_syn *q, *e;
+
+	if (READ_ONCE(nn->drop_ext_tcp))
+		return drop(nn, NAT64_STAT_DROP_FILTERED);
+	if (READ_ONCE(nn->synq_len) >= READ_ONCE(nn->max_stored_syns))
+		return drop(nn, NAT64_STAT_DROP_SYN_QUEUE_FULL);
+	q = kmalloc(sizeof(*q) + len, GFP_ATOMIC);
+	if (!q)
+		return drop(nn, NAT64_STAT_DROP_NOMEM);
+	q->since = jiffies;
+	q->addr4 = iph->daddr;
+	q->raddr = iph->saddr;
+	q->port4 = p->dport;
+	q->rport = p->sport;
+	q->len = len;
+	if (skb_copy_bits(skb, 0, q->quote, len)) {
+		kfree(q);
+		return drop(nn, NAT64_STAT_DROP_TRUNCATED);
+	}
+	spin_lock_bh(&nn->synq_lock);
+	if (nn->synq_len >= READ_ONCE(nn->max_stored_syns)) {
+		spin_unlock_bh(&nn->synq_lock);
+		kfree(q);
+		return drop(nn, NAT64_STAT_DROP_SYN_QUEUE_FULL);
+	}
+	/* A retransmission: the first one is kept, with its deadline. */
+	list_for_each_entry(e, &nn->synq, list) {
+		if (e->addr4 == q->addr4 && e->port4 == q->port4 &&
+		    e->raddr == q->raddr && e->rport == q->rport) {
+			spin_unlock_bh(&nn->synq_lock);
+			kfree(q);
+			return NF_DROP;
+		}
+	}
+	list_add_tail(&q->list, &nn->synq);
+	WRITE_ONCE(nn->synq_len, nn->synq_len + 1);
+	spin_unlock_bh(&nn->synq_lock);
+	nat64_stat_inc(nn, NAT64_STAT_SYN_STORED);
+	return NF_DROP;
+}
+
+/*
+ * An IPv6 SYN went out for a kept IPv4 SYN's connection: a simultaneous
+ * open. The kept SYN is dropped silently (RFC 5382 REQ-4).
+ */
+static void synq_match(struct nat64_net *nn, const struct nat64_bib *b,
+		       __be32 raddr, u16 rport)
+{
+	struct nat64_syn *q;
+
+	if (!READ_ONCE(nn->synq_len))
+		return;
+	spin_lock_bh(&nn->synq_lock);
+	list_for_each_entry(q, &nn->synq, list) {
+		if (q->addr4 == b->addr4 && q->port4 == b->port4 &&
+		    q->raddr == raddr && q->rport == rport) {
+			list_del(&q->list);
+			WRITE_ONCE(nn->synq_len, nn->synq_len - 1);
+			kfree(q);
+			break;
+		}
+	}
+	spin_unlock_bh(&nn->synq_lock);
+}
+
+/* ICMP port unreachable from the pool address to the SYN's sender. */
+static void synq_answer(struct nat64_net *nn, const struct nat64_syn *q)
+{
+	unsigned int len = XL_IP4_HLEN + XL_ICMP_HLEN + q->len;
+	struct flowi4 fl4 = {
+		.flowi4_proto = IPPROTO_ICMP,
+		.flowi4_flags = FLOWI_FLAG_ANYSRC,
+		.saddr = q->addr4,
+		.daddr = q->raddr,
+	};
+	struct icmphdr *icmph;
+	struct sk_buff *skb;
+	struct rtable *rt;
+	struct iphdr *iph;
+
+	rt = ip_route_output_key(nn->net, &fl4);
+	if (IS_ERR(rt))
+		return;
+	skb = alloc_skb(LL_MAX_HEADER + len, GFP_KERNEL);
+	if (!skb) {
+		ip_rt_put(rt);
+		return;
+	}
+	skb_reserve(skb, LL_MAX_HEADER);
+	skb_put(skb, len);
+	skb_reset_network_header(skb);
+	skb_set_transport_header(skb, XL_IP4_HLEN);
+	iph = ip_hdr(skb);
+	*iph = (struct iphdr) {
+		.version = 4,
+		.ihl = 5,
+		.tos = IPTOS_PREC_INTERNETCONTROL,
+		.tot_len = htons(len),
+		.id = htons(get_random_u16()),
+		.ttl = 64,
+		.protocol = IPPROTO_ICMP,
+		.saddr = q->addr4,
+		.daddr = q->raddr,
+	};
+	ip_send_check(iph);
+	icmph = icmp_hdr(skb);
+	*icmph = (struct icmphdr) {
+		.type = ICMP_DEST_UNREACH,
+		.code = ICMP_PORT_UNREACH,
+	};
+	memcpy(icmph + 1, q->quote, q->len);
+	icmph->checksum = ip_compute_csum(icmph, XL_ICMP_HLEN + q->len);
+	skb->protocol = htons(ETH_P_IP);
+	skb_dst_set(skb, &rt->dst);
+	ip_local_out(nn->net, NULL, skb);
+	nat64_stat_inc(nn, NAT64_STAT_ICMP_SENT);
+}
+
+/* Answer and forget the SYNs kept too long (from the GC). */
+void nat64_synq_expire(struct nat64_net *nn)
+{
+	unsigned long life = (unsigned long)READ_ONCE(nn->timeout[NAT64_TO_SYN]) * HZ;
+	struct nat64_syn *q, *tmp;
+	LIST_HEAD(done);
+
+	if (!READ_ONCE(nn->synq_len))
+		return;
+	spin_lock_bh(&nn->synq_lock);
+	list_for_each_entry_safe(q, tmp, &nn->synq, list) {
+		if (time_before(jiffies, q->since + life))
+			break;
+		list_move_tail(&q->list, &done);
+		WRITE_ONCE(nn->synq_len, nn->synq_len - 1);
+	}
+	spin_unlock_bh(&nn->synq_lock);
+	list_for_each_entry_safe(q, tmp, &done, list) {
+		synq_answer(nn, q);
+		nat64_stat_inc(nn, NAT64_STAT_SYN_EXPIRED);
+		kfree(q);
+	}
+}
+
+void nat64_synq_flush(struct nat64_net *nn)
+{
+	struct nat64_syn *q, *tmp;
+
+	spin_lock_bh(&nn->synq_lock);
+	list_for_each_entry_safe(q, tmp, &nn->synq, list)
+		kfree(q);
+	INIT_LIST_HEAD(&nn->synq);
+	WRITE_ONCE(nn->synq_len, 0);
+	spin_unlock_bh(&nn->synq_lock);
+}
+
+/* ------------------------------------------------------------------ */
 
 static void out_opts(struct nat64_net *nn, struct xl_out *o)
 {
@@ -272,16 +491,16 @@ static unsigned int xlat_err_6to4(struct nat64_net *nn, struct sk_buff *skb,
 {
 	struct nat64_maptable *mt = rcu_dereference(nn->maps);
 	const struct xl_inner *in = &p->in;
-	struct nat64_rule *irule = rule_for6(nn, in->src);
+	struct nat64_rule *irule = rule_for6(nn, NULL, in->src);
 	struct xl_out outer, inner;
 	struct xl_mtus mtus;
-	struct nat64_mapping *m;
+	struct nat64_bib *m;
 	struct sk_buff *n;
 	struct rtable *rt;
 	int len;
 
-	/* The packet in error went from a mapping to an IPv4 host. */
-	m = irule ? nat64_map_find6(nn, mt, in->proto,
+	/* The packet in error came from an IPv4 host to a BIB entry. */
+	m = irule ? nat64_bib_find6(nn, mt, in->proto,
 				    (const struct in6_addr *)in->dst,
 				    in->dport) : NULL;
 	if (!m)
@@ -317,22 +536,67 @@ static unsigned int xlat_err_6to4(struct nat64_net *nn, struct sk_buff *skb,
 	skb_put(n, len);
 	skb_reset_network_header(n);
 	skb_set_transport_header(n, XL_IP4_HLEN);
-	nat64_map_touch(m);
 	nat64_stat_inc(nn, NAT64_STAT_ICMP_ERR_6TO4);
 	consume_skb(skb);
 	finish(nn, n, &rt->dst, htons(ETH_P_IP), 0);
 	return NF_STOLEN;
 }
 
+/*
+ * The session of a 6to4 packet (@dst4: its IPv4 destination), made if
+ * need be: TCP only by a SYN. ERR_PTR(-stat) if there is none.
+ */
+static struct nat64_session *session6(struct nat64_net *nn,
+				      struct nat64_maptable *mt,
+				      struct nat64_rule *rule,
+				      struct sk_buff *skb,
+				      const struct xl_pkt *p, __be32 dst4,
+				      struct nat64_bib **bibp)
+{
+	struct nat64_flow f = {
+		.proto = p->proto,
+		.addr6 = &ipv6_hdr(skb)->saddr,
+		.port6 = p->sport,
+		.raddr = dst4,
+		.rport = p->proto == XL_ICMP ? 0 : p->dport,
+	};
+	struct nat64_session *s;
+	enum nat64_stat why;
+	const u8 *th = skb->data + p->l3len;
+	struct nat64_bib *b;
+
+	b = nat64_bib_find6(nn, mt, f.proto, f.addr6, f.port6);
+	s = b ? nat64_sess_find(b, f.raddr, f.rport) : NULL;
+	if (s && !READ_ONCE(s->dead)) {
+		*bibp = b;
+		return s;
+	}
+	/* A TCP segment of no known connection opens none. */
+	if (p->proto == XL_TCP && !(th[13] & 0x02))
+		return ERR_PTR(-NAT64_STAT_DROP_FILTERED);
+	s = nat64_sess_create6(nn, mt, rule, &f, TCPS_CLOSED, bibp, &why);
+	if (!s)
+		return ERR_PTR(-why);
+	if (p->proto == XL_TCP)
+		synq_match(nn, *bibp, f.raddr, f.rport);
+	return s;
+}
+
+static unsigned int xlat_4to6(struct nat64_net *nn, struct nat64_rule *rule4,
+			      struct sk_buff *skb);
+
 static unsigned int xlat_6to4(struct nat64_net *nn, struct nat64_rule *rule,
 			      struct sk_buff *skb)
 {
 	struct nat64_maptable *mt = rcu_dereference(nn->maps);
+	struct nat64_rule *hairpin;
 	unsigned int len4, seg4, mtu;
+	struct nat64_session *s;
 	enum nat64_stat why;
-	struct nat64_mapping *m;
+	struct nat64_bib *b;
 	u16 frag_max;
 	struct rtable *rt;
+	__be32 dst4;
 	struct xl_out o;
 	struct xl_pkt p;
 	enum xl_verdict v;
@@ -347,29 +611,37 @@ static unsigned int xlat_6to4(struct nat64_net *nn, struct nat64_rule *rule,
 	if (len4 > IP_MAX_MTU)
 		return drop(nn, NAT64_STAT_DROP_TOO_BIG);
 
-	m = nat64_map_find6(nn, mt, p.proto, &ipv6_hdr(skb)->saddr, p.sport);
-	if (!m) {
-		m = nat64_map_create(nn, mt, rule, p.proto,
-				     &ipv6_hdr(skb)->saddr, p.sport, &why);
-		if (!m) {
-			/* RFC 6146 §3.5.1.1: no IPv4 address to be had. */
+	rfc6052_extract(rule->plen, p.dst, o.dst);
+	memcpy(&dst4, o.dst, 4);
+	s = session6(nn, mt, rule, skb, &p, dst4, &b);
+	if (IS_ERR(s)) {
+		why = -PTR_ERR(s);
+		/* RFC 6146 §3.5.1.1: no IPv4 address to be had. */
+		if (why != NAT64_STAT_DROP_FILTERED)
 			icmp6_error(nn, skb, ICMPV6_DEST_UNREACH,
 				    ICMPV6_ADDR_UNREACH, 0);
-			return drop(nn, why);
-		}
+		return drop(nn, why);
 	}
-	nat64_map_touch(m);
 
 	out_opts(nn, &o);
-	memcpy(o.src, &m->addr4, 4);
-	rfc6052_extract(rule->plen, p.dst, o.dst);
-	o.sport = m->port4;
-	o.dport = p.proto == XL_ICMP ? m->port4 : p.dport;
+	memcpy(o.src, &b->addr4, 4);
+	o.sport = b->port4;
+	o.dport = p.proto == XL_ICMP ? b->port4 : p.dport;
+
+	/* To a BIB entry of ours: back to IPv6 (RFC 6146 §3.8). */
+	hairpin = rule_for4(nn, dst4);
+	if (hairpin) {
+		rt = NULL;
+		mtu = IP_MAX_MTU;
+		goto translate;
+	}
 
 	rt = route4(nn, skb, o.src, o.dst, p.tclass,
 		    p.proto == XL_ICMP ? IPPROTO_ICMP : ipv6_hdr(skb)->nexthdr);
 	if (IS_ERR(rt))
 		return drop(nn, NAT64_STAT_DROP_NO_ROUTE);
+	mtu = dst_mtu(&rt->dst);
+translate:
 
 	/*
 	 * A packet IPv6 reassembled was fragments: IPv4 may fragment it
@@ -390,7 +662,6 @@ static unsigned int xlat_6to4(struct nat64_net *nn, struct nat64_rule *rule,
 	df = !p.frag && !o.clear_df && seg4 > 1260;
 	if (!df)
 		o.clear_df = true;
-	mtu = dst_mtu(&rt->dst);
 	if (df && !fits(skb, len4, mtu, XL_IP4_HLEN - (int)p.l3len)) {
 		ip_rt_put(rt);
 		/* Tell the IPv6 host what fits, in IPv6 terms. */
@@ -402,11 +673,11 @@ static unsigned int xlat_6to4(struct nat64_net *nn, struct nat64_rule *rule,
 
 	if (skb_ensure_writable(skb, p.l3len + (p.proto == XL_TCP ? 20 : 8)) ||
 	    prepare_csum(skb, &p, &o.csum_partial)) {
-		ip_rt_put(rt);
+		if (rt)
+			ip_rt_put(rt);
 		return drop(nn, NAT64_STAT_DROP_NOMEM);
 	}
-	if (p.proto == XL_TCP)
-		track_tcp(m, skb->data + p.l3len, NAT64_MF_FIN6);
+	sess_update(s, p.proto, true, skb->data + p.l3len);
 
 	xl_6to4(&p, &o, skb->data + p.l3len - XL_IP4_HLEN,
 		skb->data + p.l3len);
@@ -418,6 +689,13 @@ static unsigned int xlat_6to4(struct nat64_net *nn, struct nat64_rule *rule,
 		skb_shinfo(skb)->gso_type |= SKB_GSO_TCPV4;
 	}
 	nat64_stat_inc(nn, NAT64_STAT_6TO4_PACKETS);
+	if (hairpin) {
+		nat64_stat_inc(nn, NAT64_STAT_HAIRPINNED);
+		skb->protocol = htons(ETH_P_IP);
+		memset(skb->cb, 0, sizeof(struct inet6_skb_parm));
+		skb_dst_drop(skb);
+		return xlat_4to6(nn, hairpin, skb);
+	}
 	return finish(nn, skb, &rt->dst, htons(ETH_P_IP), frag_max);
 }
 
@@ -436,30 +714,35 @@ static void udp6_fill_csum(struct sk_buff *skb)
 
 /* ICMPv4 error about a packet we translated from IPv6 (RFC 7915 §5.2). */
 static unsigned int xlat_err_4to6(struct nat64_net *nn, struct sk_buff *skb,
+				  struct nat64_rule *rule4,
 				  const struct xl_pkt *p)
 {
 	struct nat64_maptable *mt = rcu_dereference(nn->maps);
 	const struct xl_inner *in = &p->in;
 	struct xl_out outer, inner;
-	struct nat64_mapping *m;
+	struct nat64_session *s;
+	struct nat64_rule *rule;
+	struct nat64_bib *m;
 	struct dst_entry *dst;
 	struct xl_mtus mtus;
 	struct sk_buff *n;
-	__be32 isrc;
+	__be32 isrc, idst;
 	int len;
 
-	/* The packet in error went from a mapping to an IPv4 host. */
+	/* The packet in error went from a BIB entry to an IPv4 host. */
 	memcpy(&isrc, in->src, 4);
-	m = nat64_map_find4(nn, mt, in->proto, isrc, in->sport);
+	memcpy(&idst, in->dst, 4);
+	m = nat64_bib_find4(nn, mt, in->proto, isrc, in->sport);
 	if (!m)
 		return drop(nn, NAT64_STAT_DROP_BAD_INNER);
-
+	s = nat64_sess_find(m, idst, in->proto == XL_ICMP ? 0 : in->dport);
+	rule = s ? s->rule : m->rule ? m->rule : rule4;
 	out_opts(nn, &outer);
-	rfc6052_embed(m->rule->prefix, m->rule->plen, p->src, outer.src);
+	rfc6052_embed(rule->prefix, rule->plen, p->src, outer.src);
 	memcpy(outer.dst, &m->addr6, 16);
 	inner = outer;
 	memcpy(inner.src, &m->addr6, 16);
-	rfc6052_embed(m->rule->prefix, m->rule->plen, in->dst, inner.dst);
+	rfc6052_embed(rule->prefix, rule->plen, in->dst, inner.dst);
 	inner.sport = m->port6;
 	inner.dport = in->proto == XL_ICMP ? m->port6 : in->dport;
 
@@ -484,23 +767,60 @@ static unsigned int xlat_err_4to6(struct nat64_net *nn, struct sk_buff *skb,
 	skb_put(n, len);
 	skb_reset_network_header(n);
 	skb_set_transport_header(n, XL_IP6_HLEN);
-	nat64_map_touch(m);
 	nat64_stat_inc(nn, NAT64_STAT_ICMP_ERR_4TO6);
 	consume_skb(skb);
 	return finish(nn, n, dst, htons(ETH_P_IPV6), 0);
 }
 
-static unsigned int xlat_4to6(struct nat64_net *nn, struct sk_buff *skb)
+/*
+ * The session of a 4to6 packet to BIB entry @b, made if the filtering
+ * lets it: ERR_PTR(-stat) if not, NULL if the packet was kept (an
+ * unsolicited SYN).
+ */
+static struct nat64_session *session4(struct nat64_net *nn,
+				      struct nat64_maptable *mt,
+				      struct nat64_bib *b,
+				      struct nat64_rule *rule4,
+				      const struct xl_pkt *p, __be32 src4,
+				      const u8 *th)
+{
+	u16 rport = p->proto == XL_ICMP ? 0 : p->sport;
+	struct nat64_session *s;
+	enum nat64_stat why;
+	bool known;
+
+	s = nat64_sess_find(b, src4, rport);
+	if (s && !READ_ONCE(s->dead))
+		return s;
+	known = !READ_ONCE(nn->filter_addr) || nat64_bib_knows(b, src4);
+	if (p->proto == XL_TCP) {
+		if (!TH_SYN_ONLY(th) || READ_ONCE(nn->drop_ext_tcp))
+			return ERR_PTR(-NAT64_STAT_DROP_FILTERED);
+		/* Filtered: maybe a simultaneous open; wait for IPv6. */
+		if (!known)
+			return NULL;
+	} else if (!known) {
+		return ERR_PTR(-NAT64_STAT_DROP_FILTERED);
+	}
+	s = nat64_sess_create4(nn, mt, b, b->rule ? b->rule : rule4, src4,
+			       rport, TCPS_CLOSED, &why);
+	return s ? s : ERR_PTR(-why);
+}
+
+static unsigned int xlat_4to6(struct nat64_net *nn, struct nat64_rule *rule4,
+			      struct sk_buff *skb)
 {
 	struct nat64_maptable *mt = rcu_dereference(nn->maps);
 	unsigned int len6, mtu, lowest;
-	struct nat64_mapping *m;
+	struct nat64_session *s;
+	struct nat64_bib *m;
 	struct dst_entry *dst;
 	bool udp_nocsum;
 	u16 frag_max = 0;
 	struct xl_out o;
 	struct xl_pkt p;
 	enum xl_verdict v;
+	__be32 src4;
 	int delta;
 
 	/* The pool is the translator's: what it cannot translate, it drops. */
@@ -508,18 +828,26 @@ static unsigned int xlat_4to6(struct nat64_net *nn, struct sk_buff *skb)
 	if (v)
 		return refuse4(nn, skb, v);
 	if (p.is_err)
-		return xlat_err_4to6(nn, skb, &p);
+		return xlat_err_4to6(nn, skb, rule4, &p);
 
-	m = nat64_map_find4(nn, mt, p.proto, ip_hdr(skb)->daddr, p.dport);
+	src4 = ip_hdr(skb)->saddr;
+	m = nat64_bib_find4(nn, mt, p.proto, ip_hdr(skb)->daddr, p.dport);
 	if (!m) {
+		if (p.proto == XL_TCP && TH_SYN_ONLY(skb->data + p.l3len) &&
+		    nat64_pool_has(rule4->pool, ntohl(ip_hdr(skb)->daddr),
+				   p.dport, XL_TCP))
+			return synq_store(nn, skb, &p);
 		nat64_stat_inc(nn, NAT64_STAT_4TO6_NO_MAPPING);
 		return NF_ACCEPT;
 	}
-	nat64_map_touch(m);
-	nat64_map_flag(m, NAT64_MF_SEEN4);
+	s = session4(nn, mt, m, rule4, &p, src4, skb->data + p.l3len);
+	if (!s)
+		return synq_store(nn, skb, &p);
+	if (IS_ERR(s))
+		return drop(nn, -PTR_ERR(s));
 
 	out_opts(nn, &o);
-	rfc6052_embed(m->rule->prefix, m->rule->plen, p.src, o.src);
+	rfc6052_embed(s->rule->prefix, s->rule->plen, p.src, o.src);
 	memcpy(o.dst, &m->addr6, 16);
 	o.sport = p.proto == XL_ICMP ? m->port6 : p.sport;
 	o.dport = m->port6;
@@ -559,8 +887,7 @@ static unsigned int xlat_4to6(struct nat64_net *nn, struct sk_buff *skb)
 		dst_release(dst);
 		return drop(nn, NAT64_STAT_DROP_NOMEM);
 	}
-	if (p.proto == XL_TCP)
-		track_tcp(m, skb->data + p.l3len, NAT64_MF_FIN4);
+	sess_update(s, p.proto, false, skb->data + p.l3len);
 	udp_nocsum = p.proto == XL_UDP && !o.csum_partial &&
 		     !xl_get16(skb->data + p.l3len + 6);
 
@@ -589,11 +916,12 @@ static unsigned int hook6(void *priv, struct sk_buff *skb,
 	struct nat64_net *nn = priv;
 	struct nat64_rule *rule;
 
-	rule = rule_for6(nn, ipv6_hdr(skb)->daddr.s6_addr);
+	rule = rule_for6(nn, ipv6_hdr(skb)->saddr.s6_addr,
+			 ipv6_hdr(skb)->daddr.s6_addr);
 	if (!rule)
 		return NF_ACCEPT;
 	/* A source that claims to be IPv4 translated is spoofed or looped. */
-	if (rule_for6(nn, ipv6_hdr(skb)->saddr.s6_addr))
+	if (rule_for6(nn, NULL, ipv6_hdr(skb)->saddr.s6_addr))
 		return drop(nn, NAT64_STAT_DROP_SRC_IN_PREFIX);
 	return xlat_6to4(nn, rule, skb);
 }
@@ -602,10 +930,11 @@ static unsigned int hook4(void *priv, struct sk_buff *skb,
 			  const struct nf_hook_state *state)
 {
 	struct nat64_net *nn = priv;
+	struct nat64_rule *rule4 = rule_for4(nn, ip_hdr(skb)->daddr);
 
-	if (!in_pool4(nn, ip_hdr(skb)->daddr))
+	if (!rule4)
 		return NF_ACCEPT;
-	return xlat_4to6(nn, skb);
+	return xlat_4to6(nn, rule4, skb);
 }
 
 void nat64_hooks_init(struct nat64_net *nn)

@@ -14,6 +14,7 @@
 #include "uapi/nat64.h"
 #include "nl.h"
 #include "parse.h"
+#include "../kernel/tcpfsm.h"
 
 #ifndef NAT64_VERSION
 #define NAT64_VERSION "0.1.0"
@@ -41,6 +42,14 @@ static const char *const stat_names[NAT64_STAT_MAX + 1] = {
 	[NAT64_STAT_ICMP_ERR_4TO6] = "icmp-err-4to6",
 	[NAT64_STAT_ICMP_SENT] = "icmp-sent",
 	[NAT64_STAT_DROP_SRC_IN_PREFIX] = "drop-src-in-prefix",
+	[NAT64_STAT_SESSIONS_CREATED] = "sessions-created",
+	[NAT64_STAT_SESSIONS_EXPIRED] = "sessions-expired",
+	[NAT64_STAT_DROP_FILTERED] = "drop-filtered",
+	[NAT64_STAT_SYN_STORED] = "syn-stored",
+	[NAT64_STAT_SYN_EXPIRED] = "syn-expired",
+	[NAT64_STAT_DROP_SYN_QUEUE_FULL] = "drop-syn-queue-full",
+	[NAT64_STAT_DROP_LIMIT] = "drop-limit",
+	[NAT64_STAT_HAIRPINNED] = "hairpinned",
 };
 
 static int usage(FILE *f)
@@ -49,11 +58,20 @@ static int usage(FILE *f)
 		"usage: nat64ctl COMMAND\n"
 		"  version\n"
 		"  show\n"
-		"  pool add NAME ADDR[/LEN] [ports LO-HI] | pool del NAME | pool show\n"
-		"  rule add NAME prefix PREFIX/LEN pool POOL | rule del NAME | rule show\n"
-		"  mapping show\n"
+		"  pool add NAME ADDR[/LEN|-ADDR] [ports LO-HI] [proto tcp,udp,icmp]\n"
+		"           [alloc random|sequential]\n"
+		"  pool del NAME | pool show\n"
+		"  rule add NAME prefix PREFIX/LEN pool POOL [from SRC/LEN]\n"
+		"  rule del NAME | rule show\n"
+		"  bib add|del tcp|udp|icmp [ADDR6]:PORT ADDR4:PORT\n"
+		"  bib show [tcp|udp|icmp]     (also: mapping show)\n"
+		"  session show [tcp|udp|icmp] | session flush\n"
 		"  set { clear-df on|off | reset-tos on|off | lowest-ipv6-mtu N |\n"
-		"        timeout udp|tcp-est|tcp-trans|icmp SECONDS }...\n"
+		"        timeout udp|tcp-est|tcp-trans|icmp|syn SECONDS |\n"
+		"        filtering endpoint-independent|address-dependent |\n"
+		"        drop-external-tcp on|off | max-stored-syns N |\n"
+		"        limit sessions|ports-per-subscriber N |\n"
+		"        subscriber-prefix LEN }...\n"
 		"  help\n");
 	return f == stdout ? 0 : 2;
 }
@@ -69,21 +87,46 @@ static int bad(const char *msg)
 static int print_pool(struct nlattr **tb, void *arg)
 {
 	struct nlattr *p[NAT64_POOL_A_MAX + 1];
-	char a[INET_ADDRSTRLEN];
+	char a[INET_ADDRSTRLEN], range[2 * INET_ADDRSTRLEN + 8];
+	unsigned int f = NAT64_PROTO_F_TCP | NAT64_PROTO_F_UDP |
+			 NAT64_PROTO_F_ICMP;
 
-	(void)arg;
 	if (!tb[NAT64_A_POOL] ||
 	    nla_parse_nested(p, NAT64_POOL_A_MAX, tb[NAT64_A_POOL], NULL) ||
 	    !p[NAT64_POOL_A_NAME] || !p[NAT64_POOL_A_ADDR] ||
-	    nla_len(p[NAT64_POOL_A_ADDR]) != 4 || !p[NAT64_POOL_A_PLEN] ||
+	    nla_len(p[NAT64_POOL_A_ADDR]) != 4 ||
 	    !p[NAT64_POOL_A_PORT_MIN] || !p[NAT64_POOL_A_PORT_MAX])
 		return 0;
 	inet_ntop(AF_INET, nla_data(p[NAT64_POOL_A_ADDR]), a, sizeof(a));
-	printf("%s%s %s/%u ports %u-%u\n", arg ? "  " : "",
-	       nla_get_string(p[NAT64_POOL_A_NAME]), a,
-	       nla_get_u8(p[NAT64_POOL_A_PLEN]),
+	if (p[NAT64_POOL_A_LAST] && nla_len(p[NAT64_POOL_A_LAST]) == 4) {
+		char l[INET_ADDRSTRLEN];
+
+		inet_ntop(AF_INET, nla_data(p[NAT64_POOL_A_LAST]), l,
+			  sizeof(l));
+		snprintf(range, sizeof(range), "%s-%s", a, l);
+	} else if (p[NAT64_POOL_A_PLEN]) {
+		snprintf(range, sizeof(range), "%s/%u", a,
+			 nla_get_u8(p[NAT64_POOL_A_PLEN]));
+	} else {
+		return 0;
+	}
+	printf("%s%s %s ports %u-%u", arg ? "  " : "",
+	       nla_get_string(p[NAT64_POOL_A_NAME]), range,
 	       nla_get_u16(p[NAT64_POOL_A_PORT_MIN]),
 	       nla_get_u16(p[NAT64_POOL_A_PORT_MAX]));
+	if (p[NAT64_POOL_A_PROTOS])
+		f = nla_get_u8(p[NAT64_POOL_A_PROTOS]);
+	if (f != (NAT64_PROTO_F_TCP | NAT64_PROTO_F_UDP | NAT64_PROTO_F_ICMP))
+		printf(" proto %s%s%s%s%s",
+		       f & NAT64_PROTO_F_TCP ? "tcp" : "",
+		       f & NAT64_PROTO_F_TCP && f & ~NAT64_PROTO_F_TCP ? "," : "",
+		       f & NAT64_PROTO_F_UDP ? "udp" : "",
+		       f & NAT64_PROTO_F_UDP && f & NAT64_PROTO_F_ICMP ? "," : "",
+		       f & NAT64_PROTO_F_ICMP ? "icmp" : "");
+	if (p[NAT64_POOL_A_ALLOC] &&
+	    nla_get_u8(p[NAT64_POOL_A_ALLOC]) == NAT64_ALLOC_SEQUENTIAL)
+		printf(" alloc sequential");
+	printf("\n");
 	return 0;
 }
 
@@ -99,10 +142,16 @@ static int print_rule(struct nlattr **tb, void *arg)
 	    !r[NAT64_RULE_A_POOL])
 		return 0;
 	inet_ntop(AF_INET6, nla_data(r[NAT64_RULE_A_PREFIX]), a, sizeof(a));
-	printf("%s%s prefix %s/%u pool %s\n", arg ? "  " : "",
+	printf("%s%s prefix %s/%u pool %s", arg ? "  " : "",
 	       nla_get_string(r[NAT64_RULE_A_NAME]), a,
 	       nla_get_u8(r[NAT64_RULE_A_PLEN]),
 	       nla_get_string(r[NAT64_RULE_A_POOL]));
+	if (r[NAT64_RULE_A_SRC] && nla_len(r[NAT64_RULE_A_SRC]) == 16 &&
+	    r[NAT64_RULE_A_SRC_PLEN]) {
+		inet_ntop(AF_INET6, nla_data(r[NAT64_RULE_A_SRC]), a, sizeof(a));
+		printf(" from %s/%u", a, nla_get_u8(r[NAT64_RULE_A_SRC_PLEN]));
+	}
+	printf("\n");
 	return 0;
 }
 
@@ -124,17 +173,54 @@ static int print_mapping(struct nlattr **tb, void *arg)
 	    !m[NAT64_MAPPING_A_PROTO] || !m[NAT64_MAPPING_A_ADDR6] ||
 	    nla_len(m[NAT64_MAPPING_A_ADDR6]) != 16 ||
 	    !m[NAT64_MAPPING_A_ADDR4] || nla_len(m[NAT64_MAPPING_A_ADDR4]) != 4 ||
-	    !m[NAT64_MAPPING_A_PORT6] || !m[NAT64_MAPPING_A_PORT4] ||
-	    !m[NAT64_MAPPING_A_RULE] || !m[NAT64_MAPPING_A_EXPIRES_MS])
+	    !m[NAT64_MAPPING_A_PORT6] || !m[NAT64_MAPPING_A_PORT4])
 		return 0;
 	inet_ntop(AF_INET6, nla_data(m[NAT64_MAPPING_A_ADDR6]), a6, sizeof(a6));
 	inet_ntop(AF_INET, nla_data(m[NAT64_MAPPING_A_ADDR4]), a4, sizeof(a4));
-	printf("%s %s %u %s %u rule %s expires %us\n",
-	       proto_name(nla_get_u8(m[NAT64_MAPPING_A_PROTO])), a6,
-	       nla_get_u16(m[NAT64_MAPPING_A_PORT6]), a4,
-	       nla_get_u16(m[NAT64_MAPPING_A_PORT4]),
-	       nla_get_string(m[NAT64_MAPPING_A_RULE]),
-	       (nla_get_u32(m[NAT64_MAPPING_A_EXPIRES_MS]) + 999) / 1000);
+	printf("%s %s %u %s %u", proto_name(nla_get_u8(m[NAT64_MAPPING_A_PROTO])),
+	       a6, nla_get_u16(m[NAT64_MAPPING_A_PORT6]), a4,
+	       nla_get_u16(m[NAT64_MAPPING_A_PORT4]));
+	if (m[NAT64_MAPPING_A_STATIC])
+		printf(" static\n");
+	else if (m[NAT64_MAPPING_A_RULE] && m[NAT64_MAPPING_A_EXPIRES_MS])
+		printf(" rule %s expires %us\n",
+		       nla_get_string(m[NAT64_MAPPING_A_RULE]),
+		       (nla_get_u32(m[NAT64_MAPPING_A_EXPIRES_MS]) + 999) / 1000);
+	else
+		printf("\n");
+	return 0;
+}
+
+static int print_session(struct nlattr **tb, void *arg)
+{
+	struct nlattr *m[NAT64_SESSION_A_MAX + 1];
+	char a6[INET6_ADDRSTRLEN], a4[INET_ADDRSTRLEN], r4[INET_ADDRSTRLEN];
+	unsigned int proto;
+
+	(void)arg;
+	if (!tb[NAT64_A_SESSION] ||
+	    nla_parse_nested(m, NAT64_SESSION_A_MAX, tb[NAT64_A_SESSION],
+			     NULL) ||
+	    !m[NAT64_SESSION_A_PROTO] || !m[NAT64_SESSION_A_ADDR6] ||
+	    nla_len(m[NAT64_SESSION_A_ADDR6]) != 16 ||
+	    !m[NAT64_SESSION_A_ADDR4] || nla_len(m[NAT64_SESSION_A_ADDR4]) != 4 ||
+	    !m[NAT64_SESSION_A_RADDR4] ||
+	    nla_len(m[NAT64_SESSION_A_RADDR4]) != 4 ||
+	    !m[NAT64_SESSION_A_PORT6] || !m[NAT64_SESSION_A_PORT4] ||
+	    !m[NAT64_SESSION_A_RPORT] || !m[NAT64_SESSION_A_STATE] ||
+	    !m[NAT64_SESSION_A_EXPIRES_MS])
+		return 0;
+	proto = nla_get_u8(m[NAT64_SESSION_A_PROTO]);
+	inet_ntop(AF_INET6, nla_data(m[NAT64_SESSION_A_ADDR6]), a6, sizeof(a6));
+	inet_ntop(AF_INET, nla_data(m[NAT64_SESSION_A_ADDR4]), a4, sizeof(a4));
+	inet_ntop(AF_INET, nla_data(m[NAT64_SESSION_A_RADDR4]), r4, sizeof(r4));
+	printf("%s %s %u %s %u %s %u %s expires %us\n", proto_name(proto),
+	       a6, nla_get_u16(m[NAT64_SESSION_A_PORT6]), a4,
+	       nla_get_u16(m[NAT64_SESSION_A_PORT4]), r4,
+	       nla_get_u16(m[NAT64_SESSION_A_RPORT]),
+	       proto == IPPROTO_TCP ?
+	       tcp_state_name(nla_get_u8(m[NAT64_SESSION_A_STATE])) : "active",
+	       (nla_get_u32(m[NAT64_SESSION_A_EXPIRES_MS]) + 999) / 1000);
 	return 0;
 }
 
@@ -152,6 +238,7 @@ static const int timeout_attr[CTL_TO_N] = {
 	[CTL_TO_TCP_EST] = NAT64_CONFIG_A_TIMEOUT_TCP_EST,
 	[CTL_TO_TCP_TRANS] = NAT64_CONFIG_A_TIMEOUT_TCP_TRANS,
 	[CTL_TO_ICMP] = NAT64_CONFIG_A_TIMEOUT_ICMP,
+	[CTL_TO_SYN] = NAT64_CONFIG_A_TIMEOUT_SYN,
 };
 
 static int print_config(struct nlattr **tb, void *arg)
@@ -177,6 +264,26 @@ static int print_config(struct nlattr **tb, void *arg)
 		if (c[timeout_attr[t]])
 			printf("  timeout %s %u\n", ctl_timeout_names[t],
 			       nla_get_u32(c[timeout_attr[t]]));
+	if (c[NAT64_CONFIG_A_FILTERING])
+		printf("  filtering %s\n",
+		       nla_get_u8(c[NAT64_CONFIG_A_FILTERING]) ==
+		       NAT64_FILTER_ADDRESS_DEPENDENT ? "address-dependent" :
+		       "endpoint-independent");
+	if (c[NAT64_CONFIG_A_DROP_EXT_TCP])
+		printf("  drop-external-tcp %s\n",
+		       nla_get_u8(c[NAT64_CONFIG_A_DROP_EXT_TCP]) ? "on" : "off");
+	if (c[NAT64_CONFIG_A_MAX_STORED_SYNS])
+		printf("  max-stored-syns %u\n",
+		       nla_get_u32(c[NAT64_CONFIG_A_MAX_STORED_SYNS]));
+	if (c[NAT64_CONFIG_A_LIMIT_SESSIONS])
+		printf("  limit sessions %u\n",
+		       nla_get_u32(c[NAT64_CONFIG_A_LIMIT_SESSIONS]));
+	if (c[NAT64_CONFIG_A_LIMIT_PORTS])
+		printf("  limit ports-per-subscriber %u\n",
+		       nla_get_u32(c[NAT64_CONFIG_A_LIMIT_PORTS]));
+	if (c[NAT64_CONFIG_A_SUBSCRIBER_PLEN])
+		printf("  subscriber-prefix %u\n",
+		       nla_get_u8(c[NAT64_CONFIG_A_SUBSCRIBER_PLEN]));
 	return 0;
 }
 
@@ -188,6 +295,8 @@ static int print_stats(struct nlattr **tb, void *arg)
 	(void)arg;
 	if (tb[NAT64_A_MAPPING_COUNT])
 		printf("mappings: %u\n", nla_get_u32(tb[NAT64_A_MAPPING_COUNT]));
+	if (tb[NAT64_A_SESSION_COUNT])
+		printf("sessions: %u\n", nla_get_u32(tb[NAT64_A_SESSION_COUNT]));
 	if (!tb[NAT64_A_STATS])
 		return 0;
 	printf("counters:\n");
@@ -236,6 +345,7 @@ static int cmd_show(struct ctl_nl *nl)
 enum req_kind {
 	REQ_VERSION, REQ_SHOW, REQ_POOL_ADD, REQ_POOL_DEL, REQ_POOL_SHOW,
 	REQ_RULE_ADD, REQ_RULE_DEL, REQ_RULE_SHOW, REQ_MAPPING_SHOW, REQ_SET,
+	REQ_BIB_ADD, REQ_BIB_DEL, REQ_SESSION_SHOW, REQ_SESSION_FLUSH,
 };
 
 struct req {
@@ -244,6 +354,8 @@ struct req {
 	struct ctl_pool pool;
 	struct ctl_rule rule;
 	struct ctl_config config;
+	struct ctl_bib bib;
+	int proto;			/* show filter: IPPROTO_*, or 0 */
 };
 
 /* Returns 0, or the exit status for a usage error (message printed). */
@@ -257,10 +369,35 @@ static int parse_req(int argc, char **argv, struct req *q)
 		q->kind = obj[0] == 'v' ? REQ_VERSION : REQ_SHOW;
 		return argc == 1 ? 0 : bad("unexpected arguments");
 	}
-	if (!strcmp(obj, "mapping")) {
-		q->kind = REQ_MAPPING_SHOW;
-		return argc == 2 && !strcmp(verb, "show") ? 0 :
-		       bad("usage: mapping show");
+	if (!strcmp(obj, "mapping") || !strcmp(obj, "bib") ||
+	    !strcmp(obj, "session")) {
+		bool sess = obj[0] == 's';
+
+		if (!strcmp(verb, "show") && argc <= 3) {
+			q->kind = sess ? REQ_SESSION_SHOW : REQ_MAPPING_SHOW;
+			if (argc == 3) {
+				q->proto = parse_proto(argv[2]);
+				if (q->proto < 0) {
+					snprintf(err, sizeof(err),
+						 "unknown protocol '%s' (tcp, udp, icmp)",
+						 argv[2]);
+					return bad(err);
+				}
+			}
+			return 0;
+		}
+		if (sess && !strcmp(verb, "flush") && argc == 2) {
+			q->kind = REQ_SESSION_FLUSH;
+			return 0;
+		}
+		if (obj[0] == 'b' && (!strcmp(verb, "add") ||
+				      !strcmp(verb, "del"))) {
+			q->kind = verb[0] == 'a' ? REQ_BIB_ADD : REQ_BIB_DEL;
+			return parse_bib(argc - 2, argv + 2, &q->bib, err,
+					 sizeof(err)) ? bad(err) : 0;
+		}
+		return bad(sess ? "usage: session { show [tcp|udp|icmp] | flush }" :
+			   "usage: bib { add|del tcp|udp|icmp [ADDR6]:PORT ADDR4:PORT | show [tcp|udp|icmp] }");
 	}
 	if (!strcmp(obj, "set")) {
 		q->kind = REQ_SET;
@@ -291,8 +428,8 @@ static int parse_req(int argc, char **argv, struct req *q)
 				      sizeof(err)) ? bad(err) : 0;
 	}
 	return bad(obj[0] == 'p' ?
-		   "usage: pool { add NAME ADDR[/LEN] [ports LO-HI] | del NAME | show }" :
-		   "usage: rule { add NAME prefix PREFIX/LEN pool POOL | del NAME | show }");
+		   "usage: pool { add NAME ADDR[/LEN|-ADDR] [ports LO-HI] [proto tcp,udp,icmp] [alloc random|sequential] | del NAME | show }" :
+		   "usage: rule { add NAME prefix PREFIX/LEN pool POOL [from SRC/LEN] | del NAME | show }");
 }
 
 /* A request whose attributes live in one nest. */
@@ -326,8 +463,36 @@ static int run_req(struct ctl_nl *nl, const struct req *q)
 		return simple(nl, NAT64_CMD_RULE_GET, true, print_rule, NULL,
 			      "rule show");
 	case REQ_MAPPING_SHOW:
-		return simple(nl, NAT64_CMD_MAPPING_GET, true, print_mapping,
-			      NULL, "mapping show");
+	case REQ_SESSION_SHOW:
+		what = q->kind == REQ_MAPPING_SHOW ? "bib show" : "session show";
+		msg = ctl_nl_msg(nl, q->kind == REQ_MAPPING_SHOW ?
+				 NAT64_CMD_MAPPING_GET : NAT64_CMD_SESSION_GET,
+				 true);
+		if (!msg) {
+			fprintf(stderr, "nat64ctl: %s: out of memory\n", what);
+			return 1;
+		}
+		if (q->proto)
+			nla_put_u8(msg, NAT64_A_PROTO, (uint8_t)q->proto);
+		return ctl_nl_run(nl, msg, q->kind == REQ_MAPPING_SHOW ?
+				  print_mapping : print_session, NULL, what) ?
+		       1 : 0;
+	case REQ_SESSION_FLUSH:
+		return simple(nl, NAT64_CMD_SESSION_FLUSH, false, NULL, NULL,
+			      "session flush");
+	case REQ_BIB_ADD:
+	case REQ_BIB_DEL:
+		what = q->kind == REQ_BIB_ADD ? "bib add" : "bib del";
+		msg = nest_msg(nl, q->kind == REQ_BIB_ADD ? NAT64_CMD_BIB_ADD :
+			       NAT64_CMD_BIB_DEL, NAT64_A_MAPPING, &nest);
+		if (!msg)
+			break;
+		nla_put_u8(msg, NAT64_MAPPING_A_PROTO, (uint8_t)q->bib.ipproto);
+		nla_put(msg, NAT64_MAPPING_A_ADDR6, 16, &q->bib.addr6);
+		nla_put_u16(msg, NAT64_MAPPING_A_PORT6, (uint16_t)q->bib.port6);
+		nla_put(msg, NAT64_MAPPING_A_ADDR4, 4, &q->bib.addr4);
+		nla_put_u16(msg, NAT64_MAPPING_A_PORT4, (uint16_t)q->bib.port4);
+		break;
 	case REQ_POOL_ADD:
 		what = "pool add";
 		msg = nest_msg(nl, NAT64_CMD_POOL_ADD, NAT64_A_POOL, &nest);
@@ -335,7 +500,17 @@ static int run_req(struct ctl_nl *nl, const struct req *q)
 			break;
 		nla_put_string(msg, NAT64_POOL_A_NAME, q->pool.name);
 		nla_put(msg, NAT64_POOL_A_ADDR, 4, &q->pool.addr);
-		nla_put_u8(msg, NAT64_POOL_A_PLEN, (uint8_t)q->pool.plen);
+		if (q->pool.is_range)
+			nla_put(msg, NAT64_POOL_A_LAST, 4, &q->pool.last);
+		else
+			nla_put_u8(msg, NAT64_POOL_A_PLEN,
+				   (uint8_t)q->pool.plen);
+		if (q->pool.protos)
+			nla_put_u8(msg, NAT64_POOL_A_PROTOS,
+				   (uint8_t)q->pool.protos);
+		if (q->pool.alloc >= 0)
+			nla_put_u8(msg, NAT64_POOL_A_ALLOC,
+				   (uint8_t)q->pool.alloc);
 		if (q->pool.has_ports) {
 			nla_put_u16(msg, NAT64_POOL_A_PORT_MIN,
 				    (uint16_t)q->pool.port_lo);
@@ -361,6 +536,11 @@ static int run_req(struct ctl_nl *nl, const struct req *q)
 		nla_put(msg, NAT64_RULE_A_PREFIX, 16, &q->rule.prefix);
 		nla_put_u8(msg, NAT64_RULE_A_PLEN, (uint8_t)q->rule.plen);
 		nla_put_string(msg, NAT64_RULE_A_POOL, q->rule.pool);
+		if (q->rule.has_src) {
+			nla_put(msg, NAT64_RULE_A_SRC, 16, &q->rule.src);
+			nla_put_u8(msg, NAT64_RULE_A_SRC_PLEN,
+				   (uint8_t)q->rule.src_plen);
+		}
 		break;
 	case REQ_SET:
 		what = "set";
@@ -380,6 +560,24 @@ static int run_req(struct ctl_nl *nl, const struct req *q)
 			if (q->config.timeout[t] >= 0)
 				nla_put_u32(msg, timeout_attr[t],
 					    (uint32_t)q->config.timeout[t]);
+		if (q->config.filtering >= 0)
+			nla_put_u8(msg, NAT64_CONFIG_A_FILTERING,
+				   (uint8_t)q->config.filtering);
+		if (q->config.drop_ext_tcp >= 0)
+			nla_put_u8(msg, NAT64_CONFIG_A_DROP_EXT_TCP,
+				   (uint8_t)q->config.drop_ext_tcp);
+		if (q->config.limit_sessions >= 0)
+			nla_put_u32(msg, NAT64_CONFIG_A_LIMIT_SESSIONS,
+				    (uint32_t)q->config.limit_sessions);
+		if (q->config.limit_ports >= 0)
+			nla_put_u32(msg, NAT64_CONFIG_A_LIMIT_PORTS,
+				    (uint32_t)q->config.limit_ports);
+		if (q->config.subscriber_plen >= 0)
+			nla_put_u8(msg, NAT64_CONFIG_A_SUBSCRIBER_PLEN,
+				   (uint8_t)q->config.subscriber_plen);
+		if (q->config.max_stored_syns >= 0)
+			nla_put_u32(msg, NAT64_CONFIG_A_MAX_STORED_SYNS,
+				    (uint32_t)q->config.max_stored_syns);
 		break;
 	}
 	if (!msg || !nest) {

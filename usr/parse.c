@@ -103,28 +103,102 @@ static int parse_ports(const char *s, struct ctl_pool *p, char *err,
 	return 0;
 }
 
-/* NAME ADDR[/LEN] [ports LO-HI] */
+/* tcp,udp,icmp (any non-empty subset) */
+static int parse_protos(const char *s, unsigned int *out)
+{
+	char buf[32], *tok, *save;
+
+	if (strlen(s) >= sizeof(buf))
+		return -1;
+	strcpy(buf, s);
+	*out = 0;
+	for (tok = strtok_r(buf, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		if (!strcmp(tok, "tcp"))
+			*out |= NAT64_PROTO_F_TCP;
+		else if (!strcmp(tok, "udp"))
+			*out |= NAT64_PROTO_F_UDP;
+		else if (!strcmp(tok, "icmp"))
+			*out |= NAT64_PROTO_F_ICMP;
+		else
+			return -1;
+	}
+	return *out ? 0 : -1;
+}
+
+#define POOL_USAGE "usage: pool add NAME ADDR[/LEN|-ADDR] [ports LO-HI] " \
+		   "[proto tcp,udp,icmp] [alloc random|sequential]"
+
+/* NAME ADDR[/LEN|-LAST] [ports LO-HI] [proto LIST] [alloc MODE] */
 int parse_pool_add(int argc, char **argv, struct ctl_pool *p, char *err,
 		   size_t errlen)
 {
+	bool seen_ports = false, seen_proto = false;
+	const char *dash;
+	int i;
+
 	memset(p, 0, sizeof(*p));
-	if (argc != 2 && argc != 4)
-		return fail(err, errlen,
-			    "usage: pool add NAME ADDR[/LEN] [ports LO-HI]");
-	if (parse_name(argv[0], p->name, err, errlen) ||
-	    parse_prefix4(argv[1], p, err, errlen))
+	p->alloc = -1;
+	if (argc < 2 || argc % 2)
+		return fail(err, errlen, POOL_USAGE);
+	if (parse_name(argv[0], p->name, err, errlen))
 		return -1;
-	if (argc == 4) {
-		if (strcmp(argv[2], "ports"))
-			return fail(err, errlen, "unknown keyword '%s'",
-				    argv[2]);
-		return parse_ports(argv[3], p, err, errlen);
+	dash = strchr(argv[1], '-');
+	if (dash) {
+		char buf[INET_ADDRSTRLEN];
+		size_t n = (size_t)(dash - argv[1]);
+
+		if (n >= sizeof(buf))
+			return fail(err, errlen, "invalid IPv4 address range '%s'",
+				    argv[1]);
+		memcpy(buf, argv[1], n);
+		buf[n] = 0;
+		if (inet_pton(AF_INET, buf, &p->addr) != 1 ||
+		    inet_pton(AF_INET, dash + 1, &p->last) != 1)
+			return fail(err, errlen,
+				    "invalid IPv4 address range '%s' (ADDR-ADDR)",
+				    argv[1]);
+		if (ntohl(p->last.s_addr) < ntohl(p->addr.s_addr))
+			return fail(err, errlen,
+				    "empty address range '%s' (first > last)",
+				    argv[1]);
+		p->is_range = true;
+	} else if (parse_prefix4(argv[1], p, err, errlen)) {
+		return -1;
+	}
+	for (i = 2; i < argc; i += 2) {
+		const char *k = argv[i], *v = argv[i + 1];
+
+		if (!strcmp(k, "ports") && !seen_ports) {
+			if (parse_ports(v, p, err, errlen))
+				return -1;
+			seen_ports = true;
+		} else if (!strcmp(k, "proto") && !seen_proto) {
+			if (parse_protos(v, &p->protos))
+				return fail(err, errlen,
+					    "invalid protocols '%s' (tcp,udp,icmp)",
+					    v);
+			seen_proto = true;
+		} else if (!strcmp(k, "alloc") && p->alloc < 0) {
+			if (!strcmp(v, "random"))
+				p->alloc = NAT64_ALLOC_RANDOM;
+			else if (!strcmp(v, "sequential"))
+				p->alloc = NAT64_ALLOC_SEQUENTIAL;
+			else
+				return fail(err, errlen,
+					    "invalid allocation '%s' (random or sequential)",
+					    v);
+		} else {
+			return fail(err, errlen, "unknown or repeated keyword '%s'",
+				    k);
+		}
 	}
 	return 0;
 }
 
-static int parse_prefix6(const char *s, struct ctl_rule *r, char *err,
-			 size_t errlen)
+/* PREFIX/LEN */
+static int parse_prefix6(const char *s, struct in6_addr *a, unsigned int *len,
+			 char *err, size_t errlen)
 {
 	char buf[INET6_ADDRSTRLEN + 8];
 	char *slash;
@@ -141,13 +215,16 @@ static int parse_prefix6(const char *s, struct ctl_rule *r, char *err,
 	if (parse_uint(slash + 1, 0, 128, &plen))
 		return fail(err, errlen, "invalid prefix length '%s'",
 			    slash + 1);
-	if (inet_pton(AF_INET6, buf, &r->prefix) != 1)
+	if (inet_pton(AF_INET6, buf, a) != 1)
 		return fail(err, errlen, "invalid IPv6 address '%s'", buf);
-	r->plen = (unsigned int)plen;
+	*len = (unsigned int)plen;
 	return 0;
 }
 
-/* NAME prefix PREFIX/LEN pool POOL, keywords in any order */
+#define RULE_USAGE "usage: rule add NAME prefix PREFIX/LEN pool POOL " \
+		   "[from SRC/LEN]"
+
+/* NAME prefix PREFIX/LEN pool POOL [from SRC/LEN], keywords in any order */
 int parse_rule_add(int argc, char **argv, struct ctl_rule *r, char *err,
 		   size_t errlen)
 {
@@ -156,21 +233,29 @@ int parse_rule_add(int argc, char **argv, struct ctl_rule *r, char *err,
 
 	memset(r, 0, sizeof(*r));
 	if (argc < 1)
-		return fail(err, errlen,
-			    "usage: rule add NAME prefix PREFIX/LEN pool POOL");
+		return fail(err, errlen, RULE_USAGE);
 	if (parse_name(argv[0], r->name, err, errlen))
 		return -1;
 	for (i = 1; i < argc; i += 2) {
 		if (i + 1 >= argc)
 			return fail(err, errlen, "'%s' needs a value", argv[i]);
 		if (!strcmp(argv[i], "prefix") && !have_prefix) {
-			if (parse_prefix6(argv[i + 1], r, err, errlen))
+			if (parse_prefix6(argv[i + 1], &r->prefix, &r->plen,
+					  err, errlen))
 				return -1;
 			have_prefix = true;
 		} else if (!strcmp(argv[i], "pool") && !have_pool) {
 			if (parse_name(argv[i + 1], r->pool, err, errlen))
 				return -1;
 			have_pool = true;
+		} else if (!strcmp(argv[i], "from") && !r->has_src) {
+			if (parse_prefix6(argv[i + 1], &r->src, &r->src_plen,
+					  err, errlen))
+				return -1;
+			if (!r->src_plen)
+				return fail(err, errlen,
+					    "from ::/0 is every source: leave 'from' out");
+			r->has_src = true;
 		} else {
 			return fail(err, errlen, "unknown or repeated keyword '%s'",
 				    argv[i]);
@@ -178,6 +263,73 @@ int parse_rule_add(int argc, char **argv, struct ctl_rule *r, char *err,
 	}
 	if (!have_prefix || !have_pool)
 		return fail(err, errlen, "rule add needs prefix and pool");
+	return 0;
+}
+
+int parse_proto(const char *s)
+{
+	if (!strcmp(s, "tcp"))
+		return IPPROTO_TCP;
+	if (!strcmp(s, "udp"))
+		return IPPROTO_UDP;
+	if (!strcmp(s, "icmp"))
+		return IPPROTO_ICMPV6;
+	return -1;
+}
+
+/* [ADDR6]:PORT or ADDR4:PORT */
+static int parse_taddr(const char *s, int af, void *addr, unsigned int *port,
+		       unsigned long minport)
+{
+	char buf[INET6_ADDRSTRLEN + 2];
+	const char *colon = strrchr(s, ':');
+	unsigned long n;
+	size_t len;
+
+	if (!colon || parse_uint(colon + 1, minport, 65535, &n))
+		return -1;
+	len = (size_t)(colon - s);
+	if (af == AF_INET6) {
+		if (len < 2 || s[0] != '[' || s[len - 1] != ']')
+			return -1;
+		s++;
+		len -= 2;
+	}
+	if (len >= sizeof(buf))
+		return -1;
+	memcpy(buf, s, len);
+	buf[len] = 0;
+	if (inet_pton(af, buf, addr) != 1)
+		return -1;
+	*port = (unsigned int)n;
+	return 0;
+}
+
+/* tcp|udp|icmp [ADDR6]:PORT ADDR4:PORT */
+int parse_bib(int argc, char **argv, struct ctl_bib *b, char *err,
+	      size_t errlen)
+{
+	int proto;
+	unsigned long minport;
+
+	memset(b, 0, sizeof(*b));
+	if (argc != 3)
+		return fail(err, errlen,
+			    "usage: bib add|del tcp|udp|icmp [ADDR6]:PORT ADDR4:PORT");
+	proto = parse_proto(argv[0]);
+	if (proto < 0)
+		return fail(err, errlen, "unknown protocol '%s' (tcp, udp, icmp)",
+			    argv[0]);
+	b->ipproto = (unsigned int)proto;
+	minport = proto == IPPROTO_ICMPV6 ? 0 : 1;
+	if (parse_taddr(argv[1], AF_INET6, &b->addr6, &b->port6, minport))
+		return fail(err, errlen,
+			    "invalid IPv6 transport address '%s' ([ADDR]:PORT)",
+			    argv[1]);
+	if (parse_taddr(argv[2], AF_INET, &b->addr4, &b->port4, minport))
+		return fail(err, errlen,
+			    "invalid IPv4 transport address '%s' (ADDR:PORT)",
+			    argv[2]);
 	return 0;
 }
 
@@ -193,7 +345,7 @@ static int parse_onoff(const char *s, int *out)
 }
 
 const char *const ctl_timeout_names[CTL_TO_N] = {
-	"udp", "tcp-est", "tcp-trans", "icmp",
+	"udp", "tcp-est", "tcp-trans", "icmp", "syn",
 };
 
 /* timeout NAME SECONDS; the kernel has the same bounds. */
@@ -208,12 +360,14 @@ static int parse_timeout(const char *name, const char *v,
 			break;
 	if (t == CTL_TO_N)
 		return fail(err, errlen,
-			    "unknown timeout '%s' (udp, tcp-est, tcp-trans, icmp)",
+			    "unknown timeout '%s' (udp, tcp-est, tcp-trans, icmp, syn)",
 			    name);
-	if (parse_uint(v, t == CTL_TO_UDP ? 120 : 1, 604800, &n))
+	if (parse_uint(v, t == CTL_TO_UDP ? 120 : 1,
+		       t == CTL_TO_SYN ? 600 : 604800, &n))
 		return fail(err, errlen,
-			    "invalid %s timeout '%s' (%d to 604800 seconds)",
-			    name, v, t == CTL_TO_UDP ? 120 : 1);
+			    "invalid %s timeout '%s' (%d to %d seconds)",
+			    name, v, t == CTL_TO_UDP ? 120 : 1,
+			    t == CTL_TO_SYN ? 600 : 604800);
 	c->timeout[t] = (long)n;
 	return 0;
 }
@@ -226,11 +380,14 @@ int parse_set(int argc, char **argv, struct ctl_config *c, char *err,
 
 	c->clear_df = c->reset_tos = -1;
 	c->lowest_ipv6_mtu = -1;
+	c->filtering = c->drop_ext_tcp = -1;
+	c->limit_sessions = c->limit_ports = -1;
+	c->subscriber_plen = c->max_stored_syns = -1;
 	for (t = 0; t < CTL_TO_N; t++)
 		c->timeout[t] = -1;
 	if (argc < 2)
 		return fail(err, errlen,
-			    "usage: set { clear-df on|off | reset-tos on|off | lowest-ipv6-mtu N | timeout udp|tcp-est|tcp-trans|icmp SECONDS }...");
+			    "usage: set { clear-df on|off | reset-tos on|off | lowest-ipv6-mtu N | timeout udp|tcp-est|tcp-trans|icmp|syn SECONDS | filtering endpoint-independent|address-dependent | drop-external-tcp on|off | limit sessions|ports-per-subscriber N | subscriber-prefix LEN | max-stored-syns N }...");
 	for (i = 0; i < argc; i += 2) {
 		const char *k = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 		unsigned long n;
@@ -240,10 +397,58 @@ int parse_set(int argc, char **argv, struct ctl_config *c, char *err,
 		if (!strcmp(k, "timeout")) {
 			if (i + 2 >= argc)
 				return fail(err, errlen,
-					    "usage: set timeout udp|tcp-est|tcp-trans|icmp SECONDS");
+					    "usage: set timeout udp|tcp-est|tcp-trans|icmp|syn SECONDS");
 			if (parse_timeout(v, argv[i + 2], c, err, errlen))
 				return -1;
 			i++;
+		} else if (!strcmp(k, "limit")) {
+			if (i + 2 >= argc)
+				return fail(err, errlen,
+					    "usage: set limit sessions|ports-per-subscriber N");
+			if (!strcmp(v, "sessions")) {
+				if (parse_uint(argv[i + 2], 1, 4294967295UL, &n))
+					return fail(err, errlen,
+						    "invalid session limit '%s' (1 to 4294967295)",
+						    argv[i + 2]);
+				c->limit_sessions = (long)n;
+			} else if (!strcmp(v, "ports-per-subscriber")) {
+				if (parse_uint(argv[i + 2], 0, 65535, &n))
+					return fail(err, errlen,
+						    "invalid port limit '%s' (0 to 65535, 0: none)",
+						    argv[i + 2]);
+				c->limit_ports = (long)n;
+			} else {
+				return fail(err, errlen,
+					    "unknown limit '%s' (sessions, ports-per-subscriber)",
+					    v);
+			}
+			i++;
+		} else if (!strcmp(k, "filtering")) {
+			if (!strcmp(v, "endpoint-independent"))
+				c->filtering = NAT64_FILTER_ENDPOINT_INDEPENDENT;
+			else if (!strcmp(v, "address-dependent"))
+				c->filtering = NAT64_FILTER_ADDRESS_DEPENDENT;
+			else
+				return fail(err, errlen,
+					    "invalid filtering '%s' (endpoint-independent or address-dependent)",
+					    v);
+		} else if (!strcmp(k, "drop-external-tcp")) {
+			if (parse_onoff(v, &c->drop_ext_tcp))
+				return fail(err, errlen,
+					    "invalid value '%s' for drop-external-tcp (on or off)",
+					    v);
+		} else if (!strcmp(k, "subscriber-prefix")) {
+			if (parse_uint(v, 1, 128, &n))
+				return fail(err, errlen,
+					    "invalid subscriber-prefix '%s' (1 to 128)",
+					    v);
+			c->subscriber_plen = (long)n;
+		} else if (!strcmp(k, "max-stored-syns")) {
+			if (parse_uint(v, 0, 1024, &n))
+				return fail(err, errlen,
+					    "invalid max-stored-syns '%s' (0 to 1024)",
+					    v);
+			c->max_stored_syns = (long)n;
 		} else if (!strcmp(k, "clear-df")) {
 			if (parse_onoff(v, &c->clear_df))
 				return fail(err, errlen,

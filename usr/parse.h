@@ -15,9 +15,13 @@
 struct ctl_pool {
 	char name[NAT64_NAME_MAX];
 	struct in_addr addr;
-	unsigned int plen;
+	unsigned int plen;		/* ADDR/LEN ... */
+	bool is_range;			/* ... or ADDR-LAST */
+	struct in_addr last;
 	bool has_ports;
 	unsigned int port_lo, port_hi;
+	unsigned int protos;		/* NAT64_PROTO_F_*; 0: not given */
+	int alloc;			/* enum nat64_alloc; -1: not given */
 };
 
 struct ctl_rule {
@@ -25,10 +29,25 @@ struct ctl_rule {
 	struct in6_addr prefix;
 	unsigned int plen;
 	char pool[NAT64_NAME_MAX];
+	bool has_src;
+	struct in6_addr src;
+	unsigned int src_plen;
+};
+
+/* A static BIB entry: PROTO [ADDR6]:PORT ADDR4:PORT */
+struct ctl_bib {
+	unsigned int ipproto;		/* IPPROTO_TCP, _UDP, _ICMPV6 */
+	struct in6_addr addr6;
+	unsigned int port6;
+	struct in_addr addr4;
+	unsigned int port4;
 };
 
 /* Timeouts of `set timeout NAME SECONDS`, in this order. */
-enum { CTL_TO_UDP, CTL_TO_TCP_EST, CTL_TO_TCP_TRANS, CTL_TO_ICMP, CTL_TO_N };
+enum {
+	CTL_TO_UDP, CTL_TO_TCP_EST, CTL_TO_TCP_TRANS, CTL_TO_ICMP, CTL_TO_SYN,
+	CTL_TO_N
+};
 extern const char *const ctl_timeout_names[CTL_TO_N];
 
 /* Settings for `set`; negative means not given. */
@@ -37,6 +56,12 @@ struct ctl_config {
 	int reset_tos;
 	long lowest_ipv6_mtu;
 	long timeout[CTL_TO_N];		/* seconds */
+	int filtering;			/* enum nat64_filtering */
+	int drop_ext_tcp;
+	long limit_sessions;
+	long limit_ports;
+	long subscriber_plen;
+	long max_stored_syns;
 };
 
 /* Each returns 0, or -1 with a one-line message in @err. */
@@ -48,5 +73,9 @@ int parse_rule_add(int argc, char **argv, struct ctl_rule *r, char *err,
 		   size_t errlen);
 int parse_set(int argc, char **argv, struct ctl_config *c, char *err,
 	      size_t errlen);
+int parse_bib(int argc, char **argv, struct ctl_bib *b, char *err,
+	      size_t errlen);
+/* "tcp", "udp", "icmp" -> IPPROTO_TCP, _UDP, _ICMPV6; -1 otherwise. */
+int parse_proto(const char *s);
 
 #endif

@@ -35,39 +35,51 @@
  *	Request: no attributes.
  *	Reply:   NAT64_A_STATS (nest of NAT64_STAT_* -> u64 counters, one
  *	         attribute per counter, summed over all CPUs),
- *	         NAT64_A_MAPPING_COUNT (u32, mappings currently held).
+ *	         NAT64_A_MAPPING_COUNT (u32, BIB entries currently held),
+ *	         NAT64_A_SESSION_COUNT (u32, sessions currently held).
  *
  * NAT64_CMD_POOL_ADD (do)
- *	Request: NAT64_A_POOL with NAT64_POOL_A_NAME, NAT64_POOL_A_ADDR,
- *	         NAT64_POOL_A_PLEN, optionally NAT64_POOL_A_PORT_MIN and
- *	         NAT64_POOL_A_PORT_MAX (both or none; default
- *	         NAT64_POOL_DEFAULT_PORT_MIN..NAT64_POOL_DEFAULT_PORT_MAX).
- *	Errors:  -EEXIST  a pool of that name exists;
- *	         -EINVAL  host bits set in ADDR/PLEN, PORT_MIN > PORT_MAX, or
+ *	Request: NAT64_A_POOL with NAT64_POOL_A_NAME, NAT64_POOL_A_ADDR and
+ *	         either NAT64_POOL_A_PLEN (ADDR/PLEN) or NAT64_POOL_A_LAST
+ *	         (ADDR..LAST, at most 65536 addresses); optionally
+ *	         NAT64_POOL_A_PORT_MIN and NAT64_POOL_A_PORT_MAX (both or
+ *	         none; default NAT64_POOL_DEFAULT_PORT_MIN..
+ *	         NAT64_POOL_DEFAULT_PORT_MAX), NAT64_POOL_A_PROTOS and
+ *	         NAT64_POOL_A_ALLOC. A pool that exists gets the range added
+ *	         (at most NAT64_MAX_RANGES ranges a pool).
+ *	Errors:  -EINVAL  host bits set in ADDR/PLEN, LAST < ADDR, neither
+ *	                  or both of PLEN and LAST, PORT_MIN > PORT_MAX, or
  *	                  only one of the two port bounds given;
- *	         -EADDRINUSE  the addresses overlap another pool's;
- *	         -ENOSPC  the namespace holds NAT64_MAX_POOLS pools already.
+ *	         -EADDRINUSE  the addresses and ports overlap a range of
+ *	                  this or another pool;
+ *	         -ENOSPC  the namespace holds NAT64_MAX_POOLS pools already,
+ *	                  or the pool NAT64_MAX_RANGES ranges.
  *
  * NAT64_CMD_POOL_DEL (do)
  *	Request: NAT64_A_POOL with NAT64_POOL_A_NAME.
  *	Errors:  -ENOENT no such pool; -EBUSY a rule uses the pool.
  *
  * NAT64_CMD_POOL_GET (dump)
- *	Reply:   one message per pool, each with NAT64_A_POOL (all of
- *	         NAT64_POOL_A_*).
+ *	Reply:   one message per pool range, each with NAT64_A_POOL (all of
+ *	         NAT64_POOL_A_*, PLEN or LAST as configured).
  *
  * NAT64_CMD_RULE_ADD (do)
  *	Request: NAT64_A_RULE with NAT64_RULE_A_NAME, NAT64_RULE_A_PREFIX,
- *	         NAT64_RULE_A_PLEN and NAT64_RULE_A_POOL.
- *	         IPv6 packets whose destination lies inside PREFIX/PLEN are
+ *	         NAT64_RULE_A_PLEN and NAT64_RULE_A_POOL, optionally
+ *	         NAT64_RULE_A_SRC with NAT64_RULE_A_SRC_PLEN.
+ *	         IPv6 packets whose destination lies inside PREFIX/PLEN (and
+ *	         whose source lies inside SRC/SRC_PLEN, if given) are
  *	         translated to IPv4 (destination extracted per RFC 6052,
  *	         source taken from the pool); answers come back with their
- *	         IPv4 source embedded in the same prefix.
+ *	         IPv4 source embedded in the same prefix. Rules are tried in
+ *	         the order they were added; the first that matches is used.
+ *	         Two rules may share a prefix if their sources differ.
  *	Errors:  -EEXIST  a rule of that name exists;
  *	         -ENOENT  the pool does not exist;
  *	         -EINVAL  PLEN is not one of 32, 40, 48, 56, 64, 96, bits set
  *	                  past PLEN, or non-zero u-octet (bits 64..71);
- *	         -EADDRINUSE  the prefix overlaps another rule's prefix;
+ *	         -EADDRINUSE  the prefix overlaps another rule's prefix with
+ *	                  the same source;
  *	         -ENOSPC  the namespace holds NAT64_MAX_RULES rules already.
  *	The first rule of a namespace registers the namespace's netfilter
  *	hooks; deleting the last one unregisters them.
@@ -82,11 +94,31 @@
  *	         NAT64_RULE_A_*).
  *
  * NAT64_CMD_MAPPING_GET (dump)
- *	Reply:   one message per mapping with NAT64_A_MAPPING (all of
- *	         NAT64_MAPPING_A_*). Mappings are kept in hash tables: a dump
- *	         that spans several recvmsg() calls while mappings come and go
- *	         may miss or repeat entries, and is then flagged with
- *	         NLM_F_DUMP_INTR.
+ *	Request: optionally NAT64_A_PROTO (u8 IPPROTO_TCP, _UDP, _ICMPV6):
+ *	         only that protocol's entries.
+ *	Reply:   one message per BIB entry with NAT64_A_MAPPING (all of
+ *	         NAT64_MAPPING_A_*; RULE and EXPIRES_MS only for dynamic
+ *	         ones, STATIC for static ones). Entries are kept in hash
+ *	         tables: a dump that spans several recvmsg() calls while
+ *	         entries come and go may miss or repeat entries, and is then
+ *	         flagged with NLM_F_DUMP_INTR.
+ *
+ * NAT64_CMD_BIB_ADD, NAT64_CMD_BIB_DEL (do)
+ *	Request: NAT64_A_MAPPING with NAT64_MAPPING_A_PROTO, _ADDR6, _PORT6,
+ *	         _ADDR4, _PORT4: a static BIB entry. IPv4 hosts may open
+ *	         sessions to ADDR4:PORT4 (port forwarding to an IPv6 server).
+ *	Errors:  -EEXIST  either side is mapped already (add);
+ *	         -EINVAL  ADDR4 lies in no pool that a rule uses (add);
+ *	         -ENOENT  no rule yet (add), no such static entry (del).
+ *
+ * NAT64_CMD_SESSION_GET (dump)
+ *	Request: optionally NAT64_A_PROTO.
+ *	Reply:   one message per session with NAT64_A_SESSION (all of
+ *	         NAT64_SESSION_A_*). NLM_F_DUMP_INTR as for MAPPING_GET.
+ *
+ * NAT64_CMD_SESSION_FLUSH (do)
+ *	Request: no attributes. Removes every session and every dynamic
+ *	         BIB entry; static entries stay.
  *
  * NAT64_CMD_SET_CONFIG (do)
  *	Request: NAT64_A_CONFIG with any of NAT64_CONFIG_A_*; the ones given
@@ -112,6 +144,7 @@
 #define NAT64_POOL_MIN_PLEN	16	/* at most 65536 addresses a pool */
 #define NAT64_POOL_DEFAULT_PORT_MIN	1024
 #define NAT64_POOL_DEFAULT_PORT_MAX	65535
+#define NAT64_MAX_RANGES	16	/* ranges a pool */
 
 enum nat64_cmd {
 	NAT64_CMD_UNSPEC,
@@ -126,6 +159,10 @@ enum nat64_cmd {
 	NAT64_CMD_MAPPING_GET,
 	NAT64_CMD_SET_CONFIG,
 	NAT64_CMD_GET_CONFIG,
+	NAT64_CMD_BIB_ADD,
+	NAT64_CMD_BIB_DEL,
+	NAT64_CMD_SESSION_GET,
+	NAT64_CMD_SESSION_FLUSH,
 	__NAT64_CMD_MAX
 };
 #define NAT64_CMD_MAX (__NAT64_CMD_MAX - 1)
@@ -141,6 +178,9 @@ enum nat64_attr {
 	NAT64_A_MAPPING,	/* nest: NAT64_MAPPING_A_* */
 	NAT64_A_PAD,		/* padding for 64-bit attributes */
 	NAT64_A_CONFIG,		/* nest: NAT64_CONFIG_A_* */
+	NAT64_A_SESSION_COUNT,	/* u32 */
+	NAT64_A_SESSION,	/* nest: NAT64_SESSION_A_* */
+	NAT64_A_PROTO,		/* u8: IPPROTO_TCP, _UDP or _ICMPV6 */
 	__NAT64_A_MAX
 };
 #define NAT64_A_MAX (__NAT64_A_MAX - 1)
@@ -153,9 +193,30 @@ enum nat64_pool_attr {
 	NAT64_POOL_A_PLEN,	/* u8, NAT64_POOL_MIN_PLEN..32 */
 	NAT64_POOL_A_PORT_MIN,	/* u16 (host order), 1..65535 */
 	NAT64_POOL_A_PORT_MAX,	/* u16 (host order), 1..65535, >= PORT_MIN */
+	NAT64_POOL_A_LAST,	/* 4 bytes, last IPv4 address of ADDR..LAST */
+	/* u8, NAT64_PROTO_F_* bits, not 0 (default all three) */
+	NAT64_POOL_A_PROTOS,
+	NAT64_POOL_A_ALLOC,	/* u8, enum nat64_alloc (default random) */
 	__NAT64_POOL_A_MAX
 };
 #define NAT64_POOL_A_MAX (__NAT64_POOL_A_MAX - 1)
+
+#define NAT64_PROTO_F_TCP	0x01
+#define NAT64_PROTO_F_UDP	0x02
+#define NAT64_PROTO_F_ICMP	0x04
+
+/*
+ * How a pool range picks the port (ICMP identifier) of a new BIB entry:
+ * random, unpredictable from outside (RFC 6056 spirit: a keyed hash of
+ * the IPv6 side, with a per-boot key), or sequential (the next free one
+ * after the last given). Both keep the IPv6 source port when it is free
+ * and in range, and keep ports below 1024 below 1024 and the others above
+ * where the range has both (RFC 6146 §3.5.1.1).
+ */
+enum nat64_alloc {
+	NAT64_ALLOC_RANDOM,
+	NAT64_ALLOC_SEQUENTIAL,
+};
 
 /* Inside NAT64_A_RULE. */
 enum nat64_rule_attr {
@@ -164,6 +225,8 @@ enum nat64_rule_attr {
 	NAT64_RULE_A_PREFIX,	/* 16 bytes, RFC 6052 IPv6 prefix */
 	NAT64_RULE_A_PLEN,	/* u8, one of 32, 40, 48, 56, 64, 96 */
 	NAT64_RULE_A_POOL,	/* string, name of an existing pool */
+	NAT64_RULE_A_SRC,	/* 16 bytes, IPv6 source prefix */
+	NAT64_RULE_A_SRC_PLEN,	/* u8, 1..128 (with SRC) */
 	__NAT64_RULE_A_MAX
 };
 #define NAT64_RULE_A_MAX (__NAT64_RULE_A_MAX - 1)
@@ -178,9 +241,46 @@ enum nat64_mapping_attr {
 	NAT64_MAPPING_A_PORT4,		/* u16: pool port (ICMP: identifier) */
 	NAT64_MAPPING_A_RULE,		/* string: rule that made it */
 	NAT64_MAPPING_A_EXPIRES_MS,	/* u32: ms until it expires if idle */
+	NAT64_MAPPING_A_STATIC,		/* flag: a static entry */
+	NAT64_MAPPING_A_SESSIONS,	/* u32: sessions it has */
 	__NAT64_MAPPING_A_MAX
 };
 #define NAT64_MAPPING_A_MAX (__NAT64_MAPPING_A_MAX - 1)
+
+/* Inside NAT64_A_SESSION (dump replies only). */
+enum nat64_session_attr {
+	NAT64_SESSION_A_UNSPEC,
+	NAT64_SESSION_A_PROTO,		/* u8: IPPROTO_TCP, _UDP or _ICMPV6 */
+	NAT64_SESSION_A_ADDR6,		/* 16 bytes: IPv6 host */
+	NAT64_SESSION_A_PORT6,		/* u16 */
+	NAT64_SESSION_A_ADDR4,		/* 4 bytes: its pool address */
+	NAT64_SESSION_A_PORT4,		/* u16 */
+	NAT64_SESSION_A_RADDR4,		/* 4 bytes: the IPv4 peer */
+	NAT64_SESSION_A_RPORT,		/* u16 (ICMP: = PORT4) */
+	NAT64_SESSION_A_RADDR6,		/* 16 bytes: the peer as IPv6 sees it */
+	/* u8, TCP: enum nat64_tcp_state; UDP, ICMP: 0 */
+	NAT64_SESSION_A_STATE,
+	NAT64_SESSION_A_EXPIRES_MS,	/* u32: ms until it expires if idle */
+	__NAT64_SESSION_A_MAX
+};
+#define NAT64_SESSION_A_MAX (__NAT64_SESSION_A_MAX - 1)
+
+/* TCP session states (RFC 6146 §3.5.2.2). */
+enum nat64_tcp_state {
+	NAT64_TCP_CLOSED,
+	NAT64_TCP_V4_INIT,
+	NAT64_TCP_V6_INIT,
+	NAT64_TCP_ESTABLISHED,
+	NAT64_TCP_V4_FIN_RCV,
+	NAT64_TCP_V6_FIN_RCV,
+	NAT64_TCP_V4_FIN_V6_FIN_RCV,
+	NAT64_TCP_TRANS,
+};
+
+enum nat64_filtering {
+	NAT64_FILTER_ENDPOINT_INDEPENDENT,
+	NAT64_FILTER_ADDRESS_DEPENDENT,
+};
 
 /* Inside NAT64_A_CONFIG: translation settings of the namespace. */
 enum nat64_config_attr {
@@ -213,6 +313,33 @@ enum nat64_config_attr {
 	NAT64_CONFIG_A_TIMEOUT_TCP_EST,
 	NAT64_CONFIG_A_TIMEOUT_TCP_TRANS,
 	NAT64_CONFIG_A_TIMEOUT_ICMP,
+	/*
+	 * u32 seconds, 1..600 (default 6): how long an unsolicited IPv4 SYN
+	 * is kept for a simultaneous open before ICMP port unreachable
+	 * answers it (RFC 6146 §3.5.2.2, RFC 5382 REQ-4); also the life of
+	 * a session an IPv4 SYN opened until the IPv6 side answers.
+	 */
+	NAT64_CONFIG_A_TIMEOUT_SYN,
+	/*
+	 * u8, enum nat64_filtering (default endpoint-independent): which
+	 * IPv4 packets may reach an IPv6 host through its BIB entry: from
+	 * anyone, or only from IPv4 addresses it has sessions with
+	 * (RFC 4787 §5).
+	 */
+	NAT64_CONFIG_A_FILTERING,
+	/* u8, 0 or 1 (default 0): drop IPv4-initiated TCP (SYNs). */
+	NAT64_CONFIG_A_DROP_EXT_TCP,
+	/* u32, 1..2^32-1 (default 4194304): most sessions held. */
+	NAT64_CONFIG_A_LIMIT_SESSIONS,
+	/*
+	 * u32, 0..65535 (default 0, no limit): most BIB entries (IPv4
+	 * ports and identifiers) one subscriber holds (RFC 6888 REQ-4).
+	 */
+	NAT64_CONFIG_A_LIMIT_PORTS,
+	/* u8, 1..128 (default 128): a subscriber is an IPv6 /LEN. */
+	NAT64_CONFIG_A_SUBSCRIBER_PLEN,
+	/* u32, 0..1024 (default 10): unsolicited IPv4 SYNs kept at most. */
+	NAT64_CONFIG_A_MAX_STORED_SYNS,
 	__NAT64_CONFIG_A_MAX
 };
 #define NAT64_CONFIG_A_MAX (__NAT64_CONFIG_A_MAX - 1)
@@ -254,6 +381,16 @@ enum nat64_stat {
 	NAT64_STAT_ICMP_SENT,
 	/* dropped: IPv6 source inside a NAT64 prefix (RFC 6146 §3.5.1) */
 	NAT64_STAT_DROP_SRC_IN_PREFIX,
+	NAT64_STAT_SESSIONS_CREATED,	/* sessions created */
+	NAT64_STAT_SESSIONS_EXPIRED,	/* sessions removed after timeout */
+	/* dropped: IPv4 packet the filtering refused, or TCP without SYN */
+	NAT64_STAT_DROP_FILTERED,
+	NAT64_STAT_SYN_STORED,		/* unsolicited IPv4 SYNs kept */
+	NAT64_STAT_SYN_EXPIRED,		/* ... answered by port unreachable */
+	NAT64_STAT_DROP_SYN_QUEUE_FULL,	/* ... dropped: too many kept */
+	/* dropped: session limit or per-subscriber port limit reached */
+	NAT64_STAT_DROP_LIMIT,
+	NAT64_STAT_HAIRPINNED,		/* IPv6 to IPv6 through a BIB entry */
 	__NAT64_STAT_MAX
 };
 #define NAT64_STAT_MAX (__NAT64_STAT_MAX - 1)

@@ -60,7 +60,30 @@ show=$(ctl show)
 match "show lists the pool" '^  p1 198\.51\.100\.0/30 ports 2000-2999$' "$show"
 match "show lists the rule" '^  r1 prefix 64:ff9b::/96 pool p1$' "$show"
 check "config shown" sh -c "ip netns exec $XL $NAT64CTL show | grep -qx '  lowest-ipv6-mtu 1400'"
-check "default timeouts (RFC 6146)" sh -c "ip netns exec $XL $NAT64CTL show | grep -A4 '  timeout udp 300' | tr -s ' ' | tr '\n' , | grep -q 'timeout udp 300, timeout tcp-est 7440, timeout tcp-trans 240, timeout icmp 60,'"
+check "default timeouts (RFC 6146)" sh -c "ip netns exec $XL $NAT64CTL show | grep -A5 '  timeout udp 300' | tr -s ' ' | tr '\n' , | grep -q 'timeout udp 300, timeout tcp-est 7440, timeout tcp-trans 240, timeout icmp 60, timeout syn 6,'"
+show=$(ctl show)
+match "default filtering" '^  filtering endpoint-independent$' "$show"
+match "default drop-external-tcp" '^  drop-external-tcp off$' "$show"
+match "default max-stored-syns" '^  max-stored-syns 10$' "$show"
+match "default no port limit" '^  limit ports-per-subscriber 0$' "$show"
+match "default subscriber /128" '^  subscriber-prefix 128$' "$show"
+check "pool range added" ctl pool add p1 198.51.100.8-198.51.100.9 ports 1-1023 proto icmp alloc sequential
+match "pool show lists both ranges" '^p1 198\.51\.100\.8-198\.51\.100\.9 ports 1-1023 proto icmp alloc sequential$' "$(ctl pool show)"
+check "rule add from" ctl rule add r4 prefix 64:ff9b::/96 pool p2 from 2001:db8:99::/48
+match "rule show lists from" '^r4 prefix 64:ff9b::/96 pool p2 from 2001:db8:99::/48$' "$(ctl rule show)"
+check "rule del from" ctl rule del r4
+check "set stateful settings" ctl set filtering address-dependent drop-external-tcp on timeout syn 3 max-stored-syns 5 limit sessions 1000 limit ports-per-subscriber 100 subscriber-prefix 64
+show=$(ctl show)
+match "filtering shown" '^  filtering address-dependent$' "$show"
+match "limit shown" '^  limit ports-per-subscriber 100$' "$show"
+match "syn timeout shown" '^  timeout syn 3$' "$show"
+check "set back" ctl set filtering endpoint-independent drop-external-tcp off timeout syn 6 max-stored-syns 10 limit sessions 4194304 limit ports-per-subscriber 0 subscriber-prefix 128
+check "bib add static" ctl bib add tcp '[2001:db8::5]:80' 198.51.100.1:8080
+match "bib show lists it" '^tcp 2001:db8::5 80 198\.51\.100\.1 8080 static$' "$(ctl bib show tcp)"
+check "bib show udp: none" [ -z "$(ctl bib show udp)" ]
+check "session show: none" [ -z "$(ctl session show)" ]
+check "session flush" ctl session flush
+match "static entry survives a flush" '^tcp 2001:db8::5 80 198\.51\.100\.1 8080 static$' "$(ctl bib show)"
 
 state=$(ctl show)
 expect_fail "bad address" "invalid IPv4 address '300.1.1.1'" pool add p3 300.1.1.1
@@ -68,7 +91,22 @@ expect_fail "bad length" "prefix length" pool add p3 10.0.0.0/33
 expect_fail "empty port range" "empty port range" pool add p3 10.0.0.1 ports 5-2
 expect_fail "port 0" "port range" pool add p3 10.0.0.1 ports 0-10
 expect_fail "host bits" "host bits" pool add p3 10.0.0.1/24
-expect_fail "duplicate pool" "exists" pool add p1 10.9.9.9
+expect_fail "range overlapping its own pool" "overlap" pool add p1 198.51.100.1 ports 2500-3500
+expect_fail "bad address range" "address range" pool add p3 10.0.0.9-10.0.0.1
+expect_fail "bad protocol list" "invalid protocols" pool add p3 10.0.0.1 proto tcp,sctp
+expect_fail "bad allocation" "invalid allocation" pool add p3 10.0.0.1 alloc lifo
+expect_fail "duplicate static mapping (IPv4 side)" "mapped already" bib add tcp '[2001:db8::6]:80' 198.51.100.1:8080
+expect_fail "duplicate static mapping (IPv6 side)" "mapping already" bib add tcp '[2001:db8::5]:80' 198.51.100.1:8081
+expect_fail "static mapping outside the pools" "no pool" bib add udp '[2001:db8::5]:80' 192.0.2.77:80
+expect_fail "static mapping without brackets" "IPv6 transport address" bib add udp 2001:db8::5:80 198.51.100.1:80
+expect_fail "static mapping, bad protocol" "unknown protocol" bib add sctp '[2001:db8::5]:80' 198.51.100.1:80
+expect_fail "static mapping, port 0" "IPv4 transport address" bib add udp '[2001:db8::5]:80' 198.51.100.1:0
+expect_fail "delete a static mapping that is not" "no such static" bib del udp '[2001:db8::5]:80' 198.51.100.1:80
+expect_fail "session show, bad protocol" "unknown protocol" session show sctp
+expect_fail "bad filtering" "endpoint-independent or address-dependent" set filtering strict
+expect_fail "syn timeout too long" "1 to 600" set timeout syn 601
+expect_fail "bad limit" "unknown limit" set limit frobs 3
+expect_fail "rule from ::/0" "every source" rule add r3 prefix 2001:db8:1::/96 pool p1 from ::/0
 expect_fail "overlapping pool" "overlap" pool add p3 198.51.100.2
 expect_fail "unknown pool" "no pool" rule add r3 prefix 2001:db8:1::/96 pool nope
 expect_fail "prefix length 95" "32, 40, 48, 56, 64 or 96" rule add r3 prefix 2001:db8:1::/95 pool p1
@@ -94,6 +132,8 @@ match "unprivileged user refused with CAP_NET_ADMIN" CAP_NET_ADMIN "$err"
 check "unprivileged user: exit 1" [ $rc = 1 ]
 check "unprivileged changed nothing" [ "$(ctl show)" = "$state" ]
 
+check "bib del static" ctl bib del tcp '[2001:db8::5]:80' 198.51.100.1:8080
+check "bib show: none" [ -z "$(ctl bib show)" ]
 check "rule del" ctl rule del r2
 check "pool del" ctl pool del p2
 check "rule del last" ctl rule del r1

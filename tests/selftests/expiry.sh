@@ -16,6 +16,7 @@ x6 ping -c 1 -W 5 64:ff9b::192.0.2.2 >/dev/null
 check "icmp mapping made" has icmp
 check "icmp mapping expires within the timeout and a GC pass" busywait 8000 sh -c "! ip netns exec $XL $NAT64CTL mapping show | grep -q '^icmp '"
 check "expiry counted" [ "$(counter mappings-expired)" -ge 1 ]
+check "session expiry counted" [ "$(counter sessions-expired)" -ge 1 ]
 
 # TCP: a connection that closed expires after the transitory timeout.
 x4 socat -T 10 TCP4-LISTEN:8080,reuseaddr SYSTEM:'echo hi' 2>/dev/null &
