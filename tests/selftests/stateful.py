@@ -945,6 +945,7 @@ def main():
         for s in JOURNAL:
             del JOURNAL[s][:]
         quiet("session", "flush")
+        note("%s: start" % CURRENT)     # the last words if the kernel dies
         start = time.time()
         try:
             c()
