@@ -160,8 +160,8 @@ static bool bib_link4(struct nat64_net *nn, struct nat64_maptable *mt,
 			u32 addr, h;
 			u16 port;
 
-			pa_candidate(&pr->r, ahash, start, b->port6, i,
-				     &addr, &port);
+			pa_candidate(&pr->r, ahash, start, b->port6,
+				     b->proto != XL_ICMP, i, &addr, &port);
 			h = hash4(nn, b->proto, htonl(addr), port);
 			lock = lock4(mt, h);
 			if (!spin_trylock(lock))

@@ -573,10 +573,10 @@ static struct nat64_session *session6(struct nat64_net *nn,
 	}
 	/* A TCP segment of no known connection opens none. */
 	if (p->proto == XL_TCP && !(th[13] & 0x02))
-		return ERR_PTR(-NAT64_STAT_DROP_FILTERED);
+		return ERR_PTR(-(long)NAT64_STAT_DROP_FILTERED);
 	s = nat64_sess_create6(nn, mt, rule, &f, TCPS_CLOSED, bibp, &why);
 	if (!s)
-		return ERR_PTR(-why);
+		return ERR_PTR(-(long)why);
 	if (p->proto == XL_TCP)
 		synq_match(nn, *bibp, f.raddr, f.rport);
 	return s;
@@ -615,7 +615,7 @@ static unsigned int xlat_6to4(struct nat64_net *nn, struct nat64_rule *rule,
 	memcpy(&dst4, o.dst, 4);
 	s = session6(nn, mt, rule, skb, &p, dst4, &b);
 	if (IS_ERR(s)) {
-		why = -PTR_ERR(s);
+		why = (enum nat64_stat)-PTR_ERR(s);
 		/* RFC 6146 §3.5.1.1: no IPv4 address to be had. */
 		if (why != NAT64_STAT_DROP_FILTERED)
 			icmp6_error(nn, skb, ICMPV6_DEST_UNREACH,
@@ -795,16 +795,16 @@ static struct nat64_session *session4(struct nat64_net *nn,
 	known = !READ_ONCE(nn->filter_addr) || nat64_bib_knows(b, src4);
 	if (p->proto == XL_TCP) {
 		if (!TH_SYN_ONLY(th) || READ_ONCE(nn->drop_ext_tcp))
-			return ERR_PTR(-NAT64_STAT_DROP_FILTERED);
+			return ERR_PTR(-(long)NAT64_STAT_DROP_FILTERED);
 		/* Filtered: maybe a simultaneous open; wait for IPv6. */
 		if (!known)
 			return NULL;
 	} else if (!known) {
-		return ERR_PTR(-NAT64_STAT_DROP_FILTERED);
+		return ERR_PTR(-(long)NAT64_STAT_DROP_FILTERED);
 	}
 	s = nat64_sess_create4(nn, mt, b, b->rule ? b->rule : rule4, src4,
 			       rport, TCPS_CLOSED, &why);
-	return s ? s : ERR_PTR(-why);
+	return s ? s : ERR_PTR(-(long)why);
 }
 
 static unsigned int xlat_4to6(struct nat64_net *nn, struct nat64_rule *rule4,
@@ -844,7 +844,7 @@ static unsigned int xlat_4to6(struct nat64_net *nn, struct nat64_rule *rule4,
 	if (!s)
 		return synq_store(nn, skb, &p);
 	if (IS_ERR(s))
-		return drop(nn, -PTR_ERR(s));
+		return drop(nn, (enum nat64_stat)-PTR_ERR(s));
 
 	out_opts(nn, &o);
 	rfc6052_embed(s->rule->prefix, s->rule->plen, p.src, o.src);

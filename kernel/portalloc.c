@@ -17,12 +17,14 @@ static void sub_range(const struct pa_range *r, u16 sport, u32 *lo, u32 *hi)
 }
 
 void pa_candidate(const struct pa_range *r, u32 addr_hash, u32 key_hash,
-		  u16 sport, unsigned int attempt, u32 *addr, u16 *port)
+		  u16 sport, bool keep_class, unsigned int attempt, u32 *addr,
+		  u16 *port)
 {
-	u32 lo, hi;
+	u32 lo = r->port_lo, hi = r->port_hi;
 
 	*addr = r->addr + addr_hash % r->naddr;
-	sub_range(r, sport, &lo, &hi);
+	if (keep_class)
+		sub_range(r, sport, &lo, &hi);
 	if (attempt == 0 && sport >= lo && sport <= hi) {
 		*port = sport;
 		return;

@@ -25,9 +25,11 @@ struct pa_range {
  * the first candidate keeps the source port when the range has it (port
  * preservation), the rest walk the range from a point the hash picks,
  * below 1024 for source ports below 1024 and above for the others, where
- * the range allows (port range preservation).
+ * the range allows and @keep_class asks for it (port range preservation:
+ * TCP and UDP; ICMP identifiers have no such classes).
  */
 void pa_candidate(const struct pa_range *r, u32 addr_hash, u32 key_hash,
-		  u16 sport, unsigned int attempt, u32 *addr, u16 *port);
+		  u16 sport, bool keep_class, unsigned int attempt, u32 *addr,
+		  u16 *port);
 
 #endif /* _NAT64_PORTALLOC_H */

@@ -55,7 +55,8 @@ static const char *const stat_names[NAT64_STAT_MAX + 1] = {
 static int usage(FILE *f)
 {
 	fprintf(f,
-		"usage: nat64ctl COMMAND\n"
+		"usage: nat64ctl [-j] COMMAND\n"
+		"  -j: bib and session listings in JSON\n"
 		"  version\n"
 		"  show\n"
 		"  pool add NAME ADDR[/LEN|-ADDR] [ports LO-HI] [proto tcp,udp,icmp]\n"
@@ -74,6 +75,17 @@ static int usage(FILE *f)
 		"        subscriber-prefix LEN }...\n"
 		"  help\n");
 	return f == stdout ? 0 : 2;
+}
+
+/* -j: bib and session listings as a JSON array of objects. */
+static bool json;
+
+/* The separator before the next item of a JSON array. */
+static const char *json_sep(void *arg)
+{
+	int *n = arg;
+
+	return (*n)++ ? ",\n" : "\n";
 }
 
 static int bad(const char *msg)
@@ -166,7 +178,6 @@ static int print_mapping(struct nlattr **tb, void *arg)
 	struct nlattr *m[NAT64_MAPPING_A_MAX + 1];
 	char a6[INET6_ADDRSTRLEN], a4[INET_ADDRSTRLEN];
 
-	(void)arg;
 	if (!tb[NAT64_A_MAPPING] ||
 	    nla_parse_nested(m, NAT64_MAPPING_A_MAX, tb[NAT64_A_MAPPING],
 			     NULL) ||
@@ -177,6 +188,26 @@ static int print_mapping(struct nlattr **tb, void *arg)
 		return 0;
 	inet_ntop(AF_INET6, nla_data(m[NAT64_MAPPING_A_ADDR6]), a6, sizeof(a6));
 	inet_ntop(AF_INET, nla_data(m[NAT64_MAPPING_A_ADDR4]), a4, sizeof(a4));
+	if (json) {
+		printf("%s{\"proto\":\"%s\",\"addr6\":\"%s\",\"port6\":%u,"
+		       "\"addr4\":\"%s\",\"port4\":%u,\"static\":%s",
+		       json_sep(arg),
+		       proto_name(nla_get_u8(m[NAT64_MAPPING_A_PROTO])), a6,
+		       nla_get_u16(m[NAT64_MAPPING_A_PORT6]), a4,
+		       nla_get_u16(m[NAT64_MAPPING_A_PORT4]),
+		       m[NAT64_MAPPING_A_STATIC] ? "true" : "false");
+		if (m[NAT64_MAPPING_A_SESSIONS])
+			printf(",\"sessions\":%u",
+			       nla_get_u32(m[NAT64_MAPPING_A_SESSIONS]));
+		if (m[NAT64_MAPPING_A_RULE])
+			printf(",\"rule\":\"%s\"",
+			       nla_get_string(m[NAT64_MAPPING_A_RULE]));
+		if (m[NAT64_MAPPING_A_EXPIRES_MS])
+			printf(",\"expires_ms\":%u",
+			       nla_get_u32(m[NAT64_MAPPING_A_EXPIRES_MS]));
+		printf("}");
+		return 0;
+	}
 	printf("%s %s %u %s %u", proto_name(nla_get_u8(m[NAT64_MAPPING_A_PROTO])),
 	       a6, nla_get_u16(m[NAT64_MAPPING_A_PORT6]), a4,
 	       nla_get_u16(m[NAT64_MAPPING_A_PORT4]));
@@ -195,9 +226,10 @@ static int print_session(struct nlattr **tb, void *arg)
 {
 	struct nlattr *m[NAT64_SESSION_A_MAX + 1];
 	char a6[INET6_ADDRSTRLEN], a4[INET_ADDRSTRLEN], r4[INET_ADDRSTRLEN];
+	char r6[INET6_ADDRSTRLEN] = "";
+	const char *state;
 	unsigned int proto;
 
-	(void)arg;
 	if (!tb[NAT64_A_SESSION] ||
 	    nla_parse_nested(m, NAT64_SESSION_A_MAX, tb[NAT64_A_SESSION],
 			     NULL) ||
@@ -214,12 +246,27 @@ static int print_session(struct nlattr **tb, void *arg)
 	inet_ntop(AF_INET6, nla_data(m[NAT64_SESSION_A_ADDR6]), a6, sizeof(a6));
 	inet_ntop(AF_INET, nla_data(m[NAT64_SESSION_A_ADDR4]), a4, sizeof(a4));
 	inet_ntop(AF_INET, nla_data(m[NAT64_SESSION_A_RADDR4]), r4, sizeof(r4));
+	state = proto == IPPROTO_TCP ?
+		tcp_state_name(nla_get_u8(m[NAT64_SESSION_A_STATE])) : "active";
+	if (json) {
+		if (m[NAT64_SESSION_A_RADDR6] &&
+		    nla_len(m[NAT64_SESSION_A_RADDR6]) == 16)
+			inet_ntop(AF_INET6, nla_data(m[NAT64_SESSION_A_RADDR6]),
+				  r6, sizeof(r6));
+		printf("%s{\"proto\":\"%s\",\"addr6\":\"%s\",\"port6\":%u,"
+		       "\"addr4\":\"%s\",\"port4\":%u,\"remote4\":\"%s\","
+		       "\"rport\":%u,\"remote6\":\"%s\",\"state\":\"%s\","
+		       "\"expires_ms\":%u}", json_sep(arg), proto_name(proto),
+		       a6, nla_get_u16(m[NAT64_SESSION_A_PORT6]), a4,
+		       nla_get_u16(m[NAT64_SESSION_A_PORT4]), r4,
+		       nla_get_u16(m[NAT64_SESSION_A_RPORT]), r6, state,
+		       nla_get_u32(m[NAT64_SESSION_A_EXPIRES_MS]));
+		return 0;
+	}
 	printf("%s %s %u %s %u %s %u %s expires %us\n", proto_name(proto),
 	       a6, nla_get_u16(m[NAT64_SESSION_A_PORT6]), a4,
 	       nla_get_u16(m[NAT64_SESSION_A_PORT4]), r4,
-	       nla_get_u16(m[NAT64_SESSION_A_RPORT]),
-	       proto == IPPROTO_TCP ?
-	       tcp_state_name(nla_get_u8(m[NAT64_SESSION_A_STATE])) : "active",
+	       nla_get_u16(m[NAT64_SESSION_A_RPORT]), state,
 	       (nla_get_u32(m[NAT64_SESSION_A_EXPIRES_MS]) + 999) / 1000);
 	return 0;
 }
@@ -448,7 +495,7 @@ static int run_req(struct ctl_nl *nl, const struct req *q)
 	struct nl_msg *msg = NULL;
 	struct nlattr *nest = NULL;
 	const char *what = "";
-	int t;
+	int t, items = 0;
 
 	switch (q->kind) {
 	case REQ_VERSION:
@@ -474,9 +521,13 @@ static int run_req(struct ctl_nl *nl, const struct req *q)
 		}
 		if (q->proto)
 			nla_put_u8(msg, NAT64_A_PROTO, (uint8_t)q->proto);
-		return ctl_nl_run(nl, msg, q->kind == REQ_MAPPING_SHOW ?
-				  print_mapping : print_session, NULL, what) ?
-		       1 : 0;
+		if (json)
+			printf("[");
+		t = ctl_nl_run(nl, msg, q->kind == REQ_MAPPING_SHOW ?
+			       print_mapping : print_session, &items, what);
+		if (json)
+			printf("%s]\n", items ? "\n" : "");
+		return t ? 1 : 0;
 	case REQ_SESSION_FLUSH:
 		return simple(nl, NAT64_CMD_SESSION_FLUSH, false, NULL, NULL,
 			      "session flush");
@@ -595,6 +646,11 @@ int main(int argc, char **argv)
 	struct req q;
 	int rc;
 
+	while (argc > 1 && !strcmp(argv[1], "-j")) {
+		json = true;
+		argc--;
+		argv++;
+	}
 	if (argc < 2)
 		return usage(stderr);
 	if (!strcmp(argv[1], "help") || !strcmp(argv[1], "-h") ||

@@ -81,6 +81,10 @@ check "set back" ctl set filtering endpoint-independent drop-external-tcp off ti
 check "bib add static" ctl bib add tcp '[2001:db8::5]:80' 198.51.100.1:8080
 match "bib show lists it" '^tcp 2001:db8::5 80 198\.51\.100\.1 8080 static$' "$(ctl bib show tcp)"
 check "bib show udp: none" [ -z "$(ctl bib show udp)" ]
+check "bib show -j is JSON" python3 -c 'import json, sys
+d = json.load(sys.stdin)
+assert d == [{"proto": "tcp", "addr6": "2001:db8::5", "port6": 80, "addr4": "198.51.100.1", "port4": 8080, "static": True, "sessions": 0}], d' <<< "$(ctl -j bib show)"
+check "session show -j: an empty array" python3 -c 'import json, sys; assert json.load(sys.stdin) == []' <<< "$(ctl -j session show)"
 check "session show: none" [ -z "$(ctl session show)" ]
 check "session flush" ctl session flush
 match "static entry survives a flush" '^tcp 2001:db8::5 80 198\.51\.100\.1 8080 static$' "$(ctl bib show)"

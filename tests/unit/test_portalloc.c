@@ -16,7 +16,7 @@ static void stays_in_range(void)
 			u16 port;
 
 			pa_candidate(&r, h * 2654435761u, h * 40503u,
-				     (u16)(h * 13), i, &addr, &port);
+				     (u16)(h * 13), h & 1, i, &addr, &port);
 			CHECK(addr >= r.addr && addr < r.addr + r.naddr);
 			CHECK(port >= r.port_lo && port <= r.port_hi);
 			/* One host, one pool address (paired pooling). */
@@ -34,12 +34,12 @@ static void preserves_port(void)
 	u32 addr;
 	u16 port;
 
-	pa_candidate(&r, 5, 99, 40000, 0, &addr, &port);
+	pa_candidate(&r, 5, 99, 40000, true, 0, &addr, &port);
 	CHECK_EQ(port, 40000);
-	pa_candidate(&r, 5, 99, 40000, 1, &addr, &port);
+	pa_candidate(&r, 5, 99, 40000, true, 1, &addr, &port);
 	CHECK(port != 40000);
 	/* Out of the range: not preserved. */
-	pa_candidate(&r, 5, 99, 80, 0, &addr, &port);
+	pa_candidate(&r, 5, 99, 80, true, 0, &addr, &port);
 	CHECK(port >= 1024);
 }
 
@@ -54,7 +54,7 @@ static void distinct_attempts(void)
 		u32 addr;
 		u16 port;
 
-		pa_candidate(&r, 0, 12345, 0, i, &addr, &port);
+		pa_candidate(&r, 0, 12345, 0, true, i, &addr, &port);
 		dup += seen[port - 100]++;
 	}
 	CHECK_EQ(dup, 0);
@@ -67,7 +67,7 @@ static void single_port(void)
 	u32 addr;
 	u16 port;
 
-	pa_candidate(&r, 0xffffffff, 0xffffffff, 9, 3, &addr, &port);
+	pa_candidate(&r, 0xffffffff, 0xffffffff, 9, true, 3, &addr, &port);
 	CHECK_EQ(port, 7);
 	CHECK_EQ(addr, 1);
 }
@@ -84,15 +84,33 @@ static void range_preserved(void)
 		u32 addr;
 		u16 port;
 
-		pa_candidate(&r, 3, 12345 + i * 7919, 80, i, &addr, &port);
+		pa_candidate(&r, 3, 12345 + i * 7919, 80, true, i, &addr, &port);
 		CHECK(port >= 1 && port <= 1023);
-		pa_candidate(&r, 3, 12345 + i * 7919, 40000, i, &addr, &port);
+		pa_candidate(&r, 3, 12345 + i * 7919, 40000, true, i, &addr, &port);
 		CHECK(port >= 1024);
 		/* A pool with only high ports serves low sources too. */
-		pa_candidate(&high, 3, 12345 + i * 7919, 80, i, &addr, &port);
+		pa_candidate(&high, 3, 12345 + i * 7919, 80, true, i, &addr, &port);
 		CHECK(port >= 2000 && port <= 2999);
 	}
 }
 
-UNIT_MAIN(T(range_preserved), T(stays_in_range), T(preserves_port), T(distinct_attempts),
+/* ICMP identifiers: no classes, the whole range. */
+static void icmp_no_class(void)
+{
+	struct pa_range r = { .addr = 1, .naddr = 1,
+			      .port_lo = 1, .port_hi = 65535 };
+	unsigned int i, high = 0;
+
+	for (i = 1; i < PA_MAX_ATTEMPTS; i++) {
+		u32 addr;
+		u16 port;
+
+		pa_candidate(&r, 3, 12345 + i * 7919, 80, false, i, &addr,
+			     &port);
+		high += port >= 1024;
+	}
+	CHECK(high > 0);
+}
+
+UNIT_MAIN(T(icmp_no_class), T(range_preserved), T(stays_in_range), T(preserves_port), T(distinct_attempts),
 	  T(single_port))

@@ -108,5 +108,28 @@ static void names(void)
 	step(TCPS_NSTATES, V6, TCPF_SYN, TCPS_CLOSED, false);
 }
 
-UNIT_MAIN(T(outbound_open_and_close), T(inbound_open_and_close), T(resets),
+/* Every state, side and flag byte: a valid state, and SYN-less segments
+ * never open a connection. */
+static void exhaustive(void)
+{
+	unsigned int st, f, side;
+
+	for (st = 0; st < TCPS_NSTATES; st++) {
+		for (side = 0; side < 2; side++) {
+			for (f = 0; f < 256; f++) {
+				bool refresh;
+				enum tcp_state n = tcp_next(st, side, (u8)f,
+							    &refresh);
+
+				CHECK((unsigned int)n < TCPS_NSTATES);
+				if (st == TCPS_CLOSED && !(f & TCPF_SYN))
+					CHECK_EQ(n, TCPS_CLOSED);
+				CHECK((unsigned int)tcp_expire(n) <
+				      TCPS_NSTATES);
+			}
+		}
+	}
+}
+
+UNIT_MAIN(T(exhaustive), T(outbound_open_and_close), T(inbound_open_and_close), T(resets),
 	  T(quiet_established), T(closed_ignores_non_syn), T(names))
