@@ -161,7 +161,9 @@ static bool bib_link4(struct nat64_net *nn, struct nat64_maptable *mt,
 			u16 port;
 
 			pa_candidate(&pr->r, ahash, start, b->port6,
-				     b->proto != XL_ICMP, i, &addr, &port);
+				     (b->proto != XL_ICMP ? PA_KEEP_CLASS : 0) |
+				     (pr->sequential ? PA_SEQUENTIAL : 0),
+				     i, &addr, &port);
 			h = hash4(nn, b->proto, htonl(addr), port);
 			lock = lock4(mt, h);
 			if (!spin_trylock(lock))
