@@ -65,7 +65,7 @@ static_real() {
 		srv=$!
 		listening "$V6" tcp 8080
 		reply=$(echo "hello static tcp" |
-			x4 timeout 20 socat -T 10 - TCP4:198.51.100.1:80 2>&1)
+			x4 timeout 30 socat -T 20 -t 20 - TCP4:198.51.100.1:80 2>&1)
 	else
 		# shellcheck disable=SC2016 # expanded by the server's shell
 		x6 socat -T 20 UDP6-RECVFROM:8080 \
