@@ -3,7 +3,11 @@
 #include <linux/moduleparam.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
+#include <net/inet_hashtables.h>
+#include <net/ip.h>
 #include <net/ipv6.h>
+#include <net/route.h>
+#include <net/udp.h>
 
 #include "mapping.h"
 
@@ -134,6 +138,38 @@ bool nat64_bib_knows(const struct nat64_bib *b, __be32 raddr)
 }
 
 /*
+ * A pool address may be one of the translator's own: then ports its
+ * sockets may use (the ephemeral range, listening TCP and bound UDP
+ * sockets) are not given out, lest their traffic be translated away.
+ */
+static bool host_port_busy(struct net *net, u8 proto, __be32 addr, u16 port)
+{
+	struct sock *sk;
+	int lo, hi;
+
+	if (proto == XL_ICMP)
+		return false;
+	inet_get_local_port_range(net, &lo, &hi);
+	if (port >= lo && port <= hi)
+		return true;
+	if (proto == XL_TCP)
+		return inet_lookup_listener(net, net->ipv4.tcp_death_row.hashinfo,
+					    NULL, 0, 0, 0, addr, htons(port),
+					    0, 0);
+	sk = udp4_lib_lookup(net, 0, 0, addr, htons(port), 0);
+	if (!sk)
+		return false;
+	sock_put(sk);
+	return true;
+}
+
+bool nat64_host_owns(struct net *net, u8 proto, __be32 addr, u16 port)
+{
+	return inet_addr_type(net, addr) == RTN_LOCAL &&
+	       host_port_busy(net, proto, addr, port);
+}
+
+/*
  * Pick a free IPv4 transport address for @b and link it into the IPv4
  * table; called with @b's IPv6 bucket lock held. Candidates whose bucket
  * lock is contended are skipped rather than waited for: the search is
@@ -146,24 +182,31 @@ static bool bib_link4(struct nat64_net *nn, struct nat64_maptable *mt,
 	u32 khash = hash6(nn, b->proto, &b->addr6, b->port6);
 	const struct nat64_pranges *rs = rcu_dereference(pool->ranges);
 	unsigned int i, k;
+	u32 addr;
+	u16 port;
 
 	for (k = 0; k < rs->n; k++) {
 		struct nat64_prange *pr = (struct nat64_prange *)&rs->r[k];
+		bool local;
 		u32 start;
 
 		if (!(pr->protos & BIT(b->proto)))
 			continue;
+		pa_candidate(&pr->r, ahash, 0, 0, 0, 0, &addr, &port);
+		local = inet_addr_type(nn->net, htonl(addr)) == RTN_LOCAL;
 		/* Sequential: from the port after the last one given. */
 		start = pr->sequential ? (u32)atomic_read(&pr->next) : khash;
 		for (i = 0; i < PA_MAX_ATTEMPTS; i++) {
 			spinlock_t *lock;
-			u32 addr, h;
-			u16 port;
+			u32 h;
 
 			pa_candidate(&pr->r, ahash, start, b->port6,
 				     (b->proto != XL_ICMP ? PA_KEEP_CLASS : 0) |
 				     (pr->sequential ? PA_SEQUENTIAL : 0),
 				     i, &addr, &port);
+			if (local && host_port_busy(nn->net, b->proto,
+						    htonl(addr), port))
+				continue;
 			h = hash4(nn, b->proto, htonl(addr), port);
 			lock = lock4(mt, h);
 			if (!spin_trylock(lock))

@@ -124,6 +124,9 @@ struct nat64_session *nat64_sess_create4(struct nat64_net *nn,
 					 __be32 raddr, u16 rport, u8 state,
 					 enum nat64_stat *why);
 
+/* Is @addr:@port (@proto, enum xl_proto) the translator's own socket's? */
+bool nat64_host_owns(struct net *net, u8 proto, __be32 addr, u16 port);
+
 int nat64_bib_add_static(struct nat64_net *nn, u8 proto,
 			 const struct in6_addr *addr6, u16 port6,
 			 __be32 addr4, u16 port4,

@@ -835,7 +835,9 @@ static unsigned int xlat_4to6(struct nat64_net *nn, struct nat64_rule *rule4,
 	if (!m) {
 		if (p.proto == XL_TCP && TH_SYN_ONLY(skb->data + p.l3len) &&
 		    nat64_pool_has(rule4->pool, ntohl(ip_hdr(skb)->daddr),
-				   p.dport, XL_TCP))
+				   p.dport, XL_TCP) &&
+		    !nat64_host_owns(nn->net, XL_TCP, ip_hdr(skb)->daddr,
+				     p.dport))
 			return synq_store(nn, skb, &p);
 		nat64_stat_inc(nn, NAT64_STAT_4TO6_NO_MAPPING);
 		return NF_ACCEPT;

@@ -9,6 +9,12 @@
 . "$(dirname "$0")/lib.sh"
 
 require_cmd nft socat conntrack
+# The guest may not load modules on demand: load what the rules use.
+if ! modprobe -a nfnetlink nf_tables nf_conntrack nf_nat nft_ct nft_chain_nat \
+	nft_masq nf_conntrack_netlink 2>/dev/null; then
+	echo "# SKIP: nf_tables or conntrack modules missing"
+	exit $KSFT_SKIP
+fi
 nat64_load
 kmsg_mark coexist
 topo_up || { fail "topology"; finish; }
@@ -58,8 +64,8 @@ check "nat44: v4 host sees the masquerade address" [ "${peer:-}" = 192.0.2.1 ]
 
 x4 socat -T 30 TCP4-LISTEN:8080,reuseaddr,fork SYSTEM:'echo hi' 2>/dev/null &
 listening "$V4" tcp 8080
-check "nat64 tcp with a stateful firewall" sh -c "ip netns exec $V6 socat -T 10 - 'TCP6:[64:ff9b::192.0.2.2]:8080' </dev/null | grep -q hi"
-check "nat44 tcp with a stateful firewall" sh -c "ip netns exec lan-$S socat -T 10 - TCP4:192.0.2.2:8080 </dev/null | grep -q hi"
+check "nat64 tcp with a stateful firewall" sh -c "ip netns exec $V6 socat -T 10 - 'TCP6:[64:ff9b::192.0.2.2]:8080,connect-timeout=5' </dev/null | grep -q hi"
+check "nat44 tcp with a stateful firewall" sh -c "ip netns exec lan-$S socat -T 10 - TCP4:192.0.2.2:8080,connect-timeout=5 </dev/null | grep -q hi"
 check "ping through nat64" x6 ping -c 2 -W 5 64:ff9b::192.0.2.2
 # Conntrack tracks the NAT44 flows, not the translated ones.
 ct=$(X conntrack -L 2>/dev/null)

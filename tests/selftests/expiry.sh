@@ -12,6 +12,12 @@ topo_up || { fail "topology"; finish; }
 ctl set timeout icmp 2 timeout tcp-trans 3 timeout tcp-est 3
 
 has() { ctl mapping show | grep -q "^$1 "; }
+
+# UDP first: its timeout can't go under 2 minutes, the rest runs meanwhile.
+ctl set timeout udp 120
+x6 bash -c 'exec 3<>/dev/udp/64:ff9b::192.0.2.2/9 && echo x >&3'
+udp_start=$(date +%s)
+check "udp mapping made" has udp
 x6 ping -c 1 -W 5 64:ff9b::192.0.2.2 >/dev/null
 check "icmp mapping made" has icmp
 check "icmp mapping expires within the timeout and a GC pass" busywait 8000 sh -c "! ip netns exec $XL $NAT64CTL mapping show | grep -q '^icmp '"
@@ -28,5 +34,10 @@ check "tcp mapping expires" busywait 10000 sh -c "! ip netns exec $XL $NAT64CTL 
 # The pool's ports come back: new traffic maps again.
 check "ping after expiry" x6 ping -c 1 -W 5 64:ff9b::192.0.2.2
 check "new icmp mapping" has icmp
+# UDP: gone after its 120 s (and a GC pass), not before.
+left=$((udp_start + 110 - $(date +%s)))
+[ $left -gt 0 ] && sleep $left
+check "udp mapping still there before its timeout" has udp
+check "udp mapping expires after 120 s" busywait 40000 sh -c "! ip netns exec $XL $NAT64CTL mapping show | grep -q '^udp '"
 check_kernel_log expiry
 finish

@@ -7,7 +7,7 @@
 # length. Also the port search bound: a pool of two ports serves two.
 . "$(dirname "$0")/lib.sh"
 
-require_cmd ping python3
+require_cmd ping python3 socat
 nat64_load
 kmsg_mark limits
 topo_up || { fail "topology"; finish; }
@@ -70,5 +70,15 @@ out=$(pingfrom 2001:db8:6::2)
 check "exhausted pool: address unreachable" refused "$out"
 check "exhaustion counted" [ "$(counter 6to4-no-port)" -gt "$before" ]
 check "BIB holds 2" [ "$(ctl bib show | wc -l)" = 2 ]
+ctl session flush
+
+# A pool address that is the translator's own: its listening sockets'
+# ports are not given out, and stay reachable.
+ip -n "$XL" addr add 198.51.100.1/32 dev lo
+X socat -T 20 TCP4-LISTEN:2000,bind=198.51.100.1,reuseaddr SYSTEM:'echo local' 2>/dev/null &
+listening "$XL" tcp 2000
+check "first TCP mapping skips the listener's port" sh -c "ip netns exec $V6 socat -T 5 - 'TCP6:[64:ff9b::192.0.2.2]:9,connect-timeout=3' </dev/null 2>/dev/null; ip netns exec $XL $NAT64CTL bib show tcp | grep -q ' 198.51.100.1 2001 '"
+check "no TCP mapping has port 2000" sh -c "! ip netns exec $XL $NAT64CTL bib show tcp | grep -q ' 198.51.100.1 2000 '"
+check "the translator's listener still answers on the pool address" sh -c "ip netns exec $V4 socat -T 5 - TCP4:198.51.100.1:2000,connect-timeout=5 </dev/null | grep -q local"
 check_kernel_log limits
 finish
