@@ -77,11 +77,15 @@ install: all
 	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=extra modules_install
 	depmod -a $(call KVER_OF,$(KDIR))
 	install -D -m 0755 usr/nat64ctl $(DESTDIR)$(SBINDIR)/nat64ctl
+	install -D -m 0644 usr/nat64ctl.8 $(DESTDIR)$(MANDIR)/man8/nat64ctl.8
+	install -D -m 0644 usr/nat64ctl.bash-completion \
+		$(DESTDIR)$(BASHCOMPDIR)/nat64ctl
 
 uninstall:
 	rm -f /lib/modules/$(call KVER_OF,$(KDIR))/extra/nat64.ko
 	depmod -a $(call KVER_OF,$(KDIR))
-	rm -f $(DESTDIR)$(SBINDIR)/nat64ctl
+	rm -f $(DESTDIR)$(SBINDIR)/nat64ctl $(DESTDIR)$(MANDIR)/man8/nat64ctl.8 \
+		$(DESTDIR)$(BASHCOMPDIR)/nat64ctl
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
