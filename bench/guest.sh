@@ -9,7 +9,8 @@
 #                                          jool:  Jool, same pool4
 #
 # and sends 64-byte IPv6 UDP packets (78-byte frames, the smallest pktgen
-# makes: 40 + 8 + 16 bytes of pktgen header) from sequential source ports.
+# makes: 40 + 8 + 16 bytes of pktgen header) from sequential source ports,
+# with UDP checksums.
 # The sink drops everything at tc ingress; a flower filter in front counts
 # the packets that arrived translated (IPv4, UDP, to 192.0.2.2:9, from the
 # pool) or, for fwd, forwarded (IPv6 to 64:ff9b::c000:202 port 9).
@@ -24,6 +25,9 @@
 #                after one warm-up round), printing each run's rate
 #   BENCH_PATH / BENCH_PATHS   fwd nat64 jool
 #   BENCH_FLOWS  distinct source ports (cycled); new sessions: >= packets
+#   BENCH_WARM   count: packets sent before the measured run (same flows)
+#   BENCH_MARK   count: the marker program (bench/mark.c), run just before
+#                and just after the measured run
 #   NAT64_KO NAT64CTL JOOL_DIR (holding jool_common.ko and jool.ko)
 #
 # Output lines start with "BENCH " (key=value pairs) for scripts/bench;
@@ -91,6 +95,10 @@ setup() {
 		ip netns exec "$x" sysctl -qw net.ipv6.conf.x4.disable_ipv6=1
 		ip netns exec "$s" sysctl -qw net.ipv6.conf.v4.disable_ipv6=1
 	fi
+	# Checksums: pktgen computes the UDP checksum in software (an IPv6 UDP
+	# checksum of 0 is invalid, translators drop it); the veth peer then
+	# marks it verified, as a NIC with receive checksum offload would.
+	ip netns exec "$g" ethtool -K v6 tx off >/dev/null
 	ip -n "$g" link set v6 up
 	ip -n "$x" link set x6 up
 	ip -n "$x" link set x4 up
@@ -142,6 +150,7 @@ setup() {
 	pg "$p" "dst_mac 02:00:00:00:06:01"
 	pg "$p" "udp_dst_min 9"
 	pg "$p" "udp_dst_max 9"
+	pg "$p" "flag UDPCSUM"
 	pg "$p" "udp_src_min $sport0"
 	# pktgen cycles through [min, max): FLOWS ports.
 	pg "$p" "udp_src_max $((sport0 + flows))"
@@ -161,12 +170,14 @@ sink_count() {
 		awk '/Sent [0-9]+ bytes [0-9]+ pkt/ { for (i = 1; i < NF; i++) if ($i == "bytes") { print $(i + 1); exit } }'
 }
 
-# send PATH N: one pktgen run of N packets; prints pktgen's result line.
+# send PATH N [MARK]: one pktgen run of N packets, between two runs of
+# MARK if given; prints pktgen's result (two lines).
 send() {
+	local m=${3:-true}
 	pg "$1" "count $2"
-	ip netns exec "${1}g" sh -c 'echo start > /proc/net/pktgen/pgctrl' ||
+	ip netns exec "${1}g" sh -c "$m && echo start > /proc/net/pktgen/pgctrl && $m" ||
 		die "pktgen start failed"
-	ip netns exec "${1}g" grep '^Result' /proc/net/pktgen/v6
+	ip netns exec "${1}g" grep -A1 '^Result' /proc/net/pktgen/v6 | tr -s ' \n' ' '
 }
 
 translator_state() {
@@ -183,11 +194,19 @@ count)
 	setup "$p"
 	# Let link-up work (MLD reports and the like) finish before sending.
 	sleep "$settle"
+	warm=${BENCH_WARM:-0}
+	if [ "$warm" -gt 0 ]; then
+		send "$p" "$warm" >/dev/null
+		wgot=$(sink_count "$p")
+		[ "$wgot" -eq "$warm" ] ||
+			die "$p: the sink got $wgot of the $warm warm-up packets"
+	fi
 	before=$(sink_count "$p")
-	res=$(send "$p" "$packets")
+	# The measured window: the plugin records the count at each mark.
+	res=$(send "$p" "$packets" "${BENCH_MARK:?}")
 	got=$(sink_count "$p")
 	got=$((got - before))
-	echo "BENCH path=$p packets=$packets flows=$flows delivered=$got"
+	echo "BENCH path=$p packets=$packets flows=$flows warm=$warm delivered=$got"
 	echo "BENCH-PKTGEN $res"
 	echo "BENCH-STATE $(translator_state "$p")"
 	[ "$got" -gt 0 ] || die "$p: the sink got none of the $packets packets"
