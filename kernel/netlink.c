@@ -749,6 +749,17 @@ static int nl_session_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	return table_dump(skb, cb, true);
 }
 
+static int nl_stats_reset(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nat64_net *nn = info_nn(info);
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		memset(per_cpu_ptr(nn->stats, cpu), 0,
+		       sizeof(u64) * (NAT64_STAT_MAX + 1));
+	return 0;
+}
+
 static int nl_session_flush(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nat64_net *nn = info_nn(info);
@@ -870,6 +881,10 @@ static const struct genl_ops nat64_ops[] = {
 	}, {
 		.cmd = NAT64_CMD_SESSION_FLUSH,
 		.doit = nl_session_flush,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = NAT64_CMD_STATS_RESET,
+		.doit = nl_stats_reset,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 };

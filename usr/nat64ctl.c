@@ -4,8 +4,13 @@
  *
  * Exit status: 0 done, 1 refused by the kernel or failed, 2 bad usage.
  */
+#define _GNU_SOURCE
 #include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
+#include <sched.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,29 +57,52 @@ static const char *const stat_names[NAT64_STAT_MAX + 1] = {
 	[NAT64_STAT_HAIRPINNED] = "hairpinned",
 };
 
+/* Per object: its lines of the usage text. */
+static const char *const help_text[][2] = {
+	{ "version", "  version\n" },
+	{ "show", "  show                  pools, rules, settings, counters\n" },
+	{ "pool",
+	  "  pool add NAME ADDR[/LEN|-ADDR] [ports LO-HI] [proto tcp,udp,icmp]\n"
+	  "           [alloc random|sequential]\n"
+	  "  pool del NAME | pool show\n" },
+	{ "rule",
+	  "  rule add NAME prefix PREFIX/LEN pool POOL [from SRC/LEN]\n"
+	  "  rule del NAME | rule show\n" },
+	{ "bib",
+	  "  bib add|del tcp|udp|icmp [ADDR6]:PORT ADDR4:PORT\n"
+	  "  bib show [tcp|udp|icmp]     (also: mapping show)\n" },
+	{ "session", "  session show [tcp|udp|icmp] | session flush\n" },
+	{ "stats", "  stats [reset]\n" },
+	{ "set",
+	  "  set { clear-df on|off | reset-tos on|off | lowest-ipv6-mtu N |\n"
+	  "        timeout udp|tcp-est|tcp-trans|icmp|syn SECONDS |\n"
+	  "        filtering endpoint-independent|address-dependent |\n"
+	  "        drop-external-tcp on|off | max-stored-syns N |\n"
+	  "        limit sessions|ports-per-subscriber N |\n"
+	  "        subscriber-prefix LEN }...\n" },
+};
+
+/* The usage of one object (NULL: all). */
+static int usage_of(FILE *f, const char *obj)
+{
+	size_t i;
+
+	fprintf(f, "usage: nat64ctl [-j] [-n NETNS] OBJECT COMMAND [ARGS]\n");
+	if (!obj)
+		fprintf(f, "  -j: listings and stats in JSON; -n: in the named "
+			"network namespace (ip netns)\n");
+	for (i = 0; i < sizeof(help_text) / sizeof(help_text[0]); i++)
+		if (!obj || !strcmp(obj, help_text[i][0]))
+			fputs(help_text[i][1], f);
+	if (!obj)
+		fprintf(f, "  help | OBJECT help\n"
+			"Words may be shortened to any unambiguous prefix.\n");
+	return f == stdout ? 0 : 2;
+}
+
 static int usage(FILE *f)
 {
-	fprintf(f,
-		"usage: nat64ctl [-j] COMMAND\n"
-		"  -j: bib and session listings in JSON\n"
-		"  version\n"
-		"  show\n"
-		"  pool add NAME ADDR[/LEN|-ADDR] [ports LO-HI] [proto tcp,udp,icmp]\n"
-		"           [alloc random|sequential]\n"
-		"  pool del NAME | pool show\n"
-		"  rule add NAME prefix PREFIX/LEN pool POOL [from SRC/LEN]\n"
-		"  rule del NAME | rule show\n"
-		"  bib add|del tcp|udp|icmp [ADDR6]:PORT ADDR4:PORT\n"
-		"  bib show [tcp|udp|icmp]     (also: mapping show)\n"
-		"  session show [tcp|udp|icmp] | session flush\n"
-		"  set { clear-df on|off | reset-tos on|off | lowest-ipv6-mtu N |\n"
-		"        timeout udp|tcp-est|tcp-trans|icmp|syn SECONDS |\n"
-		"        filtering endpoint-independent|address-dependent |\n"
-		"        drop-external-tcp on|off | max-stored-syns N |\n"
-		"        limit sessions|ports-per-subscriber N |\n"
-		"        subscriber-prefix LEN }...\n"
-		"  help\n");
-	return f == stdout ? 0 : 2;
+	return usage_of(f, NULL);
 }
 
 /* -j: bib and session listings as a JSON array of objects. */
@@ -334,6 +362,39 @@ static int print_config(struct nlattr **tb, void *arg)
 	return 0;
 }
 
+/* stats -j: one JSON object of the counters. */
+static int print_stats_json(struct nlattr **tb, void *arg)
+{
+	struct nlattr *a;
+	int rem, n = 0;
+
+	(void)arg;
+	printf("{");
+	if (tb[NAT64_A_MAPPING_COUNT])
+		printf("%s\"mappings\":%u", n++ ? "," : "",
+		       nla_get_u32(tb[NAT64_A_MAPPING_COUNT]));
+	if (tb[NAT64_A_SESSION_COUNT])
+		printf("%s\"sessions\":%u", n++ ? "," : "",
+		       nla_get_u32(tb[NAT64_A_SESSION_COUNT]));
+	if (tb[NAT64_A_STATS]) {
+		nla_for_each_nested(a, tb[NAT64_A_STATS], rem) {
+			int t = nla_type(a);
+
+			if (nla_len(a) != 8)
+				continue;
+			if (t > 0 && t <= NAT64_STAT_MAX && stat_names[t])
+				printf("%s\"%s\":%llu", n++ ? "," : "",
+				       stat_names[t],
+				       (unsigned long long)nla_get_u64(a));
+			else
+				printf("%s\"stat-%d\":%llu", n++ ? "," : "", t,
+				       (unsigned long long)nla_get_u64(a));
+		}
+	}
+	printf("}\n");
+	return 0;
+}
+
 static int print_stats(struct nlattr **tb, void *arg)
 {
 	struct nlattr *a;
@@ -393,6 +454,7 @@ enum req_kind {
 	REQ_VERSION, REQ_SHOW, REQ_POOL_ADD, REQ_POOL_DEL, REQ_POOL_SHOW,
 	REQ_RULE_ADD, REQ_RULE_DEL, REQ_RULE_SHOW, REQ_MAPPING_SHOW, REQ_SET,
 	REQ_BIB_ADD, REQ_BIB_DEL, REQ_SESSION_SHOW, REQ_SESSION_FLUSH,
+	REQ_STATS, REQ_STATS_RESET, REQ_HELP,
 };
 
 struct req {
@@ -406,12 +468,43 @@ struct req {
 };
 
 /* Returns 0, or the exit status for a usage error (message printed). */
+static const char *const objects[] = {
+	"version", "show", "pool", "rule", "bib", "mapping", "session", "set",
+	"stats", "help", NULL
+};
+static const char *const verbs[] = {
+	"add", "del", "show", "flush", "reset", "help", NULL
+};
+
 static int parse_req(int argc, char **argv, struct req *q)
 {
-	const char *obj = argv[0], *verb = argc > 1 ? argv[1] : "";
+	const char *obj, *verb = "";
 	char err[256];
 
 	memset(q, 0, sizeof(*q));
+	obj = ctl_match(argv[0], objects, err, sizeof(err));
+	if (!obj) {
+		fprintf(stderr, "nat64ctl: %s\n", err);
+		return usage(stderr);
+	}
+	if (!strcmp(obj, "set") || !strcmp(obj, "help"))
+		;	/* set takes settings, not verbs */
+	else if (argc > 1 && !(verb = ctl_match(argv[1], verbs, err,
+						 sizeof(err))))
+		return bad(err);
+	if (!strcmp(obj, "help") || !strcmp(verb, "help")) {
+		q->kind = REQ_HELP;
+		snprintf(q->name, sizeof(q->name), "%s",
+			 strcmp(obj, "help") ? obj : "");
+		if (!strcmp(obj, "mapping"))
+			snprintf(q->name, sizeof(q->name), "bib");
+		return 0;
+	}
+	if (!strcmp(obj, "stats")) {
+		q->kind = argc == 1 ? REQ_STATS : REQ_STATS_RESET;
+		return argc == 1 || (argc == 2 && !strcmp(verb, "reset")) ? 0 :
+		       bad("usage: stats [reset]");
+	}
 	if (!strcmp(obj, "version") || !strcmp(obj, "show")) {
 		q->kind = obj[0] == 'v' ? REQ_VERSION : REQ_SHOW;
 		return argc == 1 ? 0 : bad("unexpected arguments");
@@ -451,10 +544,8 @@ static int parse_req(int argc, char **argv, struct req *q)
 		return parse_set(argc - 1, argv + 1, &q->config, err,
 				 sizeof(err)) ? bad(err) : 0;
 	}
-	if (strcmp(obj, "pool") && strcmp(obj, "rule")) {
-		fprintf(stderr, "nat64ctl: unknown command '%s'\n", obj);
+	if (strcmp(obj, "pool") && strcmp(obj, "rule"))
 		return usage(stderr);
-	}
 	if (!strcmp(verb, "show") && argc == 2) {
 		q->kind = obj[0] == 'p' ? REQ_POOL_SHOW : REQ_RULE_SHOW;
 		return 0;
@@ -503,6 +594,15 @@ static int run_req(struct ctl_nl *nl, const struct req *q)
 			      NULL, "version");
 	case REQ_SHOW:
 		return cmd_show(nl);
+	case REQ_HELP:
+		return usage_of(stdout, q->name[0] ? q->name : NULL);
+	case REQ_STATS:
+		return simple(nl, NAT64_CMD_GET_STATS, false,
+			      json ? print_stats_json : print_stats, NULL,
+			      "stats");
+	case REQ_STATS_RESET:
+		return simple(nl, NAT64_CMD_STATS_RESET, false, NULL, NULL,
+			      "stats reset");
 	case REQ_POOL_SHOW:
 		return simple(nl, NAT64_CMD_POOL_GET, true, print_pool, NULL,
 			      "pool show");
@@ -640,25 +740,64 @@ static int run_req(struct ctl_nl *nl, const struct req *q)
 	return ctl_nl_run(nl, msg, NULL, NULL, what) ? 1 : 0;
 }
 
+/* -n NAME: act in the network namespace `ip netns` calls NAME. */
+static int enter_netns(const char *name)
+{
+	char path[256];
+	int fd;
+
+	if (strchr(name, '/') || snprintf(path, sizeof(path), "/run/netns/%s",
+					  name) >= (int)sizeof(path)) {
+		fprintf(stderr, "nat64ctl: invalid namespace name '%s'\n", name);
+		return -1;
+	}
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		fprintf(stderr, "nat64ctl: no network namespace '%s' (%s)\n",
+			name, strerror(errno));
+		return -1;
+	}
+	if (setns(fd, CLONE_NEWNET)) {
+		fprintf(stderr, "nat64ctl: cannot enter namespace '%s': %s\n",
+			name, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	const char *netns = NULL;
 	struct ctl_nl *nl;
 	struct req q;
 	int rc;
 
-	while (argc > 1 && !strcmp(argv[1], "-j")) {
-		json = true;
-		argc--;
-		argv++;
+	for (; argc > 1 && argv[1][0] == '-'; argc--, argv++) {
+		if (!strcmp(argv[1], "-j")) {
+			json = true;
+		} else if (!strcmp(argv[1], "-n") && argc > 2) {
+			netns = argv[2];
+			argc--;
+			argv++;
+		} else if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+			return usage(stdout);
+		} else {
+			fprintf(stderr, "nat64ctl: unknown option '%s'\n",
+				argv[1]);
+			return usage(stderr);
+		}
 	}
 	if (argc < 2)
 		return usage(stderr);
-	if (!strcmp(argv[1], "help") || !strcmp(argv[1], "-h") ||
-	    !strcmp(argv[1], "--help"))
-		return usage(stdout);
 	rc = parse_req(argc - 1, argv + 1, &q);
 	if (rc)
 		return rc;
+	if (q.kind == REQ_HELP)
+		return run_req(NULL, &q);
+	if (netns && enter_netns(netns))
+		return 1;
 
 	nl = ctl_nl_open();
 	if (!nl) {

@@ -266,6 +266,38 @@ int parse_rule_add(int argc, char **argv, struct ctl_rule *r, char *err,
 	return 0;
 }
 
+const char *ctl_match(const char *s, const char *const *words, char *err,
+		      size_t errlen)
+{
+	const char *found = NULL;
+	size_t n = strlen(s), i, len = 0;
+
+	for (i = 0; words[i]; i++)
+		if (!strcmp(s, words[i]))
+			return words[i];
+	for (i = 0; n && words[i]; i++) {
+		if (strncmp(s, words[i], n))
+			continue;
+		if (found) {
+			len = (size_t)snprintf(err, errlen, "'%s' is ambiguous (%s",
+					       s, found);
+			for (; words[i]; i++)
+				if (!strncmp(s, words[i], n) && len < errlen)
+					len += (size_t)snprintf(err + len,
+								errlen - len,
+								", %s",
+								words[i]);
+			if (len < errlen)
+				snprintf(err + len, errlen - len, ")");
+			return NULL;
+		}
+		found = words[i];
+	}
+	if (!found)
+		snprintf(err, errlen, "unknown word '%s'", s);
+	return found;
+}
+
 int parse_proto(const char *s)
 {
 	if (!strcmp(s, "tcp"))

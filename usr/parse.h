@@ -75,6 +75,13 @@ int parse_set(int argc, char **argv, struct ctl_config *c, char *err,
 	      size_t errlen);
 int parse_bib(int argc, char **argv, struct ctl_bib *b, char *err,
 	      size_t errlen);
+/*
+ * The word of @words (NULL-terminated) that @s names: itself, or the one
+ * it is a prefix of (as in ip(8)). NULL if none or several (@err says).
+ */
+const char *ctl_match(const char *s, const char *const *words, char *err,
+		      size_t errlen);
+
 /* "tcp", "udp", "icmp" -> IPPROTO_TCP, _UDP, _ICMPV6; -1 otherwise. */
 int parse_proto(const char *s);
 

@@ -116,6 +116,10 @@
  *	Reply:   one message per session with NAT64_A_SESSION (all of
  *	         NAT64_SESSION_A_*). NLM_F_DUMP_INTR as for MAPPING_GET.
  *
+ * NAT64_CMD_STATS_RESET (do)
+ *	Request: no attributes. Sets every NAT64_STAT_* counter to zero
+ *	         (counts racing with the reset may survive it).
+ *
  * NAT64_CMD_SESSION_FLUSH (do)
  *	Request: no attributes. Removes every session and every dynamic
  *	         BIB entry; static entries stay.
@@ -163,6 +167,7 @@ enum nat64_cmd {
 	NAT64_CMD_BIB_DEL,
 	NAT64_CMD_SESSION_GET,
 	NAT64_CMD_SESSION_FLUSH,
+	NAT64_CMD_STATS_RESET,
 	__NAT64_CMD_MAX
 };
 #define NAT64_CMD_MAX (__NAT64_CMD_MAX - 1)

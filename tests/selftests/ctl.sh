@@ -81,6 +81,13 @@ check "set back" ctl set filtering endpoint-independent drop-external-tcp off ti
 check "bib add static" ctl bib add tcp '[2001:db8::5]:80' 198.51.100.1:8080
 match "bib show lists it" '^tcp 2001:db8::5 80 198\.51\.100\.1 8080 static$' "$(ctl bib show tcp)"
 check "bib show udp: none" [ -z "$(ctl bib show udp)" ]
+match "words shorten to prefixes" '^tcp 2001:db8::5 80 198\.51\.100\.1 8080 static$' "$(ctl b sh tcp)"
+match "-n NETNS" '^tcp 2001:db8::5 80 198\.51\.100\.1 8080 static$' "$("$NAT64CTL" -n "$XL" bib show)"
+match "help" 'usage: nat64ctl' "$(ctl help)"
+match "OBJECT help" '^  session show' "$(ctl session help)"
+check "stats -j is JSON with the counters" python3 -c 'import json, sys
+d = json.load(sys.stdin)
+assert d["mappings"] == 1 and "6to4-packets" in d and "drop-filtered" in d, d' <<< "$(ctl -j stats)"
 check "bib show -j is JSON" python3 -c 'import json, sys
 d = json.load(sys.stdin)
 assert d == [{"proto": "tcp", "addr6": "2001:db8::5", "port6": 80, "addr4": "198.51.100.1", "port4": 8080, "static": True, "sessions": 0}], d' <<< "$(ctl -j bib show)"
@@ -126,7 +133,9 @@ expect_fail "long name" "invalid name" pool add abcdefghijklmnopq 10.0.0.1
 expect_fail "bad setting" "unknown setting" set frob on
 expect_fail "mtu too small" "1280 to 65535" set lowest-ipv6-mtu 1000
 expect_fail "udp timeout under 2 minutes" "120 to 604800" set timeout udp 60
-expect_fail "unknown command" "unknown command" frob
+expect_fail "unknown command" "unknown word" frob
+expect_fail "ambiguous prefix" "ambiguous" s show
+expect_fail "stats with junk" "unknown word" stats frob
 check "refusals changed nothing" [ "$(ctl show)" = "$state" ]
 
 err=$(ip netns exec "$XL" setpriv --reuid=65534 --regid=65534 --clear-groups \
@@ -138,6 +147,8 @@ check "unprivileged changed nothing" [ "$(ctl show)" = "$state" ]
 
 check "bib del static" ctl bib del tcp '[2001:db8::5]:80' 198.51.100.1:8080
 check "bib show: none" [ -z "$(ctl bib show)" ]
+check "stats reset" ctl stats reset
+match "counters zero after reset" '^  mappings-created 0$' "$(ctl stats)"
 check "rule del" ctl rule del r2
 check "pool del" ctl pool del p2
 check "rule del last" ctl rule del r1

@@ -109,4 +109,50 @@ static void set_parse(void)
 	CHECK_EQ(SET("timeout", "icmp"), -1);
 }
 
-UNIT_MAIN(T(pool_good), T(pool_bad), T(rule_parse), T(set_parse))
+static void prefixes(void)
+{
+	static const char *const w[] = { "show", "session", "set", "stats",
+					 NULL };
+	static const char *const w2[] = { "add", "address", NULL };
+	char err[128];
+
+	CHECK(!strcmp(ctl_match("show", w, err, sizeof(err)), "show"));
+	CHECK(!strcmp(ctl_match("ses", w, err, sizeof(err)), "session"));
+	CHECK(!strcmp(ctl_match("session", w, err, sizeof(err)), "session"));
+	CHECK(!strcmp(ctl_match("st", w, err, sizeof(err)), "stats"));
+	CHECK(!ctl_match("s", w, err, sizeof(err)));
+	CHECK(strstr(err, "ambiguous") && strstr(err, "stats"));
+	CHECK(!strcmp(ctl_match("sessi", w, err, sizeof(err)), "session"));
+	/* A whole word wins over a longer one it begins. */
+	CHECK(!strcmp(ctl_match("add", w2, err, sizeof(err)), "add"));
+	CHECK(!ctl_match("ad", w2, err, sizeof(err)));
+	CHECK(!ctl_match("x", w, err, sizeof(err)));
+	CHECK(strstr(err, "unknown"));
+	CHECK(!ctl_match("", w, err, sizeof(err)));
+}
+
+static void bibs(void)
+{
+	char *good[] = { "tcp", "[2001:db8::1]:80", "198.51.100.1:8080" };
+	char *icmp[] = { "icmp", "[::1]:0", "198.51.100.1:0" };
+	char *bad1[] = { "udp", "2001:db8::1:80", "198.51.100.1:80" };
+	char *bad2[] = { "udp", "[2001:db8::1]:80", "198.51.100.1:65536" };
+	char *bad3[] = { "sctp", "[::1]:1", "1.2.3.4:1" };
+	char *bad4[] = { "udp", "[::1]:0", "1.2.3.4:1" };
+	struct ctl_bib b;
+	char err[128];
+
+	CHECK_EQ(parse_bib(3, good, &b, err, sizeof(err)), 0);
+	CHECK_EQ(b.ipproto, IPPROTO_TCP);
+	CHECK_EQ(b.port6, 80);
+	CHECK_EQ(b.port4, 8080);
+	CHECK_EQ(parse_bib(3, icmp, &b, err, sizeof(err)), 0);
+	CHECK(parse_bib(3, bad1, &b, err, sizeof(err)) < 0);
+	CHECK(parse_bib(3, bad2, &b, err, sizeof(err)) < 0);
+	CHECK(parse_bib(3, bad3, &b, err, sizeof(err)) < 0);
+	CHECK(parse_bib(3, bad4, &b, err, sizeof(err)) < 0);
+	CHECK(parse_bib(2, good, &b, err, sizeof(err)) < 0);
+}
+
+UNIT_MAIN(T(pool_good), T(pool_bad), T(rule_parse), T(set_parse),
+	  T(prefixes), T(bibs))
