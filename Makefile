@@ -7,6 +7,7 @@
 #   make selftest        kselftest-style scripts in a QEMU VM, every kernel
 #   make test            both; ends with "N passed, N failed"
 #   make demo            an IPv6-only host reaching an IPv4 host, in the VM
+#   make bench           per-packet cost of nat64 vs Jool, in the VM
 #   make install         module (+ depmod) and nat64ctl
 #
 # KDIR defaults to the running kernel's build directory or, where it has
@@ -72,6 +73,9 @@ demo: modules-all nat64ctl
 	scripts/vm --kernel $(DEMO_KVER) \
 		--env NAT64_KO=$(CURDIR)/build/$(DEMO_KVER)/nat64.ko \
 		-- scripts/demo-guest
+
+bench:
+	scripts/bench $(BENCH_ARGS)
 
 install: all
 	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=extra modules_install
