@@ -17,7 +17,7 @@ has() { ctl mapping show | grep -q "^$1 "; }
 ctl set timeout udp 120
 x6 bash -c 'exec 3<>/dev/udp/64:ff9b::192.0.2.2/9 && echo x >&3'
 udp_start=$(date +%s)
-check "udp mapping made" has udp
+check "udp mapping made" busywait 10000 has udp
 x6 ping -c 1 -W 5 64:ff9b::192.0.2.2 >/dev/null
 check "icmp mapping made" has icmp
 check "icmp mapping expires within the timeout and a GC pass" busywait 8000 sh -c "! ip netns exec $XL $NAT64CTL mapping show | grep -q '^icmp '"
