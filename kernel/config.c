@@ -161,6 +161,25 @@ int nat64_pool_del(struct nat64_net *nn, const char *name,
 	return err;
 }
 
+bool nat64_pool_has(const struct nat64_pool *pool, u32 addr, int port,
+		    int proto)
+{
+	const struct nat64_pranges *rs = rcu_dereference_check(pool->ranges,
+							       1);
+	unsigned int k;
+
+	for (k = 0; k < rs->n; k++) {
+		const struct nat64_prange *pr = &rs->r[k];
+
+		if (addr - pr->r.addr < pr->r.naddr &&
+		    (proto < 0 || pr->protos & BIT(proto)) &&
+		    (port < 0 ||
+		     (port >= pr->r.port_lo && port <= pr->r.port_hi)))
+			return true;
+	}
+	return false;
+}
+
 /* Is @addr in a pool that a rule uses? Under config_lock. */
 bool nat64_addr_in_rule_pool(struct nat64_net *nn, __be32 addr)
 {

@@ -288,10 +288,6 @@ static bool sub_get(struct nat64_net *nn, struct nat64_maptable *mt,
 		b->counted = 1;
 		b->sub_plen = plen;
 	}
-	if (!sub->nports) {
-		hlist_del(&sub->node);
-		kfree(sub);
-	}
 out:
 	spin_unlock(lock);
 	return ok;

@@ -330,6 +330,11 @@ nospace:
 	return -EMSGSIZE;
 }
 
+/* NAT64_POOL_A_PROTOS bits are the pool ranges' BIT(enum xl_proto). */
+static_assert(BIT(XL_TCP) == NAT64_PROTO_F_TCP &&
+	      BIT(XL_UDP) == NAT64_PROTO_F_UDP &&
+	      BIT(XL_ICMP) == NAT64_PROTO_F_ICMP);
+
 static const u8 ipproto_of[XL_NPROTO] = {
 	[XL_TCP] = IPPROTO_TCP,
 	[XL_UDP] = IPPROTO_UDP,
@@ -411,13 +416,8 @@ static int nl_pool_add(struct sk_buff *skb, struct genl_info *info)
 		pr.last = ntohl(last);
 		pr.r.naddr = ntohl(last) - a + 1;
 	}
-	if (tb[NAT64_POOL_A_PROTOS]) {
-		u8 f = nla_get_u8(tb[NAT64_POOL_A_PROTOS]);
-
-		pr.protos = (f & NAT64_PROTO_F_TCP ? BIT(XL_TCP) : 0) |
-			    (f & NAT64_PROTO_F_UDP ? BIT(XL_UDP) : 0) |
-			    (f & NAT64_PROTO_F_ICMP ? BIT(XL_ICMP) : 0);
-	}
+	if (tb[NAT64_POOL_A_PROTOS])
+		pr.protos = nla_get_u8(tb[NAT64_POOL_A_PROTOS]);
 	if (tb[NAT64_POOL_A_ALLOC])
 		pr.sequential = nla_get_u8(tb[NAT64_POOL_A_ALLOC]) ==
 				NAT64_ALLOC_SEQUENTIAL;
@@ -498,9 +498,6 @@ static int put_pool(struct sk_buff *skb, const struct nat64_pool *p,
 		    const struct nat64_prange *pr)
 {
 	struct nlattr *nest = nla_nest_start(skb, NAT64_A_POOL);
-	u8 f = (pr->protos & BIT(XL_TCP) ? NAT64_PROTO_F_TCP : 0) |
-	       (pr->protos & BIT(XL_UDP) ? NAT64_PROTO_F_UDP : 0) |
-	       (pr->protos & BIT(XL_ICMP) ? NAT64_PROTO_F_ICMP : 0);
 
 	if (!nest ||
 	    nla_put_string(skb, NAT64_POOL_A_NAME, p->name) ||
@@ -510,7 +507,7 @@ static int put_pool(struct sk_buff *skb, const struct nat64_pool *p,
 	     nla_put_u8(skb, NAT64_POOL_A_PLEN, pr->plen)) ||
 	    nla_put_u16(skb, NAT64_POOL_A_PORT_MIN, pr->r.port_lo) ||
 	    nla_put_u16(skb, NAT64_POOL_A_PORT_MAX, pr->r.port_hi) ||
-	    nla_put_u8(skb, NAT64_POOL_A_PROTOS, f) ||
+	    nla_put_u8(skb, NAT64_POOL_A_PROTOS, pr->protos) ||
 	    nla_put_u8(skb, NAT64_POOL_A_ALLOC,
 		       pr->sequential ? NAT64_ALLOC_SEQUENTIAL :
 		       NAT64_ALLOC_RANDOM))

@@ -255,25 +255,6 @@ static struct nat64_rule *rule_for6(struct nat64_net *nn, const u8 *saddr,
 	return NULL;
 }
 
-bool nat64_pool_has(const struct nat64_pool *pool, u32 addr, int port,
-		    int proto)
-{
-	const struct nat64_pranges *rs = rcu_dereference_check(pool->ranges,
-							       1);
-	unsigned int k;
-
-	for (k = 0; k < rs->n; k++) {
-		const struct nat64_prange *pr = &rs->r[k];
-
-		if (addr - pr->r.addr < pr->r.naddr &&
-		    (proto < 0 || pr->protos & BIT(proto)) &&
-		    (port < 0 ||
-		     (port >= pr->r.port_lo && port <= pr->r.port_hi)))
-			return true;
-	}
-	return false;
-}
-
 /* The first rule whose pool holds IPv4 address @daddr. */
 static struct nat64_rule *rule_for4(struct nat64_net *nn, __be32 daddr)
 {

@@ -6,17 +6,14 @@ each), to 64:ff9b::192.0.2.2, as raw frames on the v6 host's veth.
 
 Usage: scale.py V6NS N SOURCES
 """
-import ctypes
-import os
 import socket
 import struct
 import sys
 
+import nsutil
+
 V6NS, N, SOURCES = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-libc = ctypes.CDLL("libc.so.6", use_errno=True)
-fd = os.open("/run/netns/" + V6NS, os.O_RDONLY)
-if libc.setns(fd, 0x40000000):
-    sys.exit("setns failed")
+nsutil.enter(V6NS)
 s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x86dd))
 s.bind(("v6", 0))
 

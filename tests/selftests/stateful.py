@@ -40,15 +40,14 @@ sees them. So the hosts' own stacks stay quiet (no TCP RST, no ICMP port
 unreachable) for what is crafted here. TCP is always crafted between
 2001:db8:6::7 and 192.0.2.7 for that reason.
 """
-import ctypes
 import ipaddress
-import os
 import select
 import socket
 import subprocess
 import sys
 import time
 
+from nsutil import packet_socket
 from scapy.all import (Ether, IP, IPv6, UDP, TCP, ICMP, Raw, raw,
                        ICMPv6EchoRequest, ICMPv6DestUnreach, IPerror,
                        TCPerror, IPerror6, UDPerror)
@@ -64,8 +63,6 @@ PFX, PFX2 = "64:ff9b::", "2001:db8:64::"
 # What the spec says the settings are when nobody set them.
 DEFAULT_TIMEOUT = {"udp": 300, "tcp-est": 7440, "tcp-trans": 240,
                    "icmp": 60, "syn": 6}
-CLONE_NEWNET = 0x40000000
-libc = ctypes.CDLL("libc.so.6", use_errno=True)
 
 
 class Fail(Exception):
@@ -101,22 +98,8 @@ def same(a, b):
 
 # ---- the wire ----
 
-def open_sock(ns, dev):
-    """An AF_PACKET socket on @dev inside namespace @ns."""
-    own = os.open("/proc/self/ns/net", os.O_RDONLY)
-    fd = os.open("/run/netns/" + ns, os.O_RDONLY)
-    if libc.setns(fd, CLONE_NEWNET):
-        raise OSError(ctypes.get_errno(), "setns " + ns)
-    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(3))
-    s.bind((dev, 0))
-    libc.setns(own, CLONE_NEWNET)
-    os.close(fd)
-    os.close(own)
-    return s
-
-
-S6 = open_sock(V6NS, "v6")
-S4 = open_sock(V4NS, "v4")
+S6 = packet_socket(V6NS, "v6")
+S4 = packet_socket(V4NS, "v4")
 # Every frame that arrived at a host during the current case, with the
 # time it was read: what was drained away can still be looked for.
 JOURNAL = {S6: [], S4: []}

@@ -14,8 +14,6 @@ Topology (made by the calling script, MAC addresses fixed):
   V4NS dev v4 02:00:00:00:04:02 192.0.2.2      <->  XLATNS x4 02:00:00:00:04:01
   pool p1 198.51.100.1 ports 2000-2999, rule r1 64:ff9b::/96
 """
-import ctypes
-import os
 import select
 import socket
 import struct
@@ -23,6 +21,7 @@ import subprocess
 import sys
 import time
 
+from nsutil import packet_socket
 from scapy.all import (Ether, IP, IPv6, UDP, TCP, ICMP, Raw, raw,
                        ICMPv6EchoRequest, ICMPv6EchoReply, ICMPv6DestUnreach,
                        ICMPv6PacketTooBig, ICMPv6TimeExceeded,
@@ -37,26 +36,10 @@ M6, MX6 = "02:00:00:00:06:02", "02:00:00:00:06:01"
 M4, MX4 = "02:00:00:00:04:02", "02:00:00:00:04:01"
 H6, H4, POOL = "2001:db8:6::2", "192.0.2.2", "198.51.100.1"
 SRV6 = "64:ff9b::192.0.2.2"
-CLONE_NEWNET = 0x40000000
-libc = ctypes.CDLL("libc.so.6", use_errno=True)
 
 
-def open_sock(ns, dev):
-    """An AF_PACKET socket on @dev inside namespace @ns."""
-    own = os.open("/proc/self/ns/net", os.O_RDONLY)
-    fd = os.open("/run/netns/" + ns, os.O_RDONLY)
-    if libc.setns(fd, CLONE_NEWNET):
-        raise OSError(ctypes.get_errno(), "setns " + ns)
-    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(3))
-    s.bind((dev, 0))
-    libc.setns(own, CLONE_NEWNET)
-    os.close(fd)
-    os.close(own)
-    return s
-
-
-S6 = open_sock(V6NS, "v6")
-S4 = open_sock(V4NS, "v4")
+S6 = packet_socket(V6NS, "v6")
+S4 = packet_socket(V4NS, "v4")
 
 
 def drain():

@@ -1,0 +1,37 @@
+# SPDX-License-Identifier: GPL-2.0
+"""Network namespaces (`ip netns` names) for the selftests' Python parts."""
+import ctypes
+import os
+import socket
+
+CLONE_NEWNET = 0x40000000
+_libc = ctypes.CDLL("libc.so.6", use_errno=True)
+
+
+def _setns(fd, what):
+    if _libc.setns(fd, CLONE_NEWNET):
+        raise OSError(ctypes.get_errno(), "setns " + what)
+
+
+def enter(ns):
+    """Move this process into namespace @ns."""
+    fd = os.open("/run/netns/" + ns, os.O_RDONLY)
+    try:
+        _setns(fd, ns)
+    finally:
+        os.close(fd)
+
+
+def packet_socket(ns, dev, ethertype=3):
+    """An AF_PACKET socket on @dev inside namespace @ns (ETH_P_ALL by
+    default); the process stays in its own namespace."""
+    own = os.open("/proc/self/ns/net", os.O_RDONLY)
+    try:
+        enter(ns)
+        s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW,
+                          socket.htons(ethertype))
+        s.bind((dev, 0))
+    finally:
+        _setns(own, "back")
+        os.close(own)
+    return s
