@@ -16,6 +16,9 @@
 VERSION := 0.1.0
 PREFIX ?= /usr/local
 SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
 
 RUNNING_KDIR := /lib/modules/$(shell uname -r)/build
 KDIR ?= $(if $(wildcard $(RUNNING_KDIR)/Makefile),$(RUNNING_KDIR),$(lastword $(sort $(wildcard /lib/modules/*/build))))
@@ -41,7 +44,7 @@ module: $(KSRC)
 
 nat64ctl:
 	@pkg-config --exists libnl-genl-3.0 || scripts/deps
-	$(MAKE) -C usr VERSION=$(VERSION)
+	$(MAKE) -C usr VERSION=$(VERSION) SBINDIR=$(SBINDIR)
 
 # One out-of-tree build per kernel, each in its own copy of the sources.
 build/%/nat64.ko: $(KSRC)
@@ -84,12 +87,15 @@ install: all
 	install -D -m 0644 usr/nat64ctl.8 $(DESTDIR)$(MANDIR)/man8/nat64ctl.8
 	install -D -m 0644 usr/nat64ctl.bash-completion \
 		$(DESTDIR)$(BASHCOMPDIR)/nat64ctl
+	install -D -m 0644 usr/nat64.service \
+		$(DESTDIR)$(SYSTEMDUNITDIR)/nat64.service
 
 uninstall:
 	rm -f /lib/modules/$(call KVER_OF,$(KDIR))/extra/nat64.ko
 	depmod -a $(call KVER_OF,$(KDIR))
 	rm -f $(DESTDIR)$(SBINDIR)/nat64ctl $(DESTDIR)$(MANDIR)/man8/nat64ctl.8 \
-		$(DESTDIR)$(BASHCOMPDIR)/nat64ctl
+		$(DESTDIR)$(BASHCOMPDIR)/nat64ctl \
+		$(DESTDIR)$(SYSTEMDUNITDIR)/nat64.service
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean

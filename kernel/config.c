@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Pools and rules of a namespace. Changes are made under config_lock and
- * published with RCU; a refused change changes nothing.
+ * The configuration of a namespace: pools, rules, static BIB entries and
+ * settings. It is kept as data (struct nat64_spec); a change is made to a
+ * copy of it (or to an open batch), checked, and committed whole: the
+ * objects the packet path reads are built aside and published with RCU.
+ * A refused change, or a failed commit, changes nothing.
  */
 #include <linux/slab.h>
+#include <linux/sort.h>
 #include <net/ipv6.h>
 #include <net/netfilter/ipv4/nf_defrag_ipv4.h>
 #include <net/netfilter/ipv6/nf_defrag_ipv6.h>
@@ -52,81 +56,6 @@ static bool ranges_overlap(const struct nat64_prange *a,
 	       a->r.port_lo <= b->r.port_hi && b->r.port_lo <= a->r.port_hi;
 }
 
-/*
- * Add range @pr to pool @name, making the pool if it does not exist.
- * The pool's ranges are copied with the new one and swapped in whole.
- */
-int nat64_pool_add(struct nat64_net *nn, const char *name,
-		   const struct nat64_prange *pr,
-		   struct netlink_ext_ack *extack)
-{
-	const struct nat64_pranges *old = NULL;
-	struct nat64_pranges *rs;
-	struct nat64_pool *p, *np = NULL;
-	unsigned int n = 0, k;
-	int err = 0;
-
-	mutex_lock(&nn->config_lock);
-	list_for_each_entry(p, &nn->pools, list) {
-		const struct nat64_pranges *prs = pranges(nn, p);
-
-		for (k = 0; k < prs->n; k++) {
-			if (ranges_overlap(&prs->r[k], pr)) {
-				NL_SET_ERR_MSG(extack,
-					       "addresses and ports overlap a pool's");
-				err = -EADDRINUSE;
-				goto out;
-			}
-		}
-	}
-	p = pool_find(nn, name);
-	if (p) {
-		old = pranges(nn, p);
-		n = old->n;
-		if (n >= NAT64_MAX_RANGES) {
-			NL_SET_ERR_MSG(extack, "too many ranges in the pool");
-			err = -ENOSPC;
-			goto out;
-		}
-	} else {
-		if (nn->npools >= NAT64_MAX_POOLS) {
-			NL_SET_ERR_MSG(extack, "too many pools");
-			err = -ENOSPC;
-			goto out;
-		}
-		np = kzalloc(sizeof(*np), GFP_KERNEL);
-		if (!np) {
-			err = -ENOMEM;
-			goto out;
-		}
-		strscpy(np->name, name, sizeof(np->name));
-		p = np;
-	}
-	rs = kzalloc(struct_size(rs, r, n + 1), GFP_KERNEL);
-	if (!rs) {
-		kfree(np);
-		err = -ENOMEM;
-		goto out;
-	}
-	for (k = 0; k < n; k++) {
-		rs->r[k] = old->r[k];
-		atomic_set(&rs->r[k].next, atomic_read(&old->r[k].next));
-	}
-	rs->r[n] = *pr;
-	atomic_set(&rs->r[n].next, 0);
-	rs->n = n + 1;
-	rcu_assign_pointer(p->ranges, rs);
-	if (old)
-		kfree_rcu((struct nat64_pranges *)old, rcu);
-	if (np) {
-		list_add_tail(&np->list, &nn->pools);
-		nn->npools++;
-	}
-out:
-	mutex_unlock(&nn->config_lock);
-	return err;
-}
-
 static void pool_free(struct nat64_pool *p)
 {
 	kfree(rcu_dereference_protected(p->ranges, 1));
@@ -136,29 +65,6 @@ static void pool_free(struct nat64_pool *p)
 static void pool_free_rcu(struct rcu_head *head)
 {
 	pool_free(container_of(head, struct nat64_pool, rcu));
-}
-
-int nat64_pool_del(struct nat64_net *nn, const char *name,
-		   struct netlink_ext_ack *extack)
-{
-	struct nat64_pool *p;
-	int err = 0;
-
-	mutex_lock(&nn->config_lock);
-	p = pool_find(nn, name);
-	if (!p) {
-		NL_SET_ERR_MSG(extack, "no pool of that name");
-		err = -ENOENT;
-	} else if (p->users) {
-		NL_SET_ERR_MSG(extack, "pool is used by a rule");
-		err = -EBUSY;
-	} else {
-		list_del(&p->list);
-		nn->npools--;
-		call_rcu(&p->rcu, pool_free_rcu);
-	}
-	mutex_unlock(&nn->config_lock);
-	return err;
 }
 
 bool nat64_pool_has(const struct nat64_pool *pool, u32 addr, int port,
@@ -178,41 +84,6 @@ bool nat64_pool_has(const struct nat64_pool *pool, u32 addr, int port,
 			return true;
 	}
 	return false;
-}
-
-/* Is @addr in a pool that a rule uses? Under config_lock. */
-bool nat64_addr_in_rule_pool(struct nat64_net *nn, __be32 addr)
-{
-	struct nat64_ruleset *rs = ruleset(nn);
-	unsigned int i;
-
-	for (i = 0; rs && i < rs->n; i++)
-		if (nat64_pool_has(rs->rule[i]->pool, ntohl(addr), -1, -1))
-			return true;
-	return false;
-}
-
-/* Publish a copy of the ruleset with @add appended or index @del removed. */
-static int ruleset_replace(struct nat64_net *nn, struct nat64_rule *add,
-			   int del)
-{
-	struct nat64_ruleset *old = ruleset(nn), *rs;
-	unsigned int n = old ? old->n : 0, i, j = 0;
-
-	n = add ? n + 1 : n - 1;
-	rs = kzalloc(struct_size(rs, rule, n), GFP_KERNEL);
-	if (!rs)
-		return -ENOMEM;
-	for (i = 0; old && i < old->n; i++)
-		if ((int)i != del)
-			rs->rule[j++] = old->rule[i];
-	if (add)
-		rs->rule[j++] = add;
-	rs->n = j;
-	rcu_assign_pointer(nn->rules, rs);
-	if (old)
-		kfree_rcu(old, rcu);
-	return 0;
 }
 
 /*
@@ -256,25 +127,163 @@ void nat64_hooks_off(struct nat64_net *nn)
 	nn->hooks_registered = false;
 }
 
+
+/* ---- specs: plain data, no side effects ---- */
+
+static const struct nat64_settings default_settings = {
+	.lowest_ipv6_mtu = 1280,
+	/* RFC 6146 §4 defaults. */
+	.timeout = {
+		[NAT64_TO_UDP] = 300,
+		[NAT64_TO_TCP_EST] = 7440,
+		[NAT64_TO_TCP_TRANS] = 240,
+		[NAT64_TO_ICMP] = 60,
+		[NAT64_TO_SYN] = 6,
+	},
+	.limit_sessions = 4194304,
+	.subscriber_plen = 128,
+	.max_stored_syns = 10,
+};
+
+static struct nat64_spec *spec_alloc(void)
+{
+	struct nat64_spec *s = kvzalloc(sizeof(*s), GFP_KERNEL);
+
+	if (s)
+		s->set = default_settings;
+	return s;
+}
+
+void nat64_spec_free(struct nat64_spec *s)
+{
+	if (s)
+		kvfree(s->statics);
+	kvfree(s);
+}
+
+static struct nat64_spec *spec_dup(const struct nat64_spec *o)
+{
+	struct nat64_spec *s = kvmalloc(sizeof(*s), GFP_KERNEL);
+
+	if (!s)
+		return NULL;
+	memcpy(s, o, sizeof(*s));
+	s->statics = NULL;
+	s->cap = 0;
+	if (o->nstatics) {
+		s->statics = kvmalloc_array(o->nstatics, sizeof(*s->statics),
+					    GFP_KERNEL);
+		if (!s->statics) {
+			kvfree(s);
+			return NULL;
+		}
+		memcpy(s->statics, o->statics,
+		       o->nstatics * sizeof(*s->statics));
+		s->cap = o->nstatics;
+	}
+	return s;
+}
+
+void nat64_spec_flush(struct nat64_spec *s)
+{
+	s->set = default_settings;
+	s->npools = 0;
+	s->nrules = 0;
+	s->nstatics = 0;
+}
+
+static int spool_find(const struct nat64_spec *s, const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < s->npools; i++)
+		if (!strcmp(s->pools[i].name, name))
+			return i;
+	return -1;
+}
+
+static int srule_find(const struct nat64_spec *s, const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < s->nrules; i++)
+		if (!strcmp(s->rules[i].name, name))
+			return i;
+	return -1;
+}
+
+int nat64_spec_pool_add(struct nat64_spec *s, const char *name,
+			const struct nat64_prange *pr,
+			struct netlink_ext_ack *extack)
+{
+	struct nat64_spool *sp;
+	unsigned int i, k;
+	int at;
+
+	for (i = 0; i < s->npools; i++) {
+		for (k = 0; k < s->pools[i].n; k++) {
+			if (ranges_overlap(&s->pools[i].r[k], pr)) {
+				NL_SET_ERR_MSG(extack,
+					       "addresses and ports overlap a pool's");
+				return -EADDRINUSE;
+			}
+		}
+	}
+	at = spool_find(s, name);
+	if (at < 0) {
+		if (s->npools >= NAT64_MAX_POOLS) {
+			NL_SET_ERR_MSG(extack, "too many pools");
+			return -ENOSPC;
+		}
+		sp = &s->pools[s->npools++];
+		memset(sp, 0, sizeof(*sp));
+		strscpy(sp->name, name, sizeof(sp->name));
+	} else {
+		sp = &s->pools[at];
+		if (sp->n >= NAT64_MAX_RANGES) {
+			NL_SET_ERR_MSG(extack, "too many ranges in the pool");
+			return -ENOSPC;
+		}
+	}
+	sp->r[sp->n] = *pr;
+	atomic_set(&sp->r[sp->n].next, 0);
+	sp->n++;
+	return 0;
+}
+
+int nat64_spec_pool_del(struct nat64_spec *s, const char *name,
+			struct netlink_ext_ack *extack)
+{
+	int at = spool_find(s, name);
+	unsigned int i;
+
+	if (at < 0) {
+		NL_SET_ERR_MSG(extack, "no pool of that name");
+		return -ENOENT;
+	}
+	for (i = 0; i < s->nrules; i++) {
+		if (!strcmp(s->rules[i].pool, name)) {
+			NL_SET_ERR_MSG(extack, "pool is used by a rule");
+			return -EBUSY;
+		}
+	}
+	memmove(&s->pools[at], &s->pools[at + 1],
+		(s->npools - at - 1) * sizeof(s->pools[0]));
+	s->npools--;
+	return 0;
+}
+
 static bool prefixes_overlap(const u8 *a, u8 alen, const u8 *b, u8 blen)
 {
 	return !memcmp(a, b, min(alen, blen) / 8);
 }
 
-int nat64_rule_add(struct nat64_net *nn, const char *name,
-		   const u8 prefix[16], u8 plen, const u8 src[16], u8 src_plen,
-		   const char *pool, struct netlink_ext_ack *extack)
+int nat64_spec_rule_add(struct nat64_spec *s, const struct nat64_srule *r,
+			struct netlink_ext_ack *extack)
 {
-	static const u8 any[16];
-	struct nat64_ruleset *rs;
-	struct nat64_rule *r;
-	struct nat64_pool *p;
-	unsigned int i, n;
-	int err;
+	unsigned int i;
 
-	if (!src_plen)
-		src = any;
-	switch (rfc6052_prefix_check(prefix, plen)) {
+	switch (rfc6052_prefix_check(r->prefix, r->plen)) {
 	case RFC6052_PREFIX_OK:
 		break;
 	case RFC6052_PREFIX_BAD_LEN:
@@ -289,110 +298,596 @@ int nat64_rule_add(struct nat64_net *nn, const char *name,
 			       "prefix has a non-zero u-octet (bits 64-71)");
 		return -EINVAL;
 	}
-	if (src_plen) {
+	if (r->src_plen || memchr_inv(r->src, 0, 16)) {
 		struct in6_addr a;
 
-		ipv6_addr_prefix(&a, (const struct in6_addr *)src, src_plen);
-		if (memcmp(&a, src, 16)) {
+		ipv6_addr_prefix(&a, (const struct in6_addr *)r->src,
+				 r->src_plen);
+		if (memcmp(&a, r->src, 16)) {
 			NL_SET_ERR_MSG(extack,
 				       "source prefix has bits set past its length");
 			return -EINVAL;
 		}
 	}
-	mutex_lock(&nn->config_lock);
-	rs = ruleset(nn);
-	n = rs ? rs->n : 0;
-	if (rule_find(rs, name) >= 0) {
+	if (srule_find(s, r->name) >= 0) {
 		NL_SET_ERR_MSG(extack, "a rule of that name exists");
-		err = -EEXIST;
-		goto out;
+		return -EEXIST;
 	}
-	for (i = 0; rs && i < rs->n; i++) {
-		const struct nat64_rule *o = rs->rule[i];
+	for (i = 0; i < s->nrules; i++) {
+		const struct nat64_srule *o = &s->rules[i];
 
-		if (prefixes_overlap(o->prefix, o->plen, prefix, plen) &&
-		    o->src_plen == src_plen &&
-		    !memcmp(o->src, src, 16)) {
+		if (prefixes_overlap(o->prefix, o->plen, r->prefix, r->plen) &&
+		    o->src_plen == r->src_plen && !memcmp(o->src, r->src, 16)) {
 			NL_SET_ERR_MSG(extack,
 				       "prefix overlaps another rule's with the same source");
-			err = -EADDRINUSE;
-			goto out;
+			return -EADDRINUSE;
 		}
 	}
-	if (n >= NAT64_MAX_RULES) {
+	if (s->nrules >= NAT64_MAX_RULES) {
 		NL_SET_ERR_MSG(extack, "too many rules");
-		err = -ENOSPC;
-		goto out;
+		return -ENOSPC;
 	}
-	p = pool_find(nn, pool);
-	if (!p) {
+	if (spool_find(s, r->pool) < 0) {
 		NL_SET_ERR_MSG(extack, "no pool of that name");
-		err = -ENOENT;
+		return -ENOENT;
+	}
+	s->rules[s->nrules++] = *r;
+	return 0;
+}
+
+int nat64_spec_rule_del(struct nat64_spec *s, const char *name,
+			struct netlink_ext_ack *extack)
+{
+	int at = srule_find(s, name);
+
+	if (at < 0) {
+		NL_SET_ERR_MSG(extack, "no rule of that name");
+		return -ENOENT;
+	}
+	memmove(&s->rules[at], &s->rules[at + 1],
+		(s->nrules - at - 1) * sizeof(s->rules[0]));
+	s->nrules--;
+	return 0;
+}
+
+/* Is IPv4 address @a (host order) in a pool a rule of @s uses? */
+static bool spec_addr_ruled(const struct nat64_spec *s, u32 a)
+{
+	unsigned int i, k;
+	int p;
+
+	for (i = 0; i < s->nrules; i++) {
+		p = spool_find(s, s->rules[i].pool);
+		for (k = 0; p >= 0 && k < s->pools[p].n; k++)
+			if (a - s->pools[p].r[k].r.addr < s->pools[p].r[k].r.naddr)
+				return true;
+	}
+	return false;
+}
+
+/* Static entries are sorted by protocol, IPv6 side, IPv4 side. */
+static int sstatic_cmp(const struct nat64_sstatic *a,
+		       const struct nat64_sstatic *b)
+{
+	int c = (int)a->proto - (int)b->proto;
+
+	if (!c)
+		c = memcmp(&a->addr6, &b->addr6, 16);
+	if (!c)
+		c = (int)a->port6 - (int)b->port6;
+	if (!c)
+		c = memcmp(&a->addr4, &b->addr4, 4);
+	if (!c)
+		c = (int)a->port4 - (int)b->port4;
+	return c;
+}
+
+/* Index of @st in s->statics, or where it would go (-1 - index). */
+static int sstatic_find(const struct nat64_spec *s,
+			const struct nat64_sstatic *st)
+{
+	int lo = 0, hi = s->nstatics - 1;
+
+	while (lo <= hi) {
+		int mid = lo + (hi - lo) / 2;
+		int c = sstatic_cmp(&s->statics[mid], st);
+
+		if (!c)
+			return mid;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	return -1 - lo;
+}
+
+int nat64_spec_static_add(struct nat64_spec *s,
+			  const struct nat64_sstatic *st,
+			  struct netlink_ext_ack *extack)
+{
+	unsigned int i;
+	int at;
+
+	if (!spec_addr_ruled(s, ntohl(st->addr4))) {
+		NL_SET_ERR_MSG(extack,
+			       "the IPv4 address is in no pool that a rule uses");
+		return -EINVAL;
+	}
+	for (i = 0; i < s->nstatics; i++) {
+		const struct nat64_sstatic *o = &s->statics[i];
+
+		if (o->proto != st->proto)
+			continue;
+		if (ipv6_addr_equal(&o->addr6, &st->addr6) &&
+		    o->port6 == st->port6) {
+			NL_SET_ERR_MSG(extack,
+				       "that IPv6 address and port have a mapping already");
+			return -EEXIST;
+		}
+		if (o->addr4 == st->addr4 && o->port4 == st->port4) {
+			NL_SET_ERR_MSG(extack,
+				       "that IPv4 address and port are mapped already");
+			return -EEXIST;
+		}
+	}
+	if (s->nstatics >= NAT64_MAX_STATICS) {
+		NL_SET_ERR_MSG(extack, "too many static mappings");
+		return -ENOSPC;
+	}
+	if (s->nstatics == s->cap) {
+		unsigned int cap = max(16U, s->cap * 2);
+		struct nat64_sstatic *n;
+
+		n = kvmalloc_array(cap, sizeof(*n), GFP_KERNEL);
+		if (!n)
+			return -ENOMEM;
+		if (s->nstatics)
+			memcpy(n, s->statics, s->nstatics * sizeof(*n));
+		kvfree(s->statics);
+		s->statics = n;
+		s->cap = cap;
+	}
+	at = -1 - sstatic_find(s, st);
+	memmove(&s->statics[at + 1], &s->statics[at],
+		(s->nstatics - at) * sizeof(*st));
+	s->statics[at] = *st;
+	s->nstatics++;
+	return 0;
+}
+
+int nat64_spec_static_del(struct nat64_spec *s,
+			  const struct nat64_sstatic *st,
+			  struct netlink_ext_ack *extack)
+{
+	int at = sstatic_find(s, st);
+
+	if (at < 0) {
+		NL_SET_ERR_MSG(extack, "no such static mapping");
+		return -ENOENT;
+	}
+	memmove(&s->statics[at], &s->statics[at + 1],
+		(s->nstatics - at - 1) * sizeof(*st));
+	s->nstatics--;
+	return 0;
+}
+
+/* ---- commit: build the running objects of a spec and swap them in ---- */
+
+/* What a commit builds aside before it publishes anything. */
+struct plan {
+	struct nat64_pool *pool[NAT64_MAX_POOLS];	/* per spec pool */
+	bool pool_new[NAT64_MAX_POOLS];
+	struct nat64_pranges *ranges[NAT64_MAX_POOLS];	/* NULL: same */
+	bool shrunk[NAT64_MAX_POOLS];	/* lost addresses or ports */
+	struct nat64_rule *rule[NAT64_MAX_RULES];	/* per spec rule */
+	bool rule_new[NAT64_MAX_RULES];
+	struct nat64_ruleset *rs;
+	bool hooks_were;
+};
+
+static bool prange_eq(const struct nat64_prange *a,
+		      const struct nat64_prange *b)
+{
+	return a->r.addr == b->r.addr && a->r.naddr == b->r.naddr &&
+	       a->r.port_lo == b->r.port_lo && a->r.port_hi == b->r.port_hi &&
+	       a->protos == b->protos && a->sequential == b->sequential &&
+	       a->plen == b->plen && a->last == b->last;
+}
+
+/* Pool @i of @s against the running pool of its name. */
+static int plan_pool(struct nat64_net *nn, const struct nat64_spool *sp,
+		     struct plan *pl, unsigned int i)
+{
+	const struct nat64_pranges *old = NULL;
+	struct nat64_pranges *rs;
+	unsigned int j, k;
+	bool same;
+
+	pl->pool[i] = pool_find(nn, sp->name);
+	if (pl->pool[i]) {
+		old = pranges(nn, pl->pool[i]);
+		same = old->n == sp->n;
+		for (k = 0; same && k < sp->n; k++)
+			same = prange_eq(&old->r[k], &sp->r[k]);
+		if (same)
+			return 0;
+	} else {
+		pl->pool[i] = kzalloc(sizeof(*pl->pool[i]), GFP_KERNEL);
+		if (!pl->pool[i])
+			return -ENOMEM;
+		pl->pool_new[i] = true;
+		strscpy(pl->pool[i]->name, sp->name,
+			sizeof(pl->pool[i]->name));
+	}
+	rs = kzalloc(struct_size(rs, r, sp->n), GFP_KERNEL);
+	if (!rs)
+		return -ENOMEM;
+	rs->n = sp->n;
+	for (k = 0; k < sp->n; k++) {
+		rs->r[k] = sp->r[k];
+		atomic_set(&rs->r[k].next, 0);
+	}
+	/* Ranges kept keep their place; any other one going shrinks it. */
+	for (j = 0; old && j < old->n; j++) {
+		for (k = 0; k < sp->n; k++) {
+			if (prange_eq(&old->r[j], &sp->r[k])) {
+				atomic_set(&rs->r[k].next,
+					   atomic_read(&old->r[j].next));
+				break;
+			}
+		}
+		if (k == sp->n)
+			pl->shrunk[i] = true;
+	}
+	pl->ranges[i] = rs;
+	if (pl->pool_new[i])
+		RCU_INIT_POINTER(pl->pool[i]->ranges, rs);
+	return 0;
+}
+
+static bool rule_same(const struct nat64_rule *r, const struct nat64_srule *sr)
+{
+	return !strcmp(r->pool->name, sr->pool) && r->plen == sr->plen &&
+	       !memcmp(r->prefix, sr->prefix, 16) &&
+	       r->src_plen == sr->src_plen && !memcmp(r->src, sr->src, 16);
+}
+
+static int plan_rules(struct nat64_net *nn, const struct nat64_spec *s,
+		      struct plan *pl)
+{
+	struct nat64_ruleset *old = ruleset(nn);
+	unsigned int i;
+
+	pl->rs = kzalloc(struct_size(pl->rs, rule, s->nrules), GFP_KERNEL);
+	if (!pl->rs)
+		return -ENOMEM;
+	pl->rs->n = s->nrules;
+	for (i = 0; i < s->nrules; i++) {
+		const struct nat64_srule *sr = &s->rules[i];
+		int p = spool_find(s, sr->pool), o = rule_find(old, sr->name);
+		struct nat64_rule *r;
+
+		if (p < 0)	/* the spec operations keep this from happening */
+			return -EINVAL;
+		if (o >= 0 && rule_same(old->rule[o], sr) && !pl->shrunk[p]) {
+			pl->rs->rule[i] = old->rule[o];
+			continue;
+		}
+		r = kzalloc(sizeof(*r), GFP_KERNEL);
+		if (!r)
+			return -ENOMEM;
+		strscpy(r->name, sr->name, sizeof(r->name));
+		memcpy(r->prefix, sr->prefix, 16);
+		r->plen = sr->plen;
+		memcpy(r->src, sr->src, 16);
+		r->src_plen = sr->src_plen;
+		r->pool = pl->pool[p];
+		pl->rule[i] = r;
+		pl->rule_new[i] = true;
+		pl->rs->rule[i] = r;
+	}
+	return 0;
+}
+
+static void plan_free(struct nat64_net *nn, const struct nat64_spec *s,
+		      struct plan *pl)
+{
+	unsigned int i;
+
+	for (i = 0; i < s->nrules; i++)
+		if (pl->rule_new[i])
+			kfree(pl->rule[i]);
+	kfree(pl->rs);
+	for (i = 0; i < s->npools; i++) {
+		kfree(pl->ranges[i]);
+		if (pl->pool_new[i])
+			kfree(pl->pool[i]);
+	}
+	if (!pl->hooks_were)
+		nat64_hooks_off(nn);
+	kfree(pl);
+}
+
+static int static_apply(struct nat64_net *nn, const struct nat64_sstatic *st,
+			bool add, struct netlink_ext_ack *extack)
+{
+	if (add)
+		return nat64_bib_add_static(nn, st->proto, &st->addr6,
+					    st->port6, st->addr4, st->port4,
+					    extack);
+	return nat64_bib_del_static(nn, st->proto, &st->addr6, st->port6,
+				    st->addr4, st->port4, extack);
+}
+
+/*
+ * Static entries: remove those of @o that @s lacks, then add those @s
+ * has that @o lacks. If an add fails (the IPv6 or IPv4 side is taken by
+ * a dynamic entry), put everything back as it was.
+ */
+static int statics_apply(struct nat64_net *nn, const struct nat64_spec *o,
+			 const struct nat64_spec *s,
+			 struct netlink_ext_ack *extack)
+{
+	unsigned int i, j, added = 0;
+	int err = 0;
+
+	for (i = 0; i < o->nstatics; i++)
+		if (sstatic_find(s, &o->statics[i]) < 0)
+			static_apply(nn, &o->statics[i], false, NULL);
+	for (j = 0; j < s->nstatics; j++) {
+		if (sstatic_find(o, &s->statics[j]) >= 0)
+			continue;
+		err = static_apply(nn, &s->statics[j], true, extack);
+		if (err)
+			break;
+		added++;
+	}
+	if (!err)
+		return 0;
+	for (j = 0; added && j < s->nstatics; j++) {
+		if (sstatic_find(o, &s->statics[j]) >= 0)
+			continue;
+		static_apply(nn, &s->statics[j], false, NULL);
+		added--;
+	}
+	for (i = 0; i < o->nstatics; i++)
+		if (sstatic_find(s, &o->statics[i]) < 0)
+			static_apply(nn, &o->statics[i], true, NULL);
+	return err;
+}
+
+static void settings_apply(struct nat64_net *nn, const struct nat64_settings *v)
+{
+	int i;
+
+	WRITE_ONCE(nn->lowest_ipv6_mtu, v->lowest_ipv6_mtu);
+	WRITE_ONCE(nn->clear_df, v->clear_df);
+	WRITE_ONCE(nn->reset_tos, v->reset_tos);
+	for (i = 0; i < NAT64_TO_COUNT; i++)
+		WRITE_ONCE(nn->timeout[i], v->timeout[i]);
+	WRITE_ONCE(nn->filter_addr, v->filter_addr);
+	WRITE_ONCE(nn->drop_ext_tcp, v->drop_ext_tcp);
+	WRITE_ONCE(nn->limit_sessions, v->limit_sessions);
+	/*
+	 * Ports are counted while a limit is set: entries made before it
+	 * are not held against a subscriber.
+	 */
+	WRITE_ONCE(nn->limit_ports, v->limit_ports);
+	WRITE_ONCE(nn->subscriber_plen, v->subscriber_plen);
+	WRITE_ONCE(nn->max_stored_syns, v->max_stored_syns);
+}
+
+static bool rule_kept(const struct nat64_ruleset *rs,
+		      const struct nat64_rule *r)
+{
+	unsigned int i;
+
+	for (i = 0; i < rs->n; i++)
+		if (rs->rule[i] == r)
+			return true;
+	return false;
+}
+
+int nat64_commit(struct nat64_net *nn, struct nat64_spec *s,
+		 struct netlink_ext_ack *extack)
+{
+	struct nat64_ruleset *old_rs = ruleset(nn);
+	struct nat64_spec *o = nn->spec;
+	struct nat64_pool *p, *tmp;
+	struct plan *pl;
+	unsigned int i;
+	int err;
+
+	lockdep_assert_held(&nn->config_lock);
+	for (i = 0; i < s->nstatics; i++) {
+		if (!spec_addr_ruled(s, ntohl(s->statics[i].addr4))) {
+			NL_SET_ERR_MSG(extack,
+				       "a static mapping's IPv4 address would be in no pool that a rule uses");
+			nat64_spec_free(s);
+			return -EINVAL;
+		}
+	}
+	pl = kzalloc(sizeof(*pl), GFP_KERNEL);
+	if (!pl) {
+		nat64_spec_free(s);
+		return -ENOMEM;
+	}
+	pl->hooks_were = nn->hooks_registered;
+
+	/* Build: nothing the packet path sees changes until publish. */
+	for (i = 0; i < s->npools; i++) {
+		err = plan_pool(nn, &s->pools[i], pl, i);
+		if (err)
+			goto fail;
+	}
+	err = plan_rules(nn, s, pl);
+	if (!err && (s->nrules || s->nstatics))
+		err = nat64_maps_init(nn);
+	if (!err && s->nrules)
+		err = hooks_on(nn);
+	if (!err)
+		err = statics_apply(nn, o, s, extack);
+	if (err)
+		goto fail;
+
+	/* Publish. */
+	for (i = 0; i < s->npools; i++) {
+		if (pl->pool_new[i]) {
+			list_add_tail(&pl->pool[i]->list, &nn->pools);
+			nn->npools++;
+		} else if (pl->ranges[i]) {
+			const struct nat64_pranges *or = pranges(nn,
+								 pl->pool[i]);
+
+			rcu_assign_pointer(pl->pool[i]->ranges, pl->ranges[i]);
+			kfree_rcu((struct nat64_pranges *)or, rcu);
+		}
+	}
+	rcu_assign_pointer(nn->rules, pl->rs);
+	settings_apply(nn, &s->set);
+	if (!s->nrules)
+		nat64_hooks_off(nn);
+
+	/*
+	 * Rules gone or rebuilt: once no packet sees them, their mappings
+	 * go with them.
+	 */
+	for (i = 0; old_rs && i < old_rs->n; i++) {
+		if (!rule_kept(pl->rs, old_rs->rule[i])) {
+			synchronize_rcu();
+			break;
+		}
+	}
+	for (i = 0; old_rs && i < old_rs->n; i++) {
+		struct nat64_rule *r = old_rs->rule[i];
+
+		if (rule_kept(pl->rs, r))
+			continue;
+		nat64_maps_flush(nn, r, false);
+		kfree_rcu(r, rcu);
+	}
+	if (old_rs)
+		kfree_rcu(old_rs, rcu);
+	list_for_each_entry_safe(p, tmp, &nn->pools, list) {
+		if (spool_find(s, p->name) >= 0)
+			continue;
+		list_del(&p->list);
+		nn->npools--;
+		call_rcu(&p->rcu, pool_free_rcu);
+	}
+	kfree(pl);
+	nat64_spec_free(o);
+	nn->spec = s;
+	nn->spec_gen++;
+	return 0;
+
+fail:
+	plan_free(nn, s, pl);
+	nat64_spec_free(s);
+	return err;
+}
+
+/* ---- editing and batches ---- */
+
+struct nat64_spec *nat64_spec_edit(struct nat64_net *nn, bool batch,
+				   u32 portid, struct netlink_ext_ack *extack)
+{
+	struct nat64_spec *s;
+
+	lockdep_assert_held(&nn->config_lock);
+	if (batch) {
+		if (!nn->stage || nn->stage_portid != portid) {
+			NL_SET_ERR_MSG(extack,
+				       "no batch is open on this socket");
+			return ERR_PTR(-EINVAL);
+		}
+		return nn->stage;
+	}
+	s = spec_dup(nn->spec);
+	return s ? s : ERR_PTR(-ENOMEM);
+}
+
+int nat64_batch_begin(struct nat64_net *nn, u32 portid,
+		      struct netlink_ext_ack *extack)
+{
+	struct nat64_spec *s;
+	int err = 0;
+
+	mutex_lock(&nn->config_lock);
+	if (nn->stage) {
+		if (nn->stage_portid == portid)
+			NL_SET_ERR_MSG(extack,
+				       "a batch is open on this socket already");
+		else
+			NL_SET_ERR_MSG(extack,
+				       "another batch is open in this namespace");
+		err = -EBUSY;
 		goto out;
 	}
-	r = kzalloc(sizeof(*r), GFP_KERNEL);
-	if (!r) {
+	s = spec_dup(nn->spec);
+	if (!s) {
 		err = -ENOMEM;
 		goto out;
 	}
-	strscpy(r->name, name, sizeof(r->name));
-	memcpy(r->prefix, prefix, 16);
-	r->plen = plen;
-	memcpy(r->src, src, 16);
-	r->src_plen = src_plen;
-	r->pool = p;
-
-	err = nat64_maps_init(nn);
-	if (!err)
-		err = ruleset_replace(nn, r, -1);
-	if (!err) {
-		err = hooks_on(nn);
-		if (err)	/* back out: drop the rule appended last */
-			ruleset_replace(nn, NULL, n);
-	}
-	if (err) {
-		kfree(r);
-		goto out;
-	}
-	p->users++;
+	nn->stage = s;
+	nn->stage_portid = portid;
+	nn->stage_gen = nn->spec_gen;
 out:
 	mutex_unlock(&nn->config_lock);
 	return err;
 }
 
-int nat64_rule_del(struct nat64_net *nn, const char *name,
-		   struct netlink_ext_ack *extack)
+int nat64_batch_end(struct nat64_net *nn, u32 portid, bool commit,
+		    struct netlink_ext_ack *extack)
 {
-	struct nat64_ruleset *rs;
-	struct nat64_rule *r;
-	int i, err;
+	struct nat64_spec *s;
+	int err = 0;
 
 	mutex_lock(&nn->config_lock);
-	rs = ruleset(nn);
-	i = rule_find(rs, name);
-	if (i < 0) {
-		NL_SET_ERR_MSG(extack, "no rule of that name");
-		err = -ENOENT;
+	s = nn->stage;
+	if (!s || nn->stage_portid != portid) {
+		NL_SET_ERR_MSG(extack, "no batch is open on this socket");
+		err = -EINVAL;
 		goto out;
 	}
-	r = rs->rule[i];
-	err = ruleset_replace(nn, NULL, i);
-	if (err)
-		goto out;
-	if (!ruleset(nn)->n)
-		nat64_hooks_off(nn);
-	/* No packet path still sees the rule: none makes mappings with it. */
-	synchronize_rcu();
-	nat64_maps_flush(nn, r, false);
-	r->pool->users--;
-	kfree_rcu(r, rcu);
+	nn->stage = NULL;
+	if (!commit) {
+		nat64_spec_free(s);
+	} else if (nn->stage_gen != nn->spec_gen) {
+		NL_SET_ERR_MSG(extack,
+			       "the configuration changed since the batch began");
+		nat64_spec_free(s);
+		err = -EAGAIN;
+	} else {
+		err = nat64_commit(nn, s, extack);
+	}
 out:
 	mutex_unlock(&nn->config_lock);
 	return err;
+}
+
+void nat64_batch_release(struct nat64_net *nn, u32 portid)
+{
+	mutex_lock(&nn->config_lock);
+	if (nn->stage && nn->stage_portid == portid) {
+		nat64_spec_free(nn->stage);
+		nn->stage = NULL;
+	}
+	mutex_unlock(&nn->config_lock);
+}
+
+int nat64_config_init(struct nat64_net *nn)
+{
+	nn->spec = spec_alloc();
+	if (!nn->spec)
+		return -ENOMEM;
+	settings_apply(nn, &nn->spec->set);
+	return 0;
 }
 
 /* Namespace exit: hooks and netlink are gone, tables already flushed. */
-void nat64_config_flush(struct nat64_net *nn)
+void nat64_config_exit(struct nat64_net *nn)
 {
 	struct nat64_ruleset *rs = rcu_dereference_protected(nn->rules, 1);
 	struct nat64_pool *p, *tmp;
@@ -406,4 +901,8 @@ void nat64_config_flush(struct nat64_net *nn)
 		list_del(&p->list);
 		pool_free(p);
 	}
+	nat64_spec_free(nn->stage);
+	nn->stage = NULL;
+	nat64_spec_free(nn->spec);
+	nn->spec = NULL;
 }

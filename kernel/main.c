@@ -28,16 +28,6 @@ static int __net_init nat64_net_init(struct net *net)
 	nn->net = net;
 	mutex_init(&nn->config_lock);
 	INIT_LIST_HEAD(&nn->pools);
-	nn->lowest_ipv6_mtu = 1280;
-	/* RFC 6146 §4 defaults. */
-	nn->timeout[NAT64_TO_UDP] = 300;
-	nn->timeout[NAT64_TO_TCP_EST] = 7440;
-	nn->timeout[NAT64_TO_TCP_TRANS] = 240;
-	nn->timeout[NAT64_TO_ICMP] = 60;
-	nn->timeout[NAT64_TO_SYN] = 6;
-	nn->limit_sessions = 4194304;
-	nn->subscriber_plen = 128;
-	nn->max_stored_syns = 10;
 	spin_lock_init(&nn->synq_lock);
 	INIT_LIST_HEAD(&nn->synq);
 	get_random_bytes(&nn->hash_key, sizeof(nn->hash_key));
@@ -45,7 +35,13 @@ static int __net_init nat64_net_init(struct net *net)
 	nat64_maps_gc_init(nn);
 	nn->stats = __alloc_percpu(sizeof(u64) * (NAT64_STAT_MAX + 1),
 				   sizeof(u64));
-	return nn->stats ? 0 : -ENOMEM;
+	if (!nn->stats)
+		return -ENOMEM;
+	if (nat64_config_init(nn)) {
+		free_percpu(nn->stats);
+		return -ENOMEM;
+	}
+	return 0;
 }
 
 static void __net_exit nat64_net_exit(struct net *net)
@@ -56,7 +52,7 @@ static void __net_exit nat64_net_exit(struct net *net)
 	nat64_hooks_off(nn);
 	nat64_maps_uninit(nn);
 	nat64_synq_flush(nn);
-	nat64_config_flush(nn);
+	nat64_config_exit(nn);
 	free_percpu(nn->stats);
 }
 

@@ -67,6 +67,7 @@ struct nat64_ruleset {
 };
 
 struct nat64_maptable;
+struct nat64_spec;
 
 /* Idle timeouts, each a NAT64_CONFIG_A_TIMEOUT_* setting. */
 enum nat64_timeout {
@@ -85,6 +86,17 @@ struct nat64_net {
 	unsigned int npools;
 	struct nat64_ruleset __rcu *rules;	/* written under config_lock */
 	bool hooks_registered;		/* under config_lock */
+
+	/*
+	 * The configuration as data (pools, rules, static BIB entries,
+	 * settings): what the objects above were built from. A change is
+	 * made to a copy, or to the open batch, and committed whole.
+	 */
+	struct nat64_spec *spec;	/* under config_lock */
+	u32 spec_gen;			/* bumped by every commit */
+	struct nat64_spec *stage;	/* open batch, or NULL */
+	u32 stage_portid;		/* ... of this netlink socket */
+	u32 stage_gen;			/* ... begun on spec_gen */
 
 	/* Settings: written under config_lock, read with READ_ONCE(). */
 	u32 lowest_ipv6_mtu;
@@ -127,20 +139,102 @@ static inline void nat64_stat_inc(struct nat64_net *nn, enum nat64_stat s)
 
 u64 nat64_stat_read(struct nat64_net *nn, enum nat64_stat s);
 
+/* Settings of a namespace (NAT64_CONFIG_A_*), as configured. */
+struct nat64_settings {
+	u32 lowest_ipv6_mtu;
+	bool clear_df;
+	bool reset_tos;
+	u32 timeout[NAT64_TO_COUNT];
+	bool filter_addr;
+	bool drop_ext_tcp;
+	u32 limit_sessions;
+	u32 limit_ports;
+	u8 subscriber_plen;
+	u32 max_stored_syns;
+};
+
+/* A pool, a rule and a static BIB entry of a struct nat64_spec. */
+struct nat64_spool {
+	char name[NAT64_NAME_MAX];
+	unsigned int n;
+	struct nat64_prange r[NAT64_MAX_RANGES];
+};
+
+struct nat64_srule {
+	char name[NAT64_NAME_MAX];
+	char pool[NAT64_NAME_MAX];
+	u8 prefix[16];
+	u8 src[16];			/* zero when src_plen is 0 */
+	u8 plen;
+	u8 src_plen;
+};
+
+struct nat64_sstatic {
+	struct in6_addr addr6;
+	__be32 addr4;
+	u16 port6, port4;
+	u8 proto;			/* enum xl_proto */
+};
+
+/*
+ * A whole configuration, plain data: built and checked aside, then
+ * committed (nat64_commit()) in one step.
+ */
+struct nat64_spec {
+	struct nat64_settings set;
+	unsigned int npools, nrules, nstatics, cap;
+	struct nat64_spool pools[NAT64_MAX_POOLS];
+	struct nat64_srule rules[NAT64_MAX_RULES];	/* in match order */
+	struct nat64_sstatic *statics;	/* [cap], sorted (sstatic_cmp) */
+};
+
 /* config.c */
-int nat64_pool_add(struct nat64_net *nn, const char *name,
-		   const struct nat64_prange *pr,
-		   struct netlink_ext_ack *extack);
-int nat64_pool_del(struct nat64_net *nn, const char *name,
-		   struct netlink_ext_ack *extack);
-int nat64_rule_add(struct nat64_net *nn, const char *name,
-		   const u8 prefix[16], u8 plen, const u8 src[16], u8 src_plen,
-		   const char *pool, struct netlink_ext_ack *extack);
-int nat64_rule_del(struct nat64_net *nn, const char *name,
-		   struct netlink_ext_ack *extack);
-void nat64_config_flush(struct nat64_net *nn);
-bool nat64_addr_in_rule_pool(struct nat64_net *nn, __be32 addr);
+int nat64_config_init(struct nat64_net *nn);
+void nat64_config_exit(struct nat64_net *nn);
 void nat64_hooks_off(struct nat64_net *nn);
+
+/*
+ * Changes to a struct nat64_spec. Under config_lock; each checks what it
+ * can against the rest of the spec and leaves it as it was on error.
+ */
+int nat64_spec_pool_add(struct nat64_spec *s, const char *name,
+			const struct nat64_prange *pr,
+			struct netlink_ext_ack *extack);
+int nat64_spec_pool_del(struct nat64_spec *s, const char *name,
+			struct netlink_ext_ack *extack);
+int nat64_spec_rule_add(struct nat64_spec *s, const struct nat64_srule *r,
+			struct netlink_ext_ack *extack);
+int nat64_spec_rule_del(struct nat64_spec *s, const char *name,
+			struct netlink_ext_ack *extack);
+int nat64_spec_static_add(struct nat64_spec *s,
+			  const struct nat64_sstatic *st,
+			  struct netlink_ext_ack *extack);
+int nat64_spec_static_del(struct nat64_spec *s,
+			  const struct nat64_sstatic *st,
+			  struct netlink_ext_ack *extack);
+/* Back to the defaults: no pools, rules or static entries. */
+void nat64_spec_flush(struct nat64_spec *s);
+
+/*
+ * The spec a change is made to: the open batch when @batch (it must be
+ * @portid's), else a copy of the committed one that the caller commits
+ * with nat64_commit() (or frees with nat64_spec_free()). Under config_lock.
+ */
+struct nat64_spec *nat64_spec_edit(struct nat64_net *nn, bool batch,
+				   u32 portid, struct netlink_ext_ack *extack);
+void nat64_spec_free(struct nat64_spec *s);
+/*
+ * Make the namespace run @s (consumed, whether it works or not). All or
+ * nothing: on error the running configuration is the one before.
+ */
+int nat64_commit(struct nat64_net *nn, struct nat64_spec *s,
+		 struct netlink_ext_ack *extack);
+int nat64_batch_begin(struct nat64_net *nn, u32 portid,
+		      struct netlink_ext_ack *extack);
+int nat64_batch_end(struct nat64_net *nn, u32 portid, bool commit,
+		    struct netlink_ext_ack *extack);
+/* The netlink socket @portid closed: drop its batch. */
+void nat64_batch_release(struct nat64_net *nn, u32 portid);
 
 /* packet.c */
 void nat64_hooks_init(struct nat64_net *nn);

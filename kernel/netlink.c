@@ -119,6 +119,7 @@ static const struct nla_policy nat64_policy[NAT64_A_MAX + 1] = {
 	[NAT64_A_CONFIG] = NLA_POLICY_NESTED(config_policy),
 	[NAT64_A_MAPPING] = NLA_POLICY_NESTED(mapping_policy),
 	[NAT64_A_PROTO] = { .type = NLA_U8 },
+	[NAT64_A_BATCH] = { .type = NLA_FLAG },
 };
 
 static struct genl_family nat64_family;
@@ -228,56 +229,105 @@ nospace:
 	return -EMSGSIZE;
 }
 
+/* Apply @op to the spec a request edits; commit it unless batched. */
+typedef int (*edit_fn)(struct nat64_spec *s, const void *arg,
+		       struct netlink_ext_ack *extack);
+
+static int edit(struct genl_info *info, edit_fn op, const void *arg)
+{
+	struct nat64_net *nn = info_nn(info);
+	bool batch = !!info->attrs[NAT64_A_BATCH];
+	struct nat64_spec *s;
+	int err;
+
+	mutex_lock(&nn->config_lock);
+	s = nat64_spec_edit(nn, batch, info->snd_portid, info->extack);
+	if (IS_ERR(s)) {
+		err = PTR_ERR(s);
+	} else {
+		err = op(s, arg, info->extack);
+		if (!batch && err)
+			nat64_spec_free(s);
+		else if (!batch)
+			err = nat64_commit(nn, s, info->extack);
+	}
+	mutex_unlock(&nn->config_lock);
+	return err;
+}
+
+/* @arg: the NAT64_A_CONFIG attributes, validated as a whole. */
+static int op_set(struct nat64_spec *s, const void *arg,
+		  struct netlink_ext_ack *extack)
+{
+	struct nlattr *const *tb = arg;
+	struct nat64_settings *v = &s->set;
+	int i;
+
+	if (tb[NAT64_CONFIG_A_CLEAR_DF])
+		v->clear_df = nla_get_u8(tb[NAT64_CONFIG_A_CLEAR_DF]);
+	if (tb[NAT64_CONFIG_A_LOWEST_IPV6_MTU])
+		v->lowest_ipv6_mtu =
+			nla_get_u32(tb[NAT64_CONFIG_A_LOWEST_IPV6_MTU]);
+	if (tb[NAT64_CONFIG_A_RESET_TOS])
+		v->reset_tos = nla_get_u8(tb[NAT64_CONFIG_A_RESET_TOS]);
+	for (i = 0; i < NAT64_TO_COUNT; i++)
+		if (tb[timeout_attr[i]])
+			v->timeout[i] = nla_get_u32(tb[timeout_attr[i]]);
+	if (tb[NAT64_CONFIG_A_FILTERING])
+		v->filter_addr = nla_get_u8(tb[NAT64_CONFIG_A_FILTERING]) ==
+				 NAT64_FILTER_ADDRESS_DEPENDENT;
+	if (tb[NAT64_CONFIG_A_DROP_EXT_TCP])
+		v->drop_ext_tcp = nla_get_u8(tb[NAT64_CONFIG_A_DROP_EXT_TCP]);
+	if (tb[NAT64_CONFIG_A_LIMIT_SESSIONS])
+		v->limit_sessions =
+			nla_get_u32(tb[NAT64_CONFIG_A_LIMIT_SESSIONS]);
+	if (tb[NAT64_CONFIG_A_LIMIT_PORTS])
+		v->limit_ports = nla_get_u32(tb[NAT64_CONFIG_A_LIMIT_PORTS]);
+	if (tb[NAT64_CONFIG_A_SUBSCRIBER_PLEN])
+		v->subscriber_plen =
+			nla_get_u8(tb[NAT64_CONFIG_A_SUBSCRIBER_PLEN]);
+	if (tb[NAT64_CONFIG_A_MAX_STORED_SYNS])
+		v->max_stored_syns =
+			nla_get_u32(tb[NAT64_CONFIG_A_MAX_STORED_SYNS]);
+	return 0;
+}
+
 static int nl_set_config(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *tb[NAT64_CONFIG_A_MAX + 1];
-	struct nat64_net *nn = info_nn(info);
-	int err, i;
+	int err;
 
 	err = parse_nest(info, NAT64_A_CONFIG, tb, NAT64_CONFIG_A_MAX,
 			 config_policy);
-	if (err)
-		return err;
-	/* Validated as a whole above: nothing below can fail. */
-	mutex_lock(&nn->config_lock);
-	if (tb[NAT64_CONFIG_A_CLEAR_DF])
-		WRITE_ONCE(nn->clear_df,
-			   nla_get_u8(tb[NAT64_CONFIG_A_CLEAR_DF]));
-	if (tb[NAT64_CONFIG_A_LOWEST_IPV6_MTU])
-		WRITE_ONCE(nn->lowest_ipv6_mtu,
-			   nla_get_u32(tb[NAT64_CONFIG_A_LOWEST_IPV6_MTU]));
-	if (tb[NAT64_CONFIG_A_RESET_TOS])
-		WRITE_ONCE(nn->reset_tos,
-			   nla_get_u8(tb[NAT64_CONFIG_A_RESET_TOS]));
-	for (i = 0; i < NAT64_TO_COUNT; i++)
-		if (tb[timeout_attr[i]])
-			WRITE_ONCE(nn->timeout[i],
-				   nla_get_u32(tb[timeout_attr[i]]));
-	if (tb[NAT64_CONFIG_A_FILTERING])
-		WRITE_ONCE(nn->filter_addr,
-			   nla_get_u8(tb[NAT64_CONFIG_A_FILTERING]) ==
-			   NAT64_FILTER_ADDRESS_DEPENDENT);
-	if (tb[NAT64_CONFIG_A_DROP_EXT_TCP])
-		WRITE_ONCE(nn->drop_ext_tcp,
-			   nla_get_u8(tb[NAT64_CONFIG_A_DROP_EXT_TCP]));
-	if (tb[NAT64_CONFIG_A_LIMIT_SESSIONS])
-		WRITE_ONCE(nn->limit_sessions,
-			   nla_get_u32(tb[NAT64_CONFIG_A_LIMIT_SESSIONS]));
-	/*
-	 * Ports are counted while a limit is set: entries made before it
-	 * are not held against a subscriber.
-	 */
-	if (tb[NAT64_CONFIG_A_LIMIT_PORTS])
-		WRITE_ONCE(nn->limit_ports,
-			   nla_get_u32(tb[NAT64_CONFIG_A_LIMIT_PORTS]));
-	if (tb[NAT64_CONFIG_A_SUBSCRIBER_PLEN])
-		WRITE_ONCE(nn->subscriber_plen,
-			   nla_get_u8(tb[NAT64_CONFIG_A_SUBSCRIBER_PLEN]));
-	if (tb[NAT64_CONFIG_A_MAX_STORED_SYNS])
-		WRITE_ONCE(nn->max_stored_syns,
-			   nla_get_u32(tb[NAT64_CONFIG_A_MAX_STORED_SYNS]));
-	mutex_unlock(&nn->config_lock);
+	return err ? err : edit(info, op_set, tb);
+}
+
+static int op_flush(struct nat64_spec *s, const void *arg,
+		    struct netlink_ext_ack *extack)
+{
+	nat64_spec_flush(s);
 	return 0;
+}
+
+static int nl_config_flush(struct sk_buff *skb, struct genl_info *info)
+{
+	return edit(info, op_flush, NULL);
+}
+
+static int nl_batch(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nat64_net *nn = info_nn(info);
+
+	switch (info->genlhdr->cmd) {
+	case NAT64_CMD_BATCH_BEGIN:
+		return nat64_batch_begin(nn, info->snd_portid, info->extack);
+	case NAT64_CMD_BATCH_COMMIT:
+		return nat64_batch_end(nn, info->snd_portid, true,
+				       info->extack);
+	default:
+		return nat64_batch_end(nn, info->snd_portid, false,
+				       info->extack);
+	}
 }
 
 static int nl_get_config(struct sk_buff *skb, struct genl_info *info)
@@ -352,14 +402,58 @@ static int xl_proto_of(u8 ipproto)
 	return -1;
 }
 
+struct pool_range {
+	const char *name;
+	struct nat64_prange r;
+};
+
+static int op_pool_add(struct nat64_spec *s, const void *arg,
+		       struct netlink_ext_ack *extack)
+{
+	const struct pool_range *pr = arg;
+
+	return nat64_spec_pool_add(s, pr->name, &pr->r, extack);
+}
+
+static int op_pool_del(struct nat64_spec *s, const void *arg,
+		       struct netlink_ext_ack *extack)
+{
+	return nat64_spec_pool_del(s, arg, extack);
+}
+
+static int op_rule_add(struct nat64_spec *s, const void *arg,
+		       struct netlink_ext_ack *extack)
+{
+	return nat64_spec_rule_add(s, arg, extack);
+}
+
+static int op_rule_del(struct nat64_spec *s, const void *arg,
+		       struct netlink_ext_ack *extack)
+{
+	return nat64_spec_rule_del(s, arg, extack);
+}
+
+static int op_static_add(struct nat64_spec *s, const void *arg,
+			 struct netlink_ext_ack *extack)
+{
+	return nat64_spec_static_add(s, arg, extack);
+}
+
+static int op_static_del(struct nat64_spec *s, const void *arg,
+			 struct netlink_ext_ack *extack)
+{
+	return nat64_spec_static_del(s, arg, extack);
+}
+
 static int nl_pool_add(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *tb[NAT64_POOL_A_MAX + 1];
-	struct nat64_prange pr = {
-		.r.port_lo = NAT64_POOL_DEFAULT_PORT_MIN,
-		.r.port_hi = NAT64_POOL_DEFAULT_PORT_MAX,
-		.protos = BIT(XL_TCP) | BIT(XL_UDP) | BIT(XL_ICMP),
+	struct pool_range prr = {
+		.r.r.port_lo = NAT64_POOL_DEFAULT_PORT_MIN,
+		.r.r.port_hi = NAT64_POOL_DEFAULT_PORT_MAX,
+		.r.protos = BIT(XL_TCP) | BIT(XL_UDP) | BIT(XL_ICMP),
 	};
+	struct nat64_prange *pr = &prr.r;
 	__be32 addr;
 	u32 a;
 	int err;
@@ -383,9 +477,9 @@ static int nl_pool_add(struct sk_buff *skb, struct genl_info *info)
 		return -EINVAL;
 	}
 	if (tb[NAT64_POOL_A_PORT_MIN]) {
-		pr.r.port_lo = nla_get_u16(tb[NAT64_POOL_A_PORT_MIN]);
-		pr.r.port_hi = nla_get_u16(tb[NAT64_POOL_A_PORT_MAX]);
-		if (pr.r.port_lo > pr.r.port_hi) {
+		pr->r.port_lo = nla_get_u16(tb[NAT64_POOL_A_PORT_MIN]);
+		pr->r.port_hi = nla_get_u16(tb[NAT64_POOL_A_PORT_MAX]);
+		if (pr->r.port_lo > pr->r.port_hi) {
 			NL_SET_ERR_MSG(info->extack,
 				       "pool port range is empty (min > max)");
 			return -EINVAL;
@@ -393,7 +487,7 @@ static int nl_pool_add(struct sk_buff *skb, struct genl_info *info)
 	}
 	memcpy(&addr, nla_data(tb[NAT64_POOL_A_ADDR]), 4);
 	a = ntohl(addr);
-	pr.r.addr = a;
+	pr->r.addr = a;
 	if (tb[NAT64_POOL_A_PLEN]) {
 		u8 plen = nla_get_u8(tb[NAT64_POOL_A_PLEN]);
 
@@ -402,8 +496,8 @@ static int nl_pool_add(struct sk_buff *skb, struct genl_info *info)
 				       "pool address has host bits set");
 			return -EINVAL;
 		}
-		pr.plen = plen;
-		pr.r.naddr = 1U << (32 - plen);
+		pr->plen = plen;
+		pr->r.naddr = 1U << (32 - plen);
 	} else {
 		__be32 last;
 
@@ -413,16 +507,16 @@ static int nl_pool_add(struct sk_buff *skb, struct genl_info *info)
 				       "address range is empty or over 65536 addresses");
 			return -EINVAL;
 		}
-		pr.last = ntohl(last);
-		pr.r.naddr = ntohl(last) - a + 1;
+		pr->last = ntohl(last);
+		pr->r.naddr = ntohl(last) - a + 1;
 	}
 	if (tb[NAT64_POOL_A_PROTOS])
-		pr.protos = nla_get_u8(tb[NAT64_POOL_A_PROTOS]);
+		pr->protos = nla_get_u8(tb[NAT64_POOL_A_PROTOS]);
 	if (tb[NAT64_POOL_A_ALLOC])
-		pr.sequential = nla_get_u8(tb[NAT64_POOL_A_ALLOC]) ==
+		pr->sequential = nla_get_u8(tb[NAT64_POOL_A_ALLOC]) ==
 				NAT64_ALLOC_SEQUENTIAL;
-	return nat64_pool_add(info_nn(info), nla_data(tb[NAT64_POOL_A_NAME]),
-			      &pr, info->extack);
+	prr.name = nla_data(tb[NAT64_POOL_A_NAME]);
+	return edit(info, op_pool_add, &prr);
 }
 
 static int nl_pool_del(struct sk_buff *skb, struct genl_info *info)
@@ -436,13 +530,13 @@ static int nl_pool_del(struct sk_buff *skb, struct genl_info *info)
 		err = check_name(info, tb[NAT64_POOL_A_NAME]);
 	if (err)
 		return err;
-	return nat64_pool_del(info_nn(info), nla_data(tb[NAT64_POOL_A_NAME]),
-			      info->extack);
+	return edit(info, op_pool_del, nla_data(tb[NAT64_POOL_A_NAME]));
 }
 
 static int nl_rule_add(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *tb[NAT64_RULE_A_MAX + 1];
+	struct nat64_srule r = {};
 	int err;
 
 	err = parse_nest(info, NAT64_A_RULE, tb, NAT64_RULE_A_MAX,
@@ -462,14 +556,15 @@ static int nl_rule_add(struct sk_buff *skb, struct genl_info *info)
 			       "a source prefix needs its length");
 		return -EINVAL;
 	}
-	return nat64_rule_add(info_nn(info), nla_data(tb[NAT64_RULE_A_NAME]),
-			      nla_data(tb[NAT64_RULE_A_PREFIX]),
-			      nla_get_u8(tb[NAT64_RULE_A_PLEN]),
-			      tb[NAT64_RULE_A_SRC] ?
-			      nla_data(tb[NAT64_RULE_A_SRC]) : NULL,
-			      tb[NAT64_RULE_A_SRC_PLEN] ?
-			      nla_get_u8(tb[NAT64_RULE_A_SRC_PLEN]) : 0,
-			      nla_data(tb[NAT64_RULE_A_POOL]), info->extack);
+	strscpy(r.name, nla_data(tb[NAT64_RULE_A_NAME]), sizeof(r.name));
+	strscpy(r.pool, nla_data(tb[NAT64_RULE_A_POOL]), sizeof(r.pool));
+	nla_memcpy(r.prefix, tb[NAT64_RULE_A_PREFIX], 16);
+	r.plen = nla_get_u8(tb[NAT64_RULE_A_PLEN]);
+	if (tb[NAT64_RULE_A_SRC]) {
+		nla_memcpy(r.src, tb[NAT64_RULE_A_SRC], 16);
+		r.src_plen = nla_get_u8(tb[NAT64_RULE_A_SRC_PLEN]);
+	}
+	return edit(info, op_rule_add, &r);
 }
 
 static int nl_rule_del(struct sk_buff *skb, struct genl_info *info)
@@ -483,8 +578,7 @@ static int nl_rule_del(struct sk_buff *skb, struct genl_info *info)
 		err = check_name(info, tb[NAT64_RULE_A_NAME]);
 	if (err)
 		return err;
-	return nat64_rule_del(info_nn(info), nla_data(tb[NAT64_RULE_A_NAME]),
-			      info->extack);
+	return edit(info, op_rule_del, nla_data(tb[NAT64_RULE_A_NAME]));
 }
 
 static void *dump_put(struct sk_buff *skb, struct netlink_callback *cb,
@@ -771,12 +865,9 @@ static int nl_session_flush(struct sk_buff *skb, struct genl_info *info)
 static int nl_bib_change(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *tb[NAT64_MAPPING_A_MAX + 1];
-	struct nat64_net *nn = info_nn(info);
 	bool add = info->genlhdr->cmd == NAT64_CMD_BIB_ADD;
-	struct in6_addr a6;
+	struct nat64_sstatic st = {};
 	int proto, err;
-	__be32 a4;
-	u16 p6, p4;
 
 	err = parse_nest(info, NAT64_A_MAPPING, tb, NAT64_MAPPING_A_MAX,
 			 mapping_policy);
@@ -795,28 +886,16 @@ static int nl_bib_change(struct sk_buff *skb, struct genl_info *info)
 				    "protocol must be tcp, udp or icmp");
 		return -EINVAL;
 	}
-	a6 = nla_get_in6_addr(tb[NAT64_MAPPING_A_ADDR6]);
-	a4 = nla_get_in_addr(tb[NAT64_MAPPING_A_ADDR4]);
-	p6 = nla_get_u16(tb[NAT64_MAPPING_A_PORT6]);
-	p4 = nla_get_u16(tb[NAT64_MAPPING_A_PORT4]);
-	if (proto != XL_ICMP && (!p6 || !p4)) {
+	st.proto = proto;
+	st.addr6 = nla_get_in6_addr(tb[NAT64_MAPPING_A_ADDR6]);
+	st.addr4 = nla_get_in_addr(tb[NAT64_MAPPING_A_ADDR4]);
+	st.port6 = nla_get_u16(tb[NAT64_MAPPING_A_PORT6]);
+	st.port4 = nla_get_u16(tb[NAT64_MAPPING_A_PORT4]);
+	if (proto != XL_ICMP && (!st.port6 || !st.port4)) {
 		NL_SET_ERR_MSG(info->extack, "port 0 cannot be mapped");
 		return -EINVAL;
 	}
-	mutex_lock(&nn->config_lock);
-	if (!add) {
-		err = nat64_bib_del_static(nn, proto, &a6, p6, a4, p4,
-					   info->extack);
-	} else if (!nat64_addr_in_rule_pool(nn, a4)) {
-		NL_SET_ERR_MSG(info->extack,
-			       "the IPv4 address is in no pool that a rule uses");
-		err = -EINVAL;
-	} else {
-		err = nat64_bib_add_static(nn, proto, &a6, p6, a4, p4,
-					   info->extack);
-	}
-	mutex_unlock(&nn->config_lock);
-	return err;
+	return edit(info, add ? op_static_add : op_static_del, &st);
 }
 
 static const struct genl_ops nat64_ops[] = {
@@ -883,6 +962,22 @@ static const struct genl_ops nat64_ops[] = {
 		.cmd = NAT64_CMD_STATS_RESET,
 		.doit = nl_stats_reset,
 		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = NAT64_CMD_CONFIG_FLUSH,
+		.doit = nl_config_flush,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = NAT64_CMD_BATCH_BEGIN,
+		.doit = nl_batch,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = NAT64_CMD_BATCH_COMMIT,
+		.doit = nl_batch,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = NAT64_CMD_BATCH_ABORT,
+		.doit = nl_batch,
+		.flags = GENL_UNS_ADMIN_PERM,
 	},
 };
 
@@ -897,12 +992,40 @@ static struct genl_family nat64_family __ro_after_init = {
 	.n_ops = ARRAY_SIZE(nat64_ops),
 };
 
+/* A batch dies with the socket that opened it. */
+static int nat64_nl_notify(struct notifier_block *nb, unsigned long event,
+			   void *ptr)
+{
+	struct netlink_notify *n = ptr;
+	struct nat64_net *nn;
+
+	if (event != NETLINK_URELEASE || n->protocol != NETLINK_GENERIC ||
+	    !n->portid)
+		return NOTIFY_DONE;
+	nn = nat64_pernet(n->net);
+	if (READ_ONCE(nn->stage))
+		nat64_batch_release(nn, n->portid);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block nat64_nl_notifier = {
+	.notifier_call = nat64_nl_notify,
+};
+
 int __init nat64_genl_init(void)
 {
-	return genl_register_family(&nat64_family);
+	int err = netlink_register_notifier(&nat64_nl_notifier);
+
+	if (err)
+		return err;
+	err = genl_register_family(&nat64_family);
+	if (err)
+		netlink_unregister_notifier(&nat64_nl_notifier);
+	return err;
 }
 
 void nat64_genl_uninit(void)
 {
 	genl_unregister_family(&nat64_family);
+	netlink_unregister_notifier(&nat64_nl_notifier);
 }

@@ -17,6 +17,7 @@
 #include <netlink/genl/genl.h>
 
 #include "uapi/nat64.h"
+#include "json.h"
 #include "nl.h"
 #include "parse.h"
 #include "../kernel/tcpfsm.h"
@@ -60,7 +61,11 @@ static const char *const stat_names[NAT64_STAT_MAX + 1] = {
 /* Per object: its lines of the usage text. */
 static const char *const help_text[][2] = {
 	{ "version", "  version\n" },
-	{ "show", "  show                  pools, rules, settings, counters\n" },
+	{ "show",
+	  "  show                  the configuration, as commands -f reads back\n" },
+	{ "flush",
+	  "  flush                 remove pools, rules, static BIB entries;\n"
+	  "                        settings back to their defaults\n" },
 	{ "pool",
 	  "  pool add NAME ADDR[/LEN|-ADDR] [ports LO-HI] [proto tcp,udp,icmp]\n"
 	  "           [alloc random|sequential]\n"
@@ -87,10 +92,13 @@ static int usage_of(FILE *f, const char *obj)
 {
 	size_t i;
 
-	fprintf(f, "usage: nat64ctl [-j] [-n NETNS] OBJECT COMMAND [ARGS]\n");
+	fprintf(f, "usage: nat64ctl [-j|-p] [-n NETNS] OBJECT COMMAND [ARGS]\n"
+		"       nat64ctl [-n NETNS] -f FILE\n");
 	if (!obj)
-		fprintf(f, "  -j: listings and stats in JSON; -n: in the named "
-			"network namespace (ip netns)\n");
+		fprintf(f, "  -j: listings and stats in JSON; -p: JSON, indented;\n"
+			"  -n: in the named network namespace (ip netns);\n"
+			"  -f: the commands of FILE (- for stdin), one a line,\n"
+			"      applied all together or not at all\n");
 	for (i = 0; i < sizeof(help_text) / sizeof(help_text[0]); i++)
 		if (!obj || !strcmp(obj, help_text[i][0]))
 			fputs(help_text[i][1], f);
@@ -116,9 +124,14 @@ static const char *json_sep(void *arg)
 	return (*n)++ ? ",\n" : "\n";
 }
 
+/* "FILE:LINE: " while a batch file is read, for messages. */
+static const char *where = "";
+/* Requests are changes to the open batch (NAT64_A_BATCH). */
+static bool in_batch;
+
 static int bad(const char *msg)
 {
-	fprintf(stderr, "nat64ctl: %s\n", msg);
+	fprintf(stderr, "nat64ctl: %s%s\n", where, msg);
 	return 2;
 }
 
@@ -150,7 +163,7 @@ static int print_pool(struct nlattr **tb, void *arg)
 	} else {
 		return 0;
 	}
-	printf("%s%s %s ports %u-%u", arg ? "  " : "",
+	printf("%s%s %s ports %u-%u", arg ? "pool add " : "",
 	       nla_get_string(p[NAT64_POOL_A_NAME]), range,
 	       nla_get_u16(p[NAT64_POOL_A_PORT_MIN]),
 	       nla_get_u16(p[NAT64_POOL_A_PORT_MAX]));
@@ -182,7 +195,7 @@ static int print_rule(struct nlattr **tb, void *arg)
 	    !r[NAT64_RULE_A_POOL])
 		return 0;
 	inet_ntop(AF_INET6, nla_data(r[NAT64_RULE_A_PREFIX]), a, sizeof(a));
-	printf("%s%s prefix %s/%u pool %s", arg ? "  " : "",
+	printf("%s%s prefix %s/%u pool %s", arg ? "rule add " : "",
 	       nla_get_string(r[NAT64_RULE_A_NAME]), a,
 	       nla_get_u8(r[NAT64_RULE_A_PLEN]),
 	       nla_get_string(r[NAT64_RULE_A_POOL]));
@@ -316,6 +329,7 @@ static const int timeout_attr[CTL_TO_N] = {
 	[CTL_TO_SYN] = NAT64_CONFIG_A_TIMEOUT_SYN,
 };
 
+/* The settings, as `set` commands. */
 static int print_config(struct nlattr **tb, void *arg)
 {
 	struct nlattr *c[NAT64_CONFIG_A_MAX + 1];
@@ -325,40 +339,64 @@ static int print_config(struct nlattr **tb, void *arg)
 	if (!tb[NAT64_A_CONFIG] ||
 	    nla_parse_nested(c, NAT64_CONFIG_A_MAX, tb[NAT64_A_CONFIG], NULL))
 		return 0;
-	printf("config:\n");
 	if (c[NAT64_CONFIG_A_CLEAR_DF])
-		printf("  clear-df %s\n",
+		printf("set clear-df %s\n",
 		       nla_get_u8(c[NAT64_CONFIG_A_CLEAR_DF]) ? "on" : "off");
 	if (c[NAT64_CONFIG_A_RESET_TOS])
-		printf("  reset-tos %s\n",
+		printf("set reset-tos %s\n",
 		       nla_get_u8(c[NAT64_CONFIG_A_RESET_TOS]) ? "on" : "off");
 	if (c[NAT64_CONFIG_A_LOWEST_IPV6_MTU])
-		printf("  lowest-ipv6-mtu %u\n",
+		printf("set lowest-ipv6-mtu %u\n",
 		       nla_get_u32(c[NAT64_CONFIG_A_LOWEST_IPV6_MTU]));
 	for (t = 0; t < CTL_TO_N; t++)
 		if (c[timeout_attr[t]])
-			printf("  timeout %s %u\n", ctl_timeout_names[t],
+			printf("set timeout %s %u\n", ctl_timeout_names[t],
 			       nla_get_u32(c[timeout_attr[t]]));
 	if (c[NAT64_CONFIG_A_FILTERING])
-		printf("  filtering %s\n",
+		printf("set filtering %s\n",
 		       nla_get_u8(c[NAT64_CONFIG_A_FILTERING]) ==
 		       NAT64_FILTER_ADDRESS_DEPENDENT ? "address-dependent" :
 		       "endpoint-independent");
 	if (c[NAT64_CONFIG_A_DROP_EXT_TCP])
-		printf("  drop-external-tcp %s\n",
+		printf("set drop-external-tcp %s\n",
 		       nla_get_u8(c[NAT64_CONFIG_A_DROP_EXT_TCP]) ? "on" : "off");
 	if (c[NAT64_CONFIG_A_MAX_STORED_SYNS])
-		printf("  max-stored-syns %u\n",
+		printf("set max-stored-syns %u\n",
 		       nla_get_u32(c[NAT64_CONFIG_A_MAX_STORED_SYNS]));
 	if (c[NAT64_CONFIG_A_LIMIT_SESSIONS])
-		printf("  limit sessions %u\n",
+		printf("set limit sessions %u\n",
 		       nla_get_u32(c[NAT64_CONFIG_A_LIMIT_SESSIONS]));
 	if (c[NAT64_CONFIG_A_LIMIT_PORTS])
-		printf("  limit ports-per-subscriber %u\n",
+		printf("set limit ports-per-subscriber %u\n",
 		       nla_get_u32(c[NAT64_CONFIG_A_LIMIT_PORTS]));
 	if (c[NAT64_CONFIG_A_SUBSCRIBER_PLEN])
-		printf("  subscriber-prefix %u\n",
+		printf("set subscriber-prefix %u\n",
 		       nla_get_u8(c[NAT64_CONFIG_A_SUBSCRIBER_PLEN]));
+	return 0;
+}
+
+/* Static BIB entries, as `bib add` commands. */
+static int print_static(struct nlattr **tb, void *arg)
+{
+	struct nlattr *m[NAT64_MAPPING_A_MAX + 1];
+	char a6[INET6_ADDRSTRLEN], a4[INET_ADDRSTRLEN];
+
+	(void)arg;
+	if (!tb[NAT64_A_MAPPING] ||
+	    nla_parse_nested(m, NAT64_MAPPING_A_MAX, tb[NAT64_A_MAPPING],
+			     NULL) ||
+	    !m[NAT64_MAPPING_A_STATIC] || !m[NAT64_MAPPING_A_PROTO] ||
+	    !m[NAT64_MAPPING_A_ADDR6] ||
+	    nla_len(m[NAT64_MAPPING_A_ADDR6]) != 16 ||
+	    !m[NAT64_MAPPING_A_ADDR4] || nla_len(m[NAT64_MAPPING_A_ADDR4]) != 4 ||
+	    !m[NAT64_MAPPING_A_PORT6] || !m[NAT64_MAPPING_A_PORT4])
+		return 0;
+	inet_ntop(AF_INET6, nla_data(m[NAT64_MAPPING_A_ADDR6]), a6, sizeof(a6));
+	inet_ntop(AF_INET, nla_data(m[NAT64_MAPPING_A_ADDR4]), a4, sizeof(a4));
+	printf("bib add %s [%s]:%u %s:%u\n",
+	       proto_name(nla_get_u8(m[NAT64_MAPPING_A_PROTO])), a6,
+	       nla_get_u16(m[NAT64_MAPPING_A_PORT6]), a4,
+	       nla_get_u16(m[NAT64_MAPPING_A_PORT4]));
 	return 0;
 }
 
@@ -431,21 +469,22 @@ static int simple(struct ctl_nl *nl, int cmd, bool dump, ctl_reply_fn fn,
 	return ctl_nl_run(nl, ctl_nl_msg(nl, cmd, dump), fn, arg, what) ? 1 : 0;
 }
 
+/*
+ * The whole configuration as commands: `nat64ctl -f` of this output
+ * makes the same configuration (and keeps the mappings of rules it does
+ * not change).
+ */
 static int cmd_show(struct ctl_nl *nl)
 {
-	static int indent = 1;
+	static int show = 1;
 
-	printf("pools:\n");
-	if (simple(nl, NAT64_CMD_POOL_GET, true, print_pool, &indent,
-		   "show"))
-		return 1;
-	printf("rules:\n");
-	if (simple(nl, NAT64_CMD_RULE_GET, true, print_rule, &indent,
+	printf("# nat64 configuration (nat64ctl -f reads it back)\nflush\n");
+	if (simple(nl, NAT64_CMD_GET_CONFIG, false, print_config, NULL,
 		   "show") ||
-	    simple(nl, NAT64_CMD_GET_CONFIG, false, print_config, NULL,
-		   "show"))
+	    simple(nl, NAT64_CMD_POOL_GET, true, print_pool, &show, "show") ||
+	    simple(nl, NAT64_CMD_RULE_GET, true, print_rule, &show, "show"))
 		return 1;
-	return simple(nl, NAT64_CMD_GET_STATS, false, print_stats, NULL,
+	return simple(nl, NAT64_CMD_MAPPING_GET, true, print_static, NULL,
 		      "show");
 }
 
@@ -454,8 +493,16 @@ enum req_kind {
 	REQ_VERSION, REQ_SHOW, REQ_POOL_ADD, REQ_POOL_DEL, REQ_POOL_SHOW,
 	REQ_RULE_ADD, REQ_RULE_DEL, REQ_RULE_SHOW, REQ_MAPPING_SHOW, REQ_SET,
 	REQ_BIB_ADD, REQ_BIB_DEL, REQ_SESSION_SHOW, REQ_SESSION_FLUSH,
-	REQ_STATS, REQ_STATS_RESET, REQ_HELP,
+	REQ_STATS, REQ_STATS_RESET, REQ_HELP, REQ_FLUSH,
 };
+
+/* What a batch file may hold: changes. */
+static bool batchable(enum req_kind k)
+{
+	return k == REQ_POOL_ADD || k == REQ_POOL_DEL || k == REQ_RULE_ADD ||
+	       k == REQ_RULE_DEL || k == REQ_BIB_ADD || k == REQ_BIB_DEL ||
+	       k == REQ_SET || k == REQ_FLUSH;
+}
 
 struct req {
 	enum req_kind kind;
@@ -470,7 +517,7 @@ struct req {
 /* Returns 0, or the exit status for a usage error (message printed). */
 static const char *const objects[] = {
 	"version", "show", "pool", "rule", "bib", "mapping", "session", "set",
-	"stats", "help", NULL
+	"stats", "flush", "help", NULL
 };
 static const char *const verbs[] = {
 	"add", "del", "show", "flush", "reset", "help", NULL
@@ -484,8 +531,8 @@ static int parse_req(int argc, char **argv, struct req *q)
 	memset(q, 0, sizeof(*q));
 	obj = ctl_match(argv[0], objects, err, sizeof(err));
 	if (!obj) {
-		fprintf(stderr, "nat64ctl: %s\n", err);
-		return usage(stderr);
+		bad(err);
+		return where[0] ? 2 : usage(stderr);
 	}
 	if (!strcmp(obj, "set") || !strcmp(obj, "help"))
 		;	/* set takes settings, not verbs */
@@ -504,6 +551,10 @@ static int parse_req(int argc, char **argv, struct req *q)
 		q->kind = argc == 1 ? REQ_STATS : REQ_STATS_RESET;
 		return argc == 1 || (argc == 2 && !strcmp(verb, "reset")) ? 0 :
 		       bad("usage: stats [reset]");
+	}
+	if (!strcmp(obj, "flush")) {
+		q->kind = REQ_FLUSH;
+		return argc == 1 ? 0 : bad("usage: flush");
 	}
 	if (!strcmp(obj, "version") || !strcmp(obj, "show")) {
 		q->kind = obj[0] == 'v' ? REQ_VERSION : REQ_SHOW;
@@ -545,7 +596,7 @@ static int parse_req(int argc, char **argv, struct req *q)
 				 sizeof(err)) ? bad(err) : 0;
 	}
 	if (strcmp(obj, "pool") && strcmp(obj, "rule"))
-		return usage(stderr);
+		return where[0] ? bad("unknown command") : usage(stderr);
 	if (!strcmp(verb, "show") && argc == 2) {
 		q->kind = obj[0] == 'p' ? REQ_POOL_SHOW : REQ_RULE_SHOW;
 		return 0;
@@ -586,6 +637,7 @@ static int run_req(struct ctl_nl *nl, const struct req *q)
 	struct nl_msg *msg = NULL;
 	struct nlattr *nest = NULL;
 	const char *what = "";
+	char ewhat[512];
 	int t, items = 0;
 
 	switch (q->kind) {
@@ -631,6 +683,10 @@ static int run_req(struct ctl_nl *nl, const struct req *q)
 	case REQ_SESSION_FLUSH:
 		return simple(nl, NAT64_CMD_SESSION_FLUSH, false, NULL, NULL,
 			      "session flush");
+	case REQ_FLUSH:
+		what = "flush";
+		msg = ctl_nl_msg(nl, NAT64_CMD_CONFIG_FLUSH, false);
+		break;
 	case REQ_BIB_ADD:
 	case REQ_BIB_DEL:
 		what = q->kind == REQ_BIB_ADD ? "bib add" : "bib del";
@@ -731,13 +787,113 @@ static int run_req(struct ctl_nl *nl, const struct req *q)
 				    (uint32_t)q->config.max_stored_syns);
 		break;
 	}
-	if (!msg || !nest) {
+	if (!msg || (!nest && q->kind != REQ_FLUSH)) {
 		fprintf(stderr, "nat64ctl: %s: out of memory\n", what);
 		nlmsg_free(msg);
 		return 1;
 	}
-	nla_nest_end(msg, nest);
-	return ctl_nl_run(nl, msg, NULL, NULL, what) ? 1 : 0;
+	if (nest)
+		nla_nest_end(msg, nest);
+	if (in_batch && nla_put_flag(msg, NAT64_A_BATCH) < 0) {
+		nlmsg_free(msg);
+		return 1;
+	}
+	snprintf(ewhat, sizeof(ewhat), "%s%s", where, what);
+	return ctl_nl_run(nl, msg, NULL, NULL, ewhat) ? 1 : 0;
+}
+
+/* A request of its own with no attributes; 0 or 1. */
+static int plain(struct ctl_nl *nl, int cmd, const char *what)
+{
+	return ctl_nl_run(nl, ctl_nl_msg(nl, cmd, false), NULL, NULL, what) ?
+	       1 : 0;
+}
+
+/*
+ * -f FILE: read every line first (a syntax error stops it before the
+ * kernel is asked anything), then send them as one batch and commit it.
+ * Any error names its line, and the configuration stays as it was.
+ */
+static int run_batch(struct ctl_nl *nl, const char *file)
+{
+	FILE *f = strcmp(file, "-") ? fopen(file, "r") : stdin;
+	const char *name = strcmp(file, "-") ? file : "<stdin>";
+	struct breq { struct req q; unsigned int line; } *reqs = NULL;
+	unsigned int n = 0, line = 0, i;
+	char *buf = NULL, here[300];
+	size_t cap = 0;
+	int rc = 0;
+
+	if (!f) {
+		fprintf(stderr, "nat64ctl: cannot read %s: %s\n", file,
+			strerror(errno));
+		return 1;
+	}
+	while (getline(&buf, &cap, f) >= 0) {
+		char *argv[64];
+		struct breq *r;
+		int argc;
+
+		line++;
+		snprintf(here, sizeof(here), "%s:%u: ", name, line);
+		where = here;
+		argc = ctl_split(buf, argv, 64);
+		if (!argc)
+			continue;
+		if (argc < 0) {
+			rc = bad("too many words");
+			goto out;
+		}
+		r = realloc(reqs, (n + 1) * sizeof(*reqs));
+		if (!r) {
+			rc = bad("out of memory");
+			goto out;
+		}
+		reqs = r;
+		rc = parse_req(argc, argv, &reqs[n].q);
+		if (rc)
+			goto out;
+		if (!batchable(reqs[n].q.kind)) {
+			snprintf(here + strlen(here), sizeof(here) - strlen(here),
+				 "'%s' ", argv[0]);
+			rc = bad("is not a change: a batch holds pool, rule, bib add/del, set and flush");
+			goto out;
+		}
+		reqs[n++].line = line;
+	}
+	if (ferror(f)) {
+		fprintf(stderr, "nat64ctl: cannot read %s: %s\n", file,
+			strerror(errno));
+		rc = 1;
+		goto out;
+	}
+	where = "";
+	snprintf(here, sizeof(here), "%s: batch", name);
+	rc = plain(nl, NAT64_CMD_BATCH_BEGIN, here);
+	if (rc)
+		goto out;
+	in_batch = true;
+	for (i = 0; i < n && !rc; i++) {
+		snprintf(here, sizeof(here), "%s:%u: ", name, reqs[i].line);
+		where = here;
+		rc = run_req(nl, &reqs[i].q);
+	}
+	in_batch = false;
+	where = "";
+	if (rc) {
+		snprintf(here, sizeof(here), "%s: abort", name);
+		plain(nl, NAT64_CMD_BATCH_ABORT, here);
+	} else {
+		snprintf(here, sizeof(here), "%s: commit", name);
+		rc = plain(nl, NAT64_CMD_BATCH_COMMIT, here);
+	}
+out:
+	where = "";
+	free(reqs);
+	free(buf);
+	if (f != stdin)
+		fclose(f);
+	return rc;
 }
 
 /* -n NAME: act in the network namespace `ip netns` calls NAME. */
@@ -767,9 +923,31 @@ static int enter_netns(const char *name)
 	return 0;
 }
 
+/* -p: what the command prints (JSON) is indented before it is shown. */
+static int run_pretty(struct ctl_nl *nl, const struct req *q)
+{
+	FILE *saved = stdout, *mem;
+	char *buf = NULL;
+	size_t len = 0;
+	int rc;
+
+	mem = open_memstream(&buf, &len);
+	if (!mem)
+		return run_req(nl, q);
+	stdout = mem;
+	rc = run_req(nl, q);
+	fclose(mem);
+	stdout = saved;
+	if (buf)
+		json_pretty(stdout, buf);
+	free(buf);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
-	const char *netns = NULL;
+	const char *netns = NULL, *file = NULL;
+	bool pretty = false;
 	struct ctl_nl *nl;
 	struct req q;
 	int rc;
@@ -777,6 +955,12 @@ int main(int argc, char **argv)
 	for (; argc > 1 && argv[1][0] == '-'; argc--, argv++) {
 		if (!strcmp(argv[1], "-j")) {
 			json = true;
+		} else if (!strcmp(argv[1], "-p")) {
+			json = pretty = true;
+		} else if (!strcmp(argv[1], "-f") && argc > 2) {
+			file = argv[2];
+			argc--;
+			argv++;
 		} else if (!strcmp(argv[1], "-n") && argc > 2) {
 			netns = argv[2];
 			argc--;
@@ -788,6 +972,18 @@ int main(int argc, char **argv)
 				argv[1]);
 			return usage(stderr);
 		}
+	}
+	if (file) {
+		if (argc > 1)
+			return bad("-f takes no other command");
+		if (netns && enter_netns(netns))
+			return 1;
+		nl = ctl_nl_open();
+		if (!nl)
+			return 1;
+		rc = run_batch(nl, file);
+		ctl_nl_close(nl);
+		return rc;
 	}
 	if (argc < 2)
 		return usage(stderr);
@@ -805,7 +1001,7 @@ int main(int argc, char **argv)
 			printf("nat64ctl %s, module not loaded\n", NAT64_VERSION);
 		return 1;
 	}
-	rc = run_req(nl, &q);
+	rc = pretty ? run_pretty(nl, &q) : run_req(nl, &q);
 	ctl_nl_close(nl);
 	return rc;
 }

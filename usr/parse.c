@@ -298,6 +298,22 @@ const char *ctl_match(const char *s, const char *const *words, char *err,
 	return found;
 }
 
+int ctl_split(char *line, char **argv, int max)
+{
+	char *p = strchr(line, '#'), *save = NULL, *w;
+	int n = 0;
+
+	if (p)
+		*p = 0;
+	for (w = strtok_r(line, " \t\r\n", &save); w;
+	     w = strtok_r(NULL, " \t\r\n", &save)) {
+		if (n == max)
+			return -1;
+		argv[n++] = w;
+	}
+	return n;
+}
+
 int parse_proto(const char *s)
 {
 	if (!strcmp(s, "tcp"))

@@ -82,6 +82,12 @@ int parse_bib(int argc, char **argv, struct ctl_bib *b, char *err,
 const char *ctl_match(const char *s, const char *const *words, char *err,
 		      size_t errlen);
 
+/*
+ * A line of a batch file (-f) into words, in place: split at blanks, from
+ * '#' to the end a comment. The number of words, or -1 if over @max.
+ */
+int ctl_split(char *line, char **argv, int max);
+
 /* "tcp", "udp", "icmp" -> IPPROTO_TCP, _UDP, _ICMPV6; -1 otherwise. */
 int parse_proto(const char *s);
 

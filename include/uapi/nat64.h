@@ -25,6 +25,27 @@
  * with -EINVAL (or -ERANGE) and an extended ack (NLMSGERR_ATTR_MSG) that
  * says what was wrong. A refused command changes nothing.
  *
+ * Configuration, batches
+ * -----------------------
+ * The configuration of a namespace is its pools, rules, static BIB
+ * entries and settings. Every change (POOL_ADD/DEL, RULE_ADD/DEL,
+ * BIB_ADD/DEL, SET_CONFIG, CONFIG_FLUSH) is made to a copy of it, checked,
+ * and committed whole: the packet path sees the old configuration or the
+ * new one, never a mix. Rules that a commit keeps unchanged (same prefix,
+ * source and pool name, and a pool that lost no range) keep their
+ * mappings; mappings made through a rule that goes or changes are
+ * removed.
+ *
+ * A batch groups changes into one commit, however many messages they
+ * take: NAT64_CMD_BATCH_BEGIN copies the configuration aside; each change
+ * sent with the flag NAT64_A_BATCH on the same socket is checked and made
+ * to that copy only (its errors are reported as usual, and leave the copy
+ * as it was); NAT64_CMD_BATCH_COMMIT makes the copy the configuration, or
+ * changes nothing if it fails; NAT64_CMD_BATCH_ABORT drops it. One batch
+ * may be open in a namespace at a time; it is dropped when the socket
+ * that opened it closes. A commit fails with -EAGAIN if the configuration
+ * was changed (outside the batch) since BATCH_BEGIN.
+ *
  * Commands
  * --------
  * NAT64_CMD_GET_VERSION (do)
@@ -107,9 +128,13 @@
  *	Request: NAT64_A_MAPPING with NAT64_MAPPING_A_PROTO, _ADDR6, _PORT6,
  *	         _ADDR4, _PORT4: a static BIB entry. IPv4 hosts may open
  *	         sessions to ADDR4:PORT4 (port forwarding to an IPv6 server).
- *	Errors:  -EEXIST  either side is mapped already (add);
- *	         -EINVAL  ADDR4 lies in no pool that a rule uses (add);
- *	         -ENOENT  no rule yet (add), no such static entry (del).
+ *	         At most NAT64_MAX_STATICS static entries.
+ *	Errors:  -EEXIST  either side is mapped already, by a static entry
+ *	                  or (found when committing) a dynamic one (add);
+ *	         -EINVAL  ADDR4 lies in no pool that a rule uses (add; also
+ *	                  any change after which a static entry's would);
+ *	         -ENOENT  no such static entry (del);
+ *	         -ENOSPC  NAT64_MAX_STATICS entries already.
  *
  * NAT64_CMD_SESSION_GET (dump)
  *	Request: optionally NAT64_A_PROTO.
@@ -123,6 +148,22 @@
  * NAT64_CMD_SESSION_FLUSH (do)
  *	Request: no attributes. Removes every session and every dynamic
  *	         BIB entry; static entries stay.
+ *
+ * NAT64_CMD_CONFIG_FLUSH (do)
+ *	Request: no attributes. Removes every rule, pool and static BIB
+ *	         entry (and the mappings made through them) and sets every
+ *	         setting to its default. In a batch, typically the first
+ *	         change: the batch then says the whole configuration.
+ *
+ * NAT64_CMD_BATCH_BEGIN, NAT64_CMD_BATCH_COMMIT, NAT64_CMD_BATCH_ABORT (do)
+ *	Request: no attributes. See "Configuration, batches" above.
+ *	Errors:  -EBUSY   BEGIN while a batch is open (on this socket or
+ *	                  another one);
+ *	         -EINVAL  COMMIT or ABORT, or a change with NAT64_A_BATCH,
+ *	                  without a batch open on this socket;
+ *	         -EAGAIN  COMMIT: the configuration changed meanwhile;
+ *	         any error of the changes, found when committing the whole
+ *	         (e.g. -EEXIST for a static entry a dynamic one holds).
  *
  * NAT64_CMD_SET_CONFIG (do)
  *	Request: NAT64_A_CONFIG with any of NAT64_CONFIG_A_*; the ones given
@@ -149,6 +190,7 @@
 #define NAT64_POOL_DEFAULT_PORT_MIN	1024
 #define NAT64_POOL_DEFAULT_PORT_MAX	65535
 #define NAT64_MAX_RANGES	16	/* ranges a pool */
+#define NAT64_MAX_STATICS	65536	/* static BIB entries */
 
 enum nat64_cmd {
 	NAT64_CMD_UNSPEC,
@@ -168,6 +210,10 @@ enum nat64_cmd {
 	NAT64_CMD_SESSION_GET,
 	NAT64_CMD_SESSION_FLUSH,
 	NAT64_CMD_STATS_RESET,
+	NAT64_CMD_CONFIG_FLUSH,
+	NAT64_CMD_BATCH_BEGIN,
+	NAT64_CMD_BATCH_COMMIT,
+	NAT64_CMD_BATCH_ABORT,
 	__NAT64_CMD_MAX
 };
 #define NAT64_CMD_MAX (__NAT64_CMD_MAX - 1)
@@ -186,6 +232,7 @@ enum nat64_attr {
 	NAT64_A_SESSION_COUNT,	/* u32 */
 	NAT64_A_SESSION,	/* nest: NAT64_SESSION_A_* */
 	NAT64_A_PROTO,		/* u8: IPPROTO_TCP, _UDP or _ICMPV6 */
+	NAT64_A_BATCH,		/* flag: a change to the open batch */
 	__NAT64_A_MAX
 };
 #define NAT64_A_MAX (__NAT64_A_MAX - 1)

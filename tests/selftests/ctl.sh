@@ -41,13 +41,16 @@ match "version" '^nat64ctl [0-9][^ ]*, module [0-9][^ ]*$' "$(ctl version)"
 show=$(ctl show)
 check "show on an empty namespace" [ $? = 0 ]
 note "$show"
-for l in 'pools:' 'rules:' 'mappings: 0' 'counters:'; do
-	match "show has '$l'" "^$l\$" "$show"
+match "show begins with flush" '^flush$' "$show"
+check "show on an empty namespace: only settings" [ -z "$(grep -vE '^(#|flush$|set )' <<< "$show")" ]
+stats=$(ctl stats)
+for l in 'mappings: 0' 'sessions: 0' 'counters:'; do
+	match "stats has '$l'" "^$l\$" "$stats"
 done
 for c in 6to4-packets 4to6-packets mappings-created mappings-expired \
 	 4to6-no-mapping 6to4-no-port drop-truncated drop-unsupported \
 	 drop-hoplimit drop-no-route drop-nomem drop-too-big drop-checksum; do
-	match "show has counter $c" "^  $c 0\$" "$show"
+	match "stats has counter $c" "^  $c 0\$" "$stats"
 done
 check "pool add" ctl pool add p1 198.51.100.0/30 ports 2000-2999
 check "pool add, default ports" ctl pool add p2 203.0.113.7
@@ -57,16 +60,16 @@ check "set" ctl set clear-df on lowest-ipv6-mtu 1400 reset-tos off
 check "pool show" sh -c "ip netns exec $XL $NAT64CTL pool show | grep -qx 'p2 203.0.113.7/32 ports 1024-65535'"
 check "rule show" sh -c "ip netns exec $XL $NAT64CTL rule show | grep -qx 'r2 prefix 2001:db8:64::/64 pool p2'"
 show=$(ctl show)
-match "show lists the pool" '^  p1 198\.51\.100\.0/30 ports 2000-2999$' "$show"
-match "show lists the rule" '^  r1 prefix 64:ff9b::/96 pool p1$' "$show"
-check "config shown" sh -c "ip netns exec $XL $NAT64CTL show | grep -qx '  lowest-ipv6-mtu 1400'"
-check "default timeouts (RFC 6146)" sh -c "ip netns exec $XL $NAT64CTL show | grep -A5 '  timeout udp 300' | tr -s ' ' | tr '\n' , | grep -q 'timeout udp 300, timeout tcp-est 7440, timeout tcp-trans 240, timeout icmp 60, timeout syn 6,'"
+match "show lists the pool" '^pool add p1 198\.51\.100\.0/30 ports 2000-2999$' "$show"
+match "show lists the rule" '^rule add r1 prefix 64:ff9b::/96 pool p1$' "$show"
+match "config shown" '^set lowest-ipv6-mtu 1400$' "$show"
+check "default timeouts (RFC 6146)" [ "$(grep '^set timeout' <<< "$show" | tr '\n' ,)" = "set timeout udp 300,set timeout tcp-est 7440,set timeout tcp-trans 240,set timeout icmp 60,set timeout syn 6," ]
 show=$(ctl show)
-match "default filtering" '^  filtering endpoint-independent$' "$show"
-match "default drop-external-tcp" '^  drop-external-tcp off$' "$show"
-match "default max-stored-syns" '^  max-stored-syns 10$' "$show"
-match "default no port limit" '^  limit ports-per-subscriber 0$' "$show"
-match "default subscriber /128" '^  subscriber-prefix 128$' "$show"
+match "default filtering" '^set filtering endpoint-independent$' "$show"
+match "default drop-external-tcp" '^set drop-external-tcp off$' "$show"
+match "default max-stored-syns" '^set max-stored-syns 10$' "$show"
+match "default no port limit" '^set limit ports-per-subscriber 0$' "$show"
+match "default subscriber /128" '^set subscriber-prefix 128$' "$show"
 check "pool range added" ctl pool add p1 198.51.100.8-198.51.100.9 ports 1-1023 proto icmp alloc sequential
 match "pool show lists both ranges" '^p1 198\.51\.100\.8-198\.51\.100\.9 ports 1-1023 proto icmp alloc sequential$' "$(ctl pool show)"
 check "rule add from" ctl rule add r4 prefix 64:ff9b::/96 pool p2 from 2001:db8:99::/48
@@ -74,9 +77,9 @@ match "rule show lists from" '^r4 prefix 64:ff9b::/96 pool p2 from 2001:db8:99::
 check "rule del from" ctl rule del r4
 check "set stateful settings" ctl set filtering address-dependent drop-external-tcp on timeout syn 3 max-stored-syns 5 limit sessions 1000 limit ports-per-subscriber 100 subscriber-prefix 64
 show=$(ctl show)
-match "filtering shown" '^  filtering address-dependent$' "$show"
-match "limit shown" '^  limit ports-per-subscriber 100$' "$show"
-match "syn timeout shown" '^  timeout syn 3$' "$show"
+match "filtering shown" '^set filtering address-dependent$' "$show"
+match "limit shown" '^set limit ports-per-subscriber 100$' "$show"
+match "syn timeout shown" '^set timeout syn 3$' "$show"
 check "set back" ctl set filtering endpoint-independent drop-external-tcp off timeout syn 6 max-stored-syns 10 limit sessions 4194304 limit ports-per-subscriber 0 subscriber-prefix 128
 check "bib add static" ctl bib add tcp '[2001:db8::5]:80' 198.51.100.1:8080
 match "bib show lists it" '^tcp 2001:db8::5 80 198\.51\.100\.1 8080 static$' "$(ctl bib show tcp)"

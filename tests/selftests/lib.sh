@@ -18,7 +18,7 @@
 #   topo_up [V4MTU V6MTU] the standard topology below, configured
 #   x6 / x4 / X CMD...    run CMD in the v6 host / v4 host / translator
 #   ctl ARGS...           nat64ctl in the translator's namespace
-#   counter NAME          a counter of `nat64ctl show` in the translator
+#   counter NAME          a counter of `nat64ctl stats` in the translator
 #   kmsg_mark TAG; check_kernel_log TAG
 #                         mark the kernel log; then ok if nothing since the
 #                         mark is a splat (WARNING, BUG, leak, ...)
@@ -109,8 +109,8 @@ x4() { ip netns exec "$V4" "$@"; }
 X() { ip netns exec "$XL" "$@"; }
 ctl() { ip netns exec "$XL" "$NAT64CTL" "$@"; }
 
-# The value of a counter in `nat64ctl show`.
-counter() { ctl show | awk -v n="$1" '$1 == n { print $2 }'; }
+# The value of a counter in `nat64ctl stats`.
+counter() { ctl stats | awk -v n="$1" '$1 == n { print $2 }'; }
 
 nat64_loaded() { grep -q '^nat64 ' /proc/modules; }
 

@@ -31,7 +31,7 @@ out=$(pingfrom 2001:db8:6::2)
 check "4th session refused with address unreachable" refused "$out"
 note "$out"
 check "refusal counted" [ "$(counter drop-limit)" -gt "$before" ]
-check "sessions stay at 3" [ "$(ctl show | awk '$1 == "sessions:" { print $2 }')" = 3 ]
+check "sessions stay at 3" [ "$(ctl stats | awk '$1 == "sessions:" { print $2 }')" = 3 ]
 r=$(replies)
 check "the existing session keeps working" busywait 10000 sh -c "[ \$(grep -c 'bytes from' $TMPD/long) -gt $r ]"
 kill "$long" 2>/dev/null

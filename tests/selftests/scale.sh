@@ -27,8 +27,8 @@ cleanup_hooks+=(restore_backlog)
 
 # active objects of slab cache $1 (0 if it has none)
 slab() { awk -v c="$1" '$1 == c { print $2; f = 1 } END { if (!f) print 0 }' /proc/slabinfo; }
-sessions() { ctl show | awk '$1 == "sessions:" { print $2 }'; }
-mappings() { ctl show | awk '$1 == "mappings:" { print $2 }'; }
+sessions() { ctl stats | awk '$1 == "sessions:" { print $2 }'; }
+mappings() { ctl stats | awk '$1 == "mappings:" { print $2 }'; }
 s0=$(slab nat64_session) b0=$(slab nat64_bib)
 note "slab before: nat64_session $s0, nat64_bib $b0"
 
@@ -44,7 +44,7 @@ for round in 1 2 3; do
 	note "round $round: $(sessions) sessions"
 done
 check "sent $N echo requests" [ "$sent" = "$N" ]
-held || note "$(ctl show | grep -v " 0$")"
+held || note "$(ctl stats | grep -v " 0$")"
 check "$N sessions held" held
 note "created in $(( $(date +%s) - start )) s; sessions $(sessions), mappings $(mappings)"
 check "as many BIB entries" [ "$(mappings)" = "$N" ]

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """Stateful NAT64 (RFC 6146) on the wire: BIB and session behaviour seen
 through packets crafted with scapy on both hosts' veths, and through
-`nat64ctl session show` / `bib show` / the counters of `nat64ctl show`.
+`nat64ctl session show` / `bib show` / the counters of `nat64ctl stats`.
 
 One process does it all (scapy is slow to start under emulation): it opens
 an AF_PACKET socket inside each host namespace (setns), then runs the
@@ -192,7 +192,7 @@ def quiet(*args):
 
 def counters():
     c = {}
-    for line in ctl("show").splitlines():
+    for line in ctl("stats").splitlines():
         f = line.split()
         if len(f) == 2 and f[1].isdigit():
             c[f[0]] = int(f[1])
@@ -202,7 +202,7 @@ def counters():
 def counter(name):
     c = counters()
     if name not in c:
-        raise Fail("no counter %s in nat64ctl show" % name)
+        raise Fail("no counter %s in nat64ctl stats" % name)
     return c[name]
 
 
@@ -220,8 +220,8 @@ def timeout_now(name):
     """The current idle timeout @name, as `nat64ctl show` tells it."""
     for line in ctl("show").splitlines():
         f = line.split()
-        if len(f) == 3 and f[0] == "timeout" and f[1] == name:
-            return int(f[2])
+        if len(f) == 4 and f[:2] == ["set", "timeout"] and f[2] == name:
+            return int(f[3])
     return DEFAULT_TIMEOUT[name]
 
 
@@ -494,7 +494,7 @@ def eim():
     with part("mappings-created +1, sessions-created +2"):
         after = counters()
         for name, n in (("mappings-created", 1), ("sessions-created", 2)):
-            check(name in after, "no counter %s in nat64ctl show" % name)
+            check(name in after, "no counter %s in nat64ctl stats" % name)
             check(after[name] == before.get(name, 0) + n,
                   "%s %d, was %d" % (name, after[name],
                                      before.get(name, 0)))

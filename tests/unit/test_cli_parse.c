@@ -4,6 +4,7 @@
 
 #include "unit.h"
 #include "parse.h"
+#include "json.h"
 
 #define ARGV(...) ((char *[]){ __VA_ARGS__ })
 #define ARGC(...) ((int)(sizeof((char *[]){ __VA_ARGS__ }) / sizeof(char *)))
@@ -154,5 +155,43 @@ static void bibs(void)
 	CHECK(parse_bib(2, good, &b, err, sizeof(err)) < 0);
 }
 
+static void split(void)
+{
+	char l1[] = "  pool add p1\t198.51.100.0/24  # the pool\n";
+	char l2[] = "# only a comment\n";
+	char l3[] = "a b c d";
+	char *argv[4];
+
+	CHECK_EQ(ctl_split(l1, argv, 4), 4);
+	CHECK(!strcmp(argv[0], "pool") && !strcmp(argv[2], "p1") &&
+	      !strcmp(argv[3], "198.51.100.0/24"));
+	CHECK_EQ(ctl_split(l2, argv, 4), 0);
+	CHECK_EQ(ctl_split(l3, argv, 3), -1);
+}
+
+/* json_pretty() of @in, as a string. */
+static char *pretty(const char *in)
+{
+	static char buf[1024];
+	FILE *f = fmemopen(buf, sizeof(buf), "w");
+
+	json_pretty(f, in);
+	fclose(f);
+	return buf;
+}
+
+static void pretty_json(void)
+{
+	CHECK(!strcmp(pretty("{\"a\":1,\"b\":[2,3]}"),
+		      "{\n  \"a\": 1,\n  \"b\": [\n    2,\n    3\n  ]\n}"));
+	/* Punctuation inside strings is left alone, escapes too. */
+	CHECK(!strcmp(pretty("[{\"s\":\"x,{:\\\"]\"}]"),
+		      "[\n  {\n    \"s\": \"x,{:\\\"]\"\n  }\n]"));
+	CHECK(!strcmp(pretty("[ ]"), "[]"));
+	CHECK(!strcmp(pretty("{\"e\":{}}"), "{\n  \"e\": {}\n}"));
+	/* JSON lines stay one value a line. */
+	CHECK(!strcmp(pretty("{}\n{}\n"), "{}\n{}\n"));
+}
+
 UNIT_MAIN(T(pool_good), T(pool_bad), T(rule_parse), T(set_parse),
-	  T(prefixes), T(bibs))
+	  T(prefixes), T(bibs), T(split), T(pretty_json))
