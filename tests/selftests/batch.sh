@@ -5,7 +5,8 @@
 # `nat64ctl -f` reads back to the same configuration (in this namespace,
 # without disturbing its mappings, and in a fresh one); a batch applies
 # all of its lines or none, and an error names its line; `flush`; -p
-# (indented JSON); the systemd unit applying /etc/nat64.conf.
+# (indented JSON); the systemd unit applying /etc/nat64.conf; batches
+# over raw netlink (batchnl.py).
 . "$(dirname "$0")/lib.sh"
 
 nat64_load
@@ -144,6 +145,12 @@ else
 		skip "systemd-analyze verify (not installed)"
 	fi
 fi
+
+# Two sockets at once, over raw netlink.
+out=$(X "$PY" "$(dirname "$0")/batchnl.py" "$TOP/include/uapi/nat64.h" "$NAT64CTL" 2>&1)
+rc=$?
+note "$out"
+check "batches over netlink: one at a time, dropped with their socket, EAGAIN" [ $rc = 0 ]
 
 ns_del "$XL2"
 check_kernel_log batch

@@ -1,0 +1,135 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
+"""Batches over raw generic netlink, two sockets at once: one batch a
+namespace (-EBUSY), a batch dies with its socket, a change flagged for a
+batch needs one open on its own socket, a commit refuses (-EAGAIN) when
+the configuration changed meanwhile, and a committed batch applies.
+
+Usage: batchnl.py UAPI_HEADER NAT64CTL   (in the translator namespace)
+Prints TAP-style "ok"/"not ok" lines; exits 1 if any failed.
+"""
+import errno
+import re
+import socket
+import struct
+import subprocess
+import sys
+
+HDR, CTL = sys.argv[1], sys.argv[2]
+NLM_F_REQUEST, NLM_F_ACK = 1, 4
+NLMSG_ERROR = 2
+GENL_ID_CTRL, CTRL_CMD_GETFAMILY = 0x10, 3
+CTRL_ATTR_FAMILY_ID, CTRL_ATTR_FAMILY_NAME = 1, 2
+NLA_F_NESTED = 0x8000
+
+
+def enum(name):
+    """The members of C enum @name of the uapi header, by value."""
+    text = open(HDR).read()
+    body = re.search(r"enum %s \{(.*?)\};" % name, text, re.S).group(1)
+    body = re.sub(r"/\*.*?\*/", "", body, flags=re.S)
+    names = [w.strip() for w in body.split(",") if w.strip()]
+    return {n: i for i, n in enumerate(names)}
+
+
+CMD, A, CFG = enum("nat64_cmd"), enum("nat64_attr"), enum("nat64_config_attr")
+
+
+def attr(t, payload):
+    a = struct.pack("=HH", 4 + len(payload), t) + payload
+    return a + b"\0" * (-len(a) % 4)
+
+
+class Sock:
+    def __init__(self):
+        self.s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 16)
+        self.s.bind((0, 0))
+        self.s.settimeout(2.0)
+        self.seq = 0
+        r = self.req(GENL_ID_CTRL, CTRL_CMD_GETFAMILY,
+                     attr(CTRL_ATTR_FAMILY_NAME, b"nat64\0"), raw=True)
+        off = 20
+        while off + 4 <= len(r):
+            ln, t = struct.unpack_from("=HH", r, off)
+            if t == CTRL_ATTR_FAMILY_ID:
+                self.fam = struct.unpack_from("=H", r, off + 4)[0]
+            off += (ln + 3) & ~3
+
+    def req(self, fam, cmd, attrs=b"", raw=False):
+        self.seq += 1
+        body = struct.pack("=BBH", cmd, 1, 0) + attrs
+        self.s.send(struct.pack("=IHHII", 16 + len(body), fam,
+                                NLM_F_REQUEST | (0 if raw else NLM_F_ACK),
+                                self.seq, 0) + body)
+        data = self.s.recv(65536)
+        if raw:
+            return data
+        _ln, typ = struct.unpack_from("=IH", data, 0)
+        assert typ == NLMSG_ERROR, typ
+        return -struct.unpack_from("=i", data, 16)[0]
+
+    def cmd(self, name, attrs=b""):
+        return self.req(self.fam, CMD["NAT64_CMD_" + name], attrs)
+
+    def close(self):
+        self.s.close()
+
+
+def set_icmp(seconds, batch):
+    nest = attr(CFG["NAT64_CONFIG_A_TIMEOUT_ICMP"], struct.pack("=I", seconds))
+    a = attr(A["NAT64_A_CONFIG"] | NLA_F_NESTED, nest)
+    if batch:
+        a += attr(A["NAT64_A_BATCH"], b"")
+    return a
+
+
+def icmp_timeout():
+    out = subprocess.run([CTL, "show"], capture_output=True, text=True).stdout
+    m = re.search(r"^set timeout icmp (\d+)$", out, re.M)
+    return int(m.group(1)) if m else None
+
+
+failed = 0
+n = 0
+
+
+def check(desc, cond):
+    global failed, n
+    n += 1
+    print(("ok %d %s" if cond else "not ok %d %s") % (n, desc))
+    if not cond:
+        failed = 1
+
+
+a, b = Sock(), Sock()
+base = icmp_timeout()
+check("a change flagged for a batch, none open: EINVAL",
+      a.cmd("SET_CONFIG", set_icmp(77, True)) == errno.EINVAL)
+check("commit with no batch open: EINVAL", a.cmd("BATCH_COMMIT") == errno.EINVAL)
+check("begin on socket A", a.cmd("BATCH_BEGIN") == 0)
+check("begin again on A: EBUSY", a.cmd("BATCH_BEGIN") == errno.EBUSY)
+check("begin on socket B: EBUSY", b.cmd("BATCH_BEGIN") == errno.EBUSY)
+check("B's change flagged for A's batch: EINVAL",
+      b.cmd("SET_CONFIG", set_icmp(77, True)) == errno.EINVAL)
+check("A's batched change accepted", a.cmd("SET_CONFIG", set_icmp(77, True)) == 0)
+check("not applied before the commit", icmp_timeout() == base)
+check("commit", a.cmd("BATCH_COMMIT") == 0)
+check("applied by the commit", icmp_timeout() == 77)
+
+check("begin on A", a.cmd("BATCH_BEGIN") == 0)
+check("A's batched change", a.cmd("SET_CONFIG", set_icmp(78, True)) == 0)
+a.close()
+check("A closed: B may begin", b.cmd("BATCH_BEGIN") == 0)
+check("A's batch was dropped", icmp_timeout() == 77)
+check("B's batched change", b.cmd("SET_CONFIG", set_icmp(79, True)) == 0)
+check("a change outside the batch", b.cmd("SET_CONFIG", set_icmp(80, False)) == 0)
+check("commit after it: EAGAIN", b.cmd("BATCH_COMMIT") == errno.EAGAIN)
+check("EAGAIN changed nothing", icmp_timeout() == 80)
+check("the batch is gone after a failed commit",
+      b.cmd("BATCH_ABORT") == errno.EINVAL)
+check("begin, abort", b.cmd("BATCH_BEGIN") == 0 and
+      b.cmd("SET_CONFIG", set_icmp(81, True)) == 0 and
+      b.cmd("BATCH_ABORT") == 0 and icmp_timeout() == 80)
+b.close()
+print("1..%d" % n)
+sys.exit(failed)
