@@ -80,7 +80,7 @@ cap=$!
 busywait 10000 grep -q 'listening on' "$TMPD/v6.err"
 echo unmapped | x4 socat -u - UDP4:198.51.100.1:$free,sourceport=5555
 check "unmapped ipv4 counted as 4to6-no-mapping" \
-	busywait 5000 sh -c "[ \"\$(ip netns exec $XL $NAT64CTL show |
+	busywait 5000 sh -c "[ \"\$(ip netns exec $XL $NAT64CTL stats |
 		awk '\$1 == \"4to6-no-mapping\" { print \$2 }')\" -gt $no_map ]"
 check "unmapped ipv4 not translated (4to6-packets unchanged)" \
 	[ "$(counter 4to6-packets)" = "$xlated" ]
