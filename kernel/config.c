@@ -223,7 +223,7 @@ static int hooks_on(struct nat64_net *nn)
 {
 	int err;
 
-	if (nn->hooks_registered)
+	if (nn->hooks_registered || nn->mode == NAT64_MODE_TARGET)
 		return 0;
 	err = nf_defrag_ipv4_enable(nn->net);
 	if (err)
@@ -406,4 +406,19 @@ void nat64_config_flush(struct nat64_net *nn)
 		list_del(&p->list);
 		pool_free(p);
 	}
+}
+
+/*
+ * Hooks registered if and only if the mode is hooks and there is a rule
+ * (the mode changed). Under config_lock.
+ */
+int nat64_hooks_sync(struct nat64_net *nn)
+{
+	struct nat64_ruleset *rs = ruleset(nn);
+
+	if (nn->mode == NAT64_MODE_TARGET || !rs || !rs->n) {
+		nat64_hooks_off(nn);
+		return 0;
+	}
+	return hooks_on(nn);
 }

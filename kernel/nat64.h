@@ -85,6 +85,8 @@ struct nat64_net {
 	unsigned int npools;
 	struct nat64_ruleset __rcu *rules;	/* written under config_lock */
 	bool hooks_registered;		/* under config_lock */
+	/* enum nat64_mode: written under config_lock, read with READ_ONCE() */
+	u8 mode;
 
 	/* Settings: written under config_lock, read with READ_ONCE(). */
 	u32 lowest_ipv6_mtu;
@@ -141,9 +143,12 @@ int nat64_rule_del(struct nat64_net *nn, const char *name,
 void nat64_config_flush(struct nat64_net *nn);
 bool nat64_addr_in_rule_pool(struct nat64_net *nn, __be32 addr);
 void nat64_hooks_off(struct nat64_net *nn);
+int nat64_hooks_sync(struct nat64_net *nn);
 
 /* packet.c */
 void nat64_hooks_init(struct nat64_net *nn);
+unsigned int nat64_in6(struct nat64_net *nn, struct sk_buff *skb);
+unsigned int nat64_in4(struct nat64_net *nn, struct sk_buff *skb);
 void nat64_synq_expire(struct nat64_net *nn);
 void nat64_synq_flush(struct nat64_net *nn);
 
@@ -153,6 +158,11 @@ void nat64_synq_flush(struct nat64_net *nn);
  */
 bool nat64_pool_has(const struct nat64_pool *pool, u32 addr, int port,
 		    int proto);
+
+/* xt.c */
+int nat64_xt_init(void);
+void nat64_xt_uninit(void);
+int nat64_mode_set(struct nat64_net *nn, u8 mode);
 
 /* netlink.c */
 int nat64_genl_init(void);

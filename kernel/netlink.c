@@ -101,6 +101,7 @@ static const struct nla_policy config_policy[NAT64_CONFIG_A_MAX + 1] = {
 	[NAT64_CONFIG_A_SUBSCRIBER_PLEN] = NLA_POLICY_RANGE(NLA_U8, 1, 128),
 	[NAT64_CONFIG_A_MAX_STORED_SYNS] =
 		NLA_POLICY_FULL_RANGE(NLA_U32, &syns_range),
+	[NAT64_CONFIG_A_MODE] = NLA_POLICY_MAX(NLA_U8, NAT64_MODE_TARGET),
 };
 
 /* Timeout attributes, in enum nat64_timeout order. */
@@ -238,8 +239,18 @@ static int nl_set_config(struct sk_buff *skb, struct genl_info *info)
 			 config_policy);
 	if (err)
 		return err;
-	/* Validated as a whole above: nothing below can fail. */
 	mutex_lock(&nn->config_lock);
+	/* The one change that can fail comes first: refused, none is made. */
+	if (tb[NAT64_CONFIG_A_MODE]) {
+		err = nat64_mode_set(nn, nla_get_u8(tb[NAT64_CONFIG_A_MODE]));
+		if (err) {
+			mutex_unlock(&nn->config_lock);
+			NL_SET_ERR_MSG(info->extack,
+				       "cannot register the netfilter hooks");
+			return err;
+		}
+	}
+	/* Validated as a whole above: nothing below can fail. */
 	if (tb[NAT64_CONFIG_A_CLEAR_DF])
 		WRITE_ONCE(nn->clear_df,
 			   nla_get_u8(tb[NAT64_CONFIG_A_CLEAR_DF]));
@@ -319,7 +330,8 @@ static int nl_get_config(struct sk_buff *skb, struct genl_info *info)
 	    nla_put_u8(msg, NAT64_CONFIG_A_SUBSCRIBER_PLEN,
 		       READ_ONCE(nn->subscriber_plen)) ||
 	    nla_put_u32(msg, NAT64_CONFIG_A_MAX_STORED_SYNS,
-			READ_ONCE(nn->max_stored_syns)))
+			READ_ONCE(nn->max_stored_syns)) ||
+	    nla_put_u8(msg, NAT64_CONFIG_A_MODE, READ_ONCE(nn->mode)))
 		goto nospace;
 	nla_nest_end(msg, nest);
 	genlmsg_end(msg, hdr);
