@@ -128,8 +128,9 @@
  * NAT64_CMD_SET_CONFIG (do)
  *	Request: NAT64_A_CONFIG with any of NAT64_CONFIG_A_*; the ones given
  *	         are changed, the others kept.
- *	Errors:  -EINVAL/-ERANGE a value out of its range; -ENOMEM the
- *	         mode could not be switched to hooks (nothing changed).
+ *	Errors:  -EINVAL/-ERANGE a value out of its range; -ENOMEM (or
+ *	         another error of netfilter) the mode could not be switched
+ *	         to hooks (nothing changed).
  *
  * NAT64_CMD_GET_CONFIG (do)
  *	Request: no attributes.
@@ -364,8 +365,8 @@ enum nat64_config_attr {
 	 * translated; the hooks are not registered. In hooks mode the
 	 * target lets every packet go on (XT_CONTINUE). The target is only
 	 * valid in the mangle table's PREROUTING chain.
-	 * Errors: -ENOMEM (and the mode unchanged) if switching to hooks
-	 * cannot register them.
+	 * Switching to hooks with a rule registers them; if that fails
+	 * (-ENOMEM...), nothing changes.
 	 */
 	NAT64_CONFIG_A_MODE,
 	__NAT64_CONFIG_A_MAX
