@@ -158,5 +158,19 @@ check "... no translation (hooks not registered)" no_ping
 check "set mode hooks with the rule: hooks registered" ctl set mode hooks
 check "... ping translates" pings 5
 
+# The namespace goes away in target mode, with rules of both flavours
+# holding its reassembly and traffic through them just before.
+check "set mode target for the teardown" ctl set mode target
+added=0
+for v in legacy nft; do
+	if X "ip6tables-$v" -w -t mangle -A PREROUTING -i x6 -j NAT64 2>/dev/null &&
+		X "iptables-$v" -w -t mangle -A PREROUTING -i x4 -j NAT64 2>/dev/null; then
+		added=1
+	fi
+done
+[ $added = 1 ] && check "... ping through the target" pings 5
+topo_cleanup
+check "namespaces gone" [ -z "$(leftovers)" ]
+
 check_kernel_log xt
 finish
