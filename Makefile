@@ -17,6 +17,8 @@
 VERSION := 0.1.0
 PREFIX ?= /usr/local
 SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 # iptables looks for extensions here (not under PREFIX).
 XTLIBDIR ?= $(shell pkg-config --variable=xtlibdir xtables 2>/dev/null)
 
