@@ -56,10 +56,10 @@ rule_pkts() {
 }
 
 check "hooks mode (default): ping translates" pings 5
-match "show: mode hooks" '^  mode hooks$' "$(ctl show)"
+match "show: mode hooks" '^ *(set )?mode hooks$' "$(ctl show)"
 
 check "set mode target" ctl set mode target
-match "show: mode target" '^  mode target$' "$(ctl show)"
+match "show: mode target" '^ *(set )?mode target$' "$(ctl show)"
 xlated=$(counter 6to4-packets)
 check "target mode, no xtables rule: no translation" no_ping
 check "... 6to4-packets unchanged" [ "$(counter 6to4-packets)" = "$xlated" ]
@@ -68,7 +68,7 @@ out=$(ctl set mode bogus 2>&1)
 rc=$?
 check "set mode bogus refused" [ $rc != 0 ]
 match "... saying why" "invalid mode 'bogus' \\(hooks or target\\)" "$out"
-match "mode unchanged" '^  mode target$' "$(ctl show)"
+match "mode unchanged" '^ *(set )?mode target$' "$(ctl show)"
 
 for v in legacy nft; do
 	ip6t=ip6tables-$v ip4t=iptables-$v
@@ -144,7 +144,7 @@ if command -v ip6tables-nft >/dev/null; then
 	X ip6tables-nft -w -t mangle -A PREROUTING -i x6 -j NAT64
 fi
 check "set mode hooks" ctl set mode hooks
-match "show: mode hooks again" '^  mode hooks$' "$(ctl show)"
+match "show: mode hooks again" '^ *(set )?mode hooks$' "$(ctl show)"
 check "hooks mode: ping translates again" pings 5 3
 check "hooks mode: udp translates again" udp_echo hello-hooks
 check "set mode hooks twice: no change, no error" ctl set mode hooks
