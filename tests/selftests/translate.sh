@@ -34,10 +34,7 @@ check "icmp: 3 echo requests reached the v4 host" \
 	[ "$(grep -c 'ICMP echo request' "$TMPD/icmp.txt")" = 3 ]
 
 # --- UDP: the v4 server answers with the payload and the peer it saw ---
-# shellcheck disable=SC2016 # expanded by the server's shell
-x4 socat -T 30 UDP4-RECVFROM:5353,fork \
-	SYSTEM:'read -r l; echo "$l $SOCAT_PEERADDR $SOCAT_PEERPORT"' 2>/dev/null &
-listening "$V4" udp 5353
+udp_echo_server "$V4" 5353 peer
 # A connected UDP socket (bash's /dev/udp); dd reads the one datagram
 # of the answer (bash's read would take one byte of it).
 udp=$(x6 bash -c 'exec 3<>/dev/udp/64:ff9b::192.0.2.2/5353 &&
