@@ -38,6 +38,9 @@ static int __net_init nat64_net_init(struct net *net)
 	nn->limit_sessions = 4194304;
 	nn->subscriber_plen = 128;
 	nn->max_stored_syns = 10;
+	/* At most 100 refused events a second; no "suppressed" messages. */
+	ratelimit_state_init(&nn->refused_rs, HZ, 100);
+	ratelimit_set_flags(&nn->refused_rs, RATELIMIT_MSG_ON_RELEASE);
 	spin_lock_init(&nn->synq_lock);
 	INIT_LIST_HEAD(&nn->synq);
 	get_random_bytes(&nn->hash_key, sizeof(nn->hash_key));

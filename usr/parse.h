@@ -62,6 +62,8 @@ struct ctl_config {
 	long limit_ports;
 	long subscriber_plen;
 	long max_stored_syns;
+	int log_mappings;
+	int log_destinations;
 };
 
 /* Each returns 0, or -1 with a one-line message in @err. */
