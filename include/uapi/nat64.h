@@ -16,7 +16,8 @@
  * -----------
  * Every command except NAT64_CMD_GET_VERSION needs CAP_NET_ADMIN in the user
  * namespace that owns the network namespace (GENL_UNS_ADMIN_PERM); without
- * it the kernel answers -EPERM.
+ * it the kernel answers -EPERM. Joining the multicast group
+ * NAT64_MCGRP_EVENTS needs the same (GENL_MCAST_CAP_NET_ADMIN).
  *
  * Validation
  * ----------

@@ -96,7 +96,28 @@ check "session refused event (existing mapping, new destination)" busywait 5000 
 check "text monitor: refused line" busywait 5000 grep -qE ' mapping refused icmp \[2001:db8:6::2\]:[0-9]+ - 192\.0\.2\.2:0 reason drop-limit$' "$TXT"
 check "mappings-refused counted" [ "$(counter mappings-refused)" -ge 1 ]
 check "sessions-refused counted" [ "$(counter sessions-refused)" -ge 1 ]
+# A flood of refusals: all counted, few events (rate limited).
+m=$(mark)
+before=$(counter mappings-refused)
+t0=$(date +%s)
+x6 $PY -c '
+import socket
+for i in range(3000):
+    s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+    s.sendto(b"x", ("64:ff9b::c000:202", 9))
+    s.close()
+'
+t1=$(date +%s)
+d=$(( $(counter mappings-refused) - before ))
 ctl set limit sessions 4194304
+# Events come in order: once this mapping's is in, the flood's are too.
+pings 1
+check "flood: an event after it" busywait 10000 has_event "$m" mapping-created proto=icmp
+n=$(tail -n +$((m + 1)) "$JS" | grep -c '"event":"mapping-refused"')
+note "3000 new flows refused in $((t1 - t0 + 1)) s: $d counted, $n events"
+check "flood: refusals counted" [ "$d" -ge 2700 ]
+check "flood: refused events rate limited" [ "$n" -ge 1 -a "$n" -le $(( (t1 - t0 + 2) * 100 )) ]
+check "flood: the monitor kept up" [ ! -s "$TMPD/events.err" ]
 
 # Only CAP_NET_ADMIN may listen.
 err=$(X setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
