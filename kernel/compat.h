@@ -16,4 +16,15 @@
 #include <linux/skbuff.h>
 #endif
 
+/*
+ * Multicast groups only CAP_NET_ADMIN may join: mainline 6.7, and
+ * backported to the 6.1 and 6.6 stable series (Debian's 6.1 and 6.12
+ * both have it). Without it the events, which name the IPv6 hosts,
+ * would reach anyone: refuse to build.
+ */
+#include <net/genetlink.h>
+#ifndef GENL_MCAST_CAP_NET_ADMIN
+#error "this kernel lacks GENL_MCAST_CAP_NET_ADMIN (newer 6.1/6.6 stable, 6.7+)"
+#endif
+
 #endif /* _NAT64_COMPAT_H */

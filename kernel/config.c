@@ -677,6 +677,8 @@ static void settings_apply(struct nat64_net *nn, const struct nat64_settings *v)
 	WRITE_ONCE(nn->subscriber_plen, v->subscriber_plen);
 	WRITE_ONCE(nn->max_stored_syns, v->max_stored_syns);
 	WRITE_ONCE(nn->mode, v->mode);
+	WRITE_ONCE(nn->log_mappings, v->log_mappings);
+	WRITE_ONCE(nn->log_dests, v->log_dests);
 }
 
 static bool rule_kept(const struct nat64_ruleset *rs,

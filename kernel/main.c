@@ -28,6 +28,9 @@ static int __net_init nat64_net_init(struct net *net)
 	nn->net = net;
 	mutex_init(&nn->config_lock);
 	INIT_LIST_HEAD(&nn->pools);
+	/* At most 100 refused events a second; no "suppressed" messages. */
+	ratelimit_state_init(&nn->refused_rs, HZ, 100);
+	ratelimit_set_flags(&nn->refused_rs, RATELIMIT_MSG_ON_RELEASE);
 	spin_lock_init(&nn->synq_lock);
 	INIT_LIST_HEAD(&nn->synq);
 	get_random_bytes(&nn->hash_key, sizeof(nn->hash_key));

@@ -415,6 +415,17 @@ struct nat64_session *nat64_sess_create6(struct nat64_net *nn,
 	spin_unlock_bh(lock);
 	if (nb)
 		nat64_stat_inc(nn, NAT64_STAT_MAPPINGS_CREATED);
+	/* Under the caller's RCU: b and s stay, their addresses are fixed. */
+	if (nat64_ev_wanted(nn)) {
+		struct nat64_ev ev;
+
+		if (nb) {
+			nat64_ev_fill(&ev, NAT64_EVENT_MAPPING_CREATED, b, NULL);
+			nat64_ev_report(nn, &ev);
+		}
+		nat64_ev_fill(&ev, NAT64_EVENT_SESSION_CREATED, b, s);
+		nat64_ev_report(nn, &ev);
+	}
 	*bibp = b;
 	return s;
 
@@ -453,6 +464,12 @@ struct nat64_session *nat64_sess_create4(struct nat64_net *nn,
 	}
 	sess_link(nn, b, s);
 	spin_unlock_bh(lock);
+	if (nat64_ev_wanted(nn)) {
+		struct nat64_ev ev;
+
+		nat64_ev_fill(&ev, NAT64_EVENT_SESSION_CREATED, b, s);
+		nat64_ev_report(nn, &ev);
+	}
 	return s;
 }
 
@@ -566,16 +583,50 @@ static void bib_remove(struct nat64_net *nn, struct nat64_maptable *mt,
 }
 
 /*
- * Age @b's sessions; @b's IPv6 bucket lock is held. Returns how many
- * expired. A TCP session whose timer ran out may move on instead of
- * going (established -> trans).
+ * Events seen under a bucket lock, reported once it is released. While
+ * events are wanted (@on), a sweep stops when the buffer is full, drops
+ * the lock, reports them and starts over on the bucket.
  */
-static unsigned int bib_age(struct nat64_net *nn, struct nat64_maptable *mt,
-			    struct nat64_bib *b, struct reaper *rp)
+#define EVBUF_SIZE	8
+
+struct evbuf {
+	bool on;
+	unsigned int n;
+	struct nat64_ev ev[EVBUF_SIZE];
+};
+
+static bool evbuf_full(const struct evbuf *eb)
+{
+	return eb->on && eb->n == EVBUF_SIZE;
+}
+
+static void evbuf_add(struct evbuf *eb, u8 type, const struct nat64_bib *b,
+		      const struct nat64_session *s)
+{
+	if (eb->on)
+		nat64_ev_fill(&eb->ev[eb->n++], type, b, s);
+}
+
+static void evbuf_report(struct nat64_net *nn, struct evbuf *eb)
+{
+	unsigned int i;
+
+	for (i = 0; i < eb->n; i++)
+		nat64_ev_report(nn, &eb->ev[i]);
+	eb->n = 0;
+}
+
+/*
+ * Age @b's sessions; @b's IPv6 bucket lock is held. Adds the ones that
+ * expired to *@n. A TCP session whose timer ran out may move on instead
+ * of going (established -> trans). False if @eb filled up first.
+ */
+static bool bib_age(struct nat64_net *nn, struct nat64_maptable *mt,
+		    struct nat64_bib *b, struct evbuf *eb, unsigned int *n,
+		    struct reaper *rp)
 {
 	struct nat64_session *s;
 	struct hlist_node *tmp;
-	unsigned int n = 0;
 
 	hlist_for_each_entry_safe(s, tmp, &b->sessions, node) {
 		if (nat64_sess_remaining(nn, b->proto, s))
@@ -589,10 +640,35 @@ static unsigned int bib_age(struct nat64_net *nn, struct nat64_maptable *mt,
 				continue;
 			}
 		}
+		if (evbuf_full(eb))
+			return false;
+		evbuf_add(eb, NAT64_EVENT_SESSION_EXPIRED, b, s);
 		sess_remove(mt, b, s, rp);
-		n++;
+		(*n)++;
 	}
-	return n;
+	return true;
+}
+
+/*
+ * Remove @b's sessions (only those made through @rule, if not NULL); its
+ * IPv6 bucket lock is held. False if @eb filled up first.
+ */
+static bool bib_clear(struct nat64_maptable *mt, struct nat64_bib *b,
+		      const struct nat64_rule *rule, struct evbuf *eb,
+		      struct reaper *rp)
+{
+	struct nat64_session *s;
+	struct hlist_node *tmp;
+
+	hlist_for_each_entry_safe(s, tmp, &b->sessions, node) {
+		if (rule && s->rule != rule)
+			continue;
+		if (evbuf_full(eb))
+			return false;
+		evbuf_add(eb, NAT64_EVENT_SESSION_REMOVED, b, s);
+		sess_remove(mt, b, s, rp);
+	}
+	return true;
 }
 
 /* What a sweep removes. */
@@ -609,39 +685,54 @@ static unsigned int sweep_bucket(struct nat64_net *nn,
 				 struct sweep *sw)
 {
 	spinlock_t *lock = &mt->locks6[i % NAT64_MAP_LOCKS];
-	struct nat64_session *s;
-	struct hlist_node *tmp, *stmp;
+	struct hlist_node *tmp;
 	struct nat64_bib *b;
 	unsigned int n = 0;
+	struct evbuf eb;
+	bool more;
 
 	if (hlist_empty(&mt->h6[i]))
 		return 0;
+	eb.on = nat64_ev_wanted(nn);
+	eb.n = 0;
+again:
+	more = false;
 	spin_lock_bh(lock);
 	hlist_for_each_entry_safe(b, tmp, &mt->h6[i], node6) {
-		if (sw->expired) {
-			n += bib_age(nn, mt, b, &sw->rp);
-		} else if (sw->rule && b->rule != sw->rule) {
+		/* The whole entry goes (else only some of its sessions). */
+		bool whole = !sw->expired &&
+			     !(sw->rule && b->rule != sw->rule) &&
+			     (!b->is_static || sw->statics);
+		bool done;
+
+		if (sw->expired)
+			done = bib_age(nn, mt, b, &eb, &n, &sw->rp);
+		else if (sw->rule && b->rule != sw->rule)
 			/* Sessions of the rule under other rules' entries. */
-			hlist_for_each_entry_safe(s, stmp, &b->sessions, node)
-				if (s->rule == sw->rule)
-					sess_remove(mt, b, s, &sw->rp);
-		} else if (!b->is_static || sw->statics) {
-			bib_remove(nn, mt, b, &sw->rp);
+			done = bib_clear(mt, b, sw->rule, &eb, &sw->rp);
+		else
+			done = bib_clear(mt, b, NULL, &eb, &sw->rp);
+		if (!done || (evbuf_full(&eb) && !b->is_static &&
+			      hlist_empty(&b->sessions))) {
+			more = true;
+			break;
+		}
+		if (!whole && (b->is_static || !hlist_empty(&b->sessions)))
 			continue;
-		} else {
-			hlist_for_each_entry_safe(s, stmp, &b->sessions, node)
-				sess_remove(mt, b, s, &sw->rp);
-		}
-		if (!b->is_static && hlist_empty(&b->sessions)) {
-			bib_remove(nn, mt, b, &sw->rp);
-			if (sw->expired)
-				nat64_stat_inc(nn,
-					       NAT64_STAT_MAPPINGS_EXPIRED);
-		}
+		if (!b->is_static)
+			evbuf_add(&eb, sw->expired ?
+				  NAT64_EVENT_MAPPING_EXPIRED :
+				  NAT64_EVENT_MAPPING_REMOVED, b, NULL);
+		bib_remove(nn, mt, b, &sw->rp);
+		if (sw->expired)
+			nat64_stat_inc(nn, NAT64_STAT_MAPPINGS_EXPIRED);
 	}
 	spin_unlock_bh(lock);
+	evbuf_report(nn, &eb);
 	if (sw->rp.n >= REAP_BATCH)
 		reaper_flush(&sw->rp);
+	if (more)
+		goto again;
 	return n;
 }
 

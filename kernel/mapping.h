@@ -89,6 +89,35 @@ struct nat64_flow {
 	u16 rport;			/* 0 for ICMP */
 };
 
+/*
+ * An event (enum nat64_event) of a BIB entry or session: a copy, taken
+ * where it happened (maybe under a bucket lock), reported after.
+ */
+struct nat64_ev {
+	struct in6_addr addr6;
+	__be32 addr4, raddr;
+	u16 port6, port4, rport;	/* host order; rport 0 for ICMP */
+	u8 type;			/* enum nat64_event */
+	u8 proto;			/* enum xl_proto */
+	u8 has4;			/* addr4, port4 known */
+	u8 session;			/* raddr, rport known */
+	u32 reason;			/* refused: NAT64_STAT_* */
+	char rule[NAT64_NAME_MAX];	/* "" if none */
+};
+
+/* event.c */
+/* Fill @ev for event @type of @b and, for session events, @s. */
+void nat64_ev_fill(struct nat64_ev *ev, u8 type, const struct nat64_bib *b,
+		   const struct nat64_session *s);
+/* Log and send @ev as the settings and listeners want. */
+void nat64_ev_report(struct nat64_net *nn, const struct nat64_ev *ev);
+/*
+ * A packet of @f wanted a new BIB entry (@b NULL) or a new session of
+ * @b, and got none because of @why: count it, tell listeners.
+ */
+void nat64_ev_refused(struct nat64_net *nn, const struct nat64_flow *f,
+		      const struct nat64_bib *b, enum nat64_stat why);
+
 int nat64_maps_module_init(void);
 void nat64_maps_module_exit(void);
 void nat64_maps_gc_init(struct nat64_net *nn);

@@ -6,6 +6,7 @@
 #include <linux/mutex.h>
 #include <linux/netfilter.h>
 #include <linux/percpu.h>
+#include <linux/ratelimit.h>
 #include <linux/siphash.h>
 #include <linux/workqueue.h>
 #include <net/net_namespace.h>
@@ -111,6 +112,11 @@ struct nat64_net {
 	u32 limit_ports;		/* per subscriber; 0: no limit */
 	u8 subscriber_plen;		/* a subscriber is a /subscriber_plen */
 	u32 max_stored_syns;
+	bool log_mappings;		/* BIB entries to the kernel log */
+	bool log_dests;			/* sessions, with destinations */
+
+	/* Refused events: a flood of refusals sends few of them. */
+	struct ratelimit_state refused_rs;
 
 	/* Unsolicited IPv4 SYNs kept for a simultaneous open. */
 	spinlock_t synq_lock;
@@ -154,6 +160,8 @@ struct nat64_settings {
 	u8 subscriber_plen;
 	u32 max_stored_syns;
 	u8 mode;			/* enum nat64_mode */
+	bool log_mappings;
+	bool log_dests;
 };
 
 /* A pool, a rule and a static BIB entry of a struct nat64_spec. */
@@ -260,5 +268,18 @@ void nat64_xt_uninit(void);
 /* netlink.c */
 int nat64_genl_init(void);
 void nat64_genl_uninit(void);
+/* Has the events group a member in @net? */
+bool nat64_genl_listening(struct net *net);
+/* A NAT64_CMD_EVENT message in @skb: its header, or NULL. */
+void *nat64_genl_event_put(struct sk_buff *skb);
+/* Send it (consumed) to the events group of @net. */
+void nat64_genl_event_send(struct net *net, struct sk_buff *skb);
+
+/* event.c: are events to be made (logged or sent)? */
+static inline bool nat64_ev_wanted(struct nat64_net *nn)
+{
+	return READ_ONCE(nn->log_mappings) || READ_ONCE(nn->log_dests) ||
+	       nat64_genl_listening(nn->net);
+}
 
 #endif /* _NAT64_NAT64_H */

@@ -102,6 +102,8 @@ static const struct nla_policy config_policy[NAT64_CONFIG_A_MAX + 1] = {
 	[NAT64_CONFIG_A_MAX_STORED_SYNS] =
 		NLA_POLICY_FULL_RANGE(NLA_U32, &syns_range),
 	[NAT64_CONFIG_A_MODE] = NLA_POLICY_MAX(NLA_U8, NAT64_MODE_TARGET),
+	[NAT64_CONFIG_A_LOG_MAPPINGS] = NLA_POLICY_MAX(NLA_U8, 1),
+	[NAT64_CONFIG_A_LOG_DESTINATIONS] = NLA_POLICY_MAX(NLA_U8, 1),
 };
 
 /* Timeout attributes, in enum nat64_timeout order. */
@@ -292,6 +294,11 @@ static int op_set(struct nat64_spec *s, const void *arg,
 			nla_get_u32(tb[NAT64_CONFIG_A_MAX_STORED_SYNS]);
 	if (tb[NAT64_CONFIG_A_MODE])
 		v->mode = nla_get_u8(tb[NAT64_CONFIG_A_MODE]);
+	if (tb[NAT64_CONFIG_A_LOG_MAPPINGS])
+		v->log_mappings = nla_get_u8(tb[NAT64_CONFIG_A_LOG_MAPPINGS]);
+	if (tb[NAT64_CONFIG_A_LOG_DESTINATIONS])
+		v->log_dests =
+			nla_get_u8(tb[NAT64_CONFIG_A_LOG_DESTINATIONS]);
 	return 0;
 }
 
@@ -373,7 +380,11 @@ static int nl_get_config(struct sk_buff *skb, struct genl_info *info)
 		       READ_ONCE(nn->subscriber_plen)) ||
 	    nla_put_u32(msg, NAT64_CONFIG_A_MAX_STORED_SYNS,
 			READ_ONCE(nn->max_stored_syns)) ||
-	    nla_put_u8(msg, NAT64_CONFIG_A_MODE, READ_ONCE(nn->mode)))
+	    nla_put_u8(msg, NAT64_CONFIG_A_MODE, READ_ONCE(nn->mode)) ||
+	    nla_put_u8(msg, NAT64_CONFIG_A_LOG_MAPPINGS,
+		       READ_ONCE(nn->log_mappings)) ||
+	    nla_put_u8(msg, NAT64_CONFIG_A_LOG_DESTINATIONS,
+		       READ_ONCE(nn->log_dests)))
 		goto nospace;
 	nla_nest_end(msg, nest);
 	genlmsg_end(msg, hdr);
@@ -985,6 +996,11 @@ static const struct genl_ops nat64_ops[] = {
 	},
 };
 
+/* Only CAP_NET_ADMIN may join: events name the IPv6 hosts. */
+static const struct genl_multicast_group nat64_mcgrps[] = {
+	{ .name = NAT64_MCGRP_EVENTS, .flags = GENL_MCAST_CAP_NET_ADMIN },
+};
+
 static struct genl_family nat64_family __ro_after_init = {
 	.name = NAT64_GENL_NAME,
 	.version = NAT64_GENL_VERSION,
@@ -994,6 +1010,8 @@ static struct genl_family nat64_family __ro_after_init = {
 	.module = THIS_MODULE,
 	.ops = nat64_ops,
 	.n_ops = ARRAY_SIZE(nat64_ops),
+	.mcgrps = nat64_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(nat64_mcgrps),
 };
 
 /* A batch dies with the socket that opened it. */
@@ -1016,6 +1034,9 @@ static struct notifier_block nat64_nl_notifier = {
 	.notifier_call = nat64_nl_notify,
 };
 
+/* Cleared before the family goes: its group numbers are stale then. */
+static bool events_on;
+
 int __init nat64_genl_init(void)
 {
 	int err = netlink_register_notifier(&nat64_nl_notifier);
@@ -1025,11 +1046,29 @@ int __init nat64_genl_init(void)
 	err = genl_register_family(&nat64_family);
 	if (err)
 		netlink_unregister_notifier(&nat64_nl_notifier);
+	WRITE_ONCE(events_on, !err);
 	return err;
 }
 
 void nat64_genl_uninit(void)
 {
+	WRITE_ONCE(events_on, false);
 	genl_unregister_family(&nat64_family);
 	netlink_unregister_notifier(&nat64_nl_notifier);
+}
+
+bool nat64_genl_listening(struct net *net)
+{
+	return READ_ONCE(events_on) &&
+	       genl_has_listeners(&nat64_family, net, 0);
+}
+
+void *nat64_genl_event_put(struct sk_buff *skb)
+{
+	return genlmsg_put(skb, 0, 0, &nat64_family, 0, NAT64_CMD_EVENT);
+}
+
+void nat64_genl_event_send(struct net *net, struct sk_buff *skb)
+{
+	genlmsg_multicast_netns(&nat64_family, net, skb, 0, 0, GFP_ATOMIC);
 }

@@ -46,6 +46,19 @@ static const enum nat64_stat verdict_stat[XL_NVERDICTS] = {
 	[XL_BAD_INNER] = NAT64_STAT_DROP_BAD_INNER,
 };
 
+/* Translated packets per protocol, each way. */
+static const enum nat64_stat stat_6to4[XL_NPROTO] = {
+	[XL_TCP] = NAT64_STAT_6TO4_TCP,
+	[XL_UDP] = NAT64_STAT_6TO4_UDP,
+	[XL_ICMP] = NAT64_STAT_6TO4_ICMP,
+};
+
+static const enum nat64_stat stat_4to6[XL_NPROTO] = {
+	[XL_TCP] = NAT64_STAT_4TO6_TCP,
+	[XL_UDP] = NAT64_STAT_4TO6_UDP,
+	[XL_ICMP] = NAT64_STAT_4TO6_ICMP,
+};
+
 static unsigned int drop(struct nat64_net *nn, enum nat64_stat why)
 {
 	nat64_stat_inc(nn, why);
@@ -556,8 +569,11 @@ static struct nat64_session *session6(struct nat64_net *nn,
 	if (p->proto == XL_TCP && !(th[13] & 0x02))
 		return ERR_PTR(-(long)NAT64_STAT_DROP_FILTERED);
 	s = nat64_sess_create6(nn, mt, rule, &f, TCPS_CLOSED, bibp, &why);
-	if (!s)
+	if (!s) {
+		nat64_ev_refused(nn, &f, b && !READ_ONCE(b->dead) ? b : NULL,
+				 why);
 		return ERR_PTR(-(long)why);
+	}
 	if (p->proto == XL_TCP)
 		synq_match(nn, *bibp, f.raddr, f.rport);
 	return s;
@@ -670,6 +686,7 @@ translate:
 		skb_shinfo(skb)->gso_type |= SKB_GSO_TCPV4;
 	}
 	nat64_stat_inc(nn, NAT64_STAT_6TO4_PACKETS);
+	nat64_stat_inc(nn, stat_6to4[p.proto]);
 	if (hairpin) {
 		nat64_stat_inc(nn, NAT64_STAT_HAIRPINNED);
 		skb->protocol = htons(ETH_P_IP);
@@ -785,7 +802,21 @@ static struct nat64_session *session4(struct nat64_net *nn,
 	}
 	s = nat64_sess_create4(nn, mt, b, b->rule ? b->rule : rule4, src4,
 			       rport, TCPS_CLOSED, &why);
-	return s ? s : ERR_PTR(-(long)why);
+	if (s)
+		return s;
+	/* A BIB entry that just went refuses nothing. */
+	if (why != NAT64_STAT_4TO6_NO_MAPPING) {
+		struct nat64_flow f = {
+			.proto = b->proto,
+			.addr6 = &b->addr6,
+			.port6 = b->port6,
+			.raddr = src4,
+			.rport = rport,
+		};
+
+		nat64_ev_refused(nn, &f, b, why);
+	}
+	return ERR_PTR(-(long)why);
 }
 
 static unsigned int xlat_4to6(struct nat64_net *nn, struct nat64_rule *rule4,
@@ -890,6 +921,7 @@ static unsigned int xlat_4to6(struct nat64_net *nn, struct nat64_rule *rule4,
 		skb_shinfo(skb)->gso_type |= SKB_GSO_TCPV6;
 	}
 	nat64_stat_inc(nn, NAT64_STAT_4TO6_PACKETS);
+	nat64_stat_inc(nn, stat_4to6[p.proto]);
 	return finish(nn, skb, dst, htons(ETH_P_IPV6), frag_max);
 }
 

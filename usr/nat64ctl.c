@@ -10,6 +10,8 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <sched.h>
+#include <signal.h>
+#include <time.h>
 #include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,6 +58,14 @@ static const char *const stat_names[NAT64_STAT_MAX + 1] = {
 	[NAT64_STAT_DROP_SYN_QUEUE_FULL] = "drop-syn-queue-full",
 	[NAT64_STAT_DROP_LIMIT] = "drop-limit",
 	[NAT64_STAT_HAIRPINNED] = "hairpinned",
+	[NAT64_STAT_6TO4_TCP] = "6to4-tcp",
+	[NAT64_STAT_6TO4_UDP] = "6to4-udp",
+	[NAT64_STAT_6TO4_ICMP] = "6to4-icmp",
+	[NAT64_STAT_4TO6_TCP] = "4to6-tcp",
+	[NAT64_STAT_4TO6_UDP] = "4to6-udp",
+	[NAT64_STAT_4TO6_ICMP] = "4to6-icmp",
+	[NAT64_STAT_MAPPINGS_REFUSED] = "mappings-refused",
+	[NAT64_STAT_SESSIONS_REFUSED] = "sessions-refused",
 };
 
 /* Per object: its lines of the usage text. */
@@ -78,13 +88,16 @@ static const char *const help_text[][2] = {
 	  "  bib show [tcp|udp|icmp]     (also: mapping show)\n" },
 	{ "session", "  session show [tcp|udp|icmp] | session flush\n" },
 	{ "stats", "  stats [reset]\n" },
+	{ "monitor",
+	  "  monitor               mapping and session events, live\n" },
 	{ "set",
 	  "  set { clear-df on|off | reset-tos on|off | lowest-ipv6-mtu N |\n"
 	  "        timeout udp|tcp-est|tcp-trans|icmp|syn SECONDS |\n"
 	  "        filtering endpoint-independent|address-dependent |\n"
 	  "        drop-external-tcp on|off | max-stored-syns N |\n"
 	  "        limit sessions|ports-per-subscriber N |\n"
-	  "        subscriber-prefix LEN | mode hooks|target }...\n" },
+	  "        subscriber-prefix LEN | mode hooks|target |\n"
+	  "        log mappings|destinations on|off }...\n" },
 };
 
 /* The usage of one object (NULL: all). */
@@ -95,7 +108,7 @@ static int usage_of(FILE *f, const char *obj)
 	fprintf(f, "usage: nat64ctl [-j|-p] [-n NETNS] OBJECT COMMAND [ARGS]\n"
 		"       nat64ctl [-n NETNS] -f FILE\n");
 	if (!obj)
-		fprintf(f, "  -j: listings and stats in JSON; -p: JSON, indented;\n"
+		fprintf(f, "  -j: listings, stats and events in JSON; -p: JSON, indented;\n"
 			"  -n: in the named network namespace (ip netns);\n"
 			"  -f: the commands of FILE (- for stdin), one a line,\n"
 			"      applied all together or not at all\n");
@@ -376,6 +389,13 @@ static int print_config(struct nlattr **tb, void *arg)
 		printf("set mode %s\n",
 		       nla_get_u8(c[NAT64_CONFIG_A_MODE]) == NAT64_MODE_TARGET ?
 		       "target" : "hooks");
+	if (c[NAT64_CONFIG_A_LOG_MAPPINGS])
+		printf("set log mappings %s\n",
+		       nla_get_u8(c[NAT64_CONFIG_A_LOG_MAPPINGS]) ? "on" : "off");
+	if (c[NAT64_CONFIG_A_LOG_DESTINATIONS])
+		printf("set log destinations %s\n",
+		       nla_get_u8(c[NAT64_CONFIG_A_LOG_DESTINATIONS]) ?
+		       "on" : "off");
 	return 0;
 }
 
@@ -402,6 +422,154 @@ static int print_static(struct nlattr **tb, void *arg)
 	       nla_get_u16(m[NAT64_MAPPING_A_PORT6]), a4,
 	       nla_get_u16(m[NAT64_MAPPING_A_PORT4]));
 	return 0;
+}
+
+/* ---- events (monitor) ---- */
+
+static const char *const event_names[NAT64_EVENT_MAX + 1][2] = {
+	[NAT64_EVENT_MAPPING_CREATED] = { "mapping", "created" },
+	[NAT64_EVENT_MAPPING_EXPIRED] = { "mapping", "expired" },
+	[NAT64_EVENT_MAPPING_REMOVED] = { "mapping", "removed" },
+	[NAT64_EVENT_MAPPING_REFUSED] = { "mapping", "refused" },
+	[NAT64_EVENT_SESSION_CREATED] = { "session", "created" },
+	[NAT64_EVENT_SESSION_EXPIRED] = { "session", "expired" },
+	[NAT64_EVENT_SESSION_REMOVED] = { "session", "removed" },
+	[NAT64_EVENT_SESSION_REFUSED] = { "session", "refused" },
+};
+
+/* An address attribute of @len bytes as text, or "" if it is not one. */
+static const char *attr_addr(struct nlattr *a, int af, char *buf,
+			     socklen_t len)
+{
+	if (!a || nla_len(a) != (af == AF_INET6 ? 16 : 4) ||
+	    !inet_ntop(af, nla_data(a), buf, len))
+		return "";
+	return buf;
+}
+
+/* @s as the contents of a JSON string (rule names may hold '"'). */
+static void json_chars(const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			putchar('\\');
+		if ((unsigned char)*s < 0x20)
+			printf("\\u%04x", (unsigned char)*s);
+		else
+			putchar(*s);
+	}
+}
+
+static unsigned int attr_u16(struct nlattr *a)
+{
+	return a && nla_len(a) >= 2 ? nla_get_u16(a) : 0;
+}
+
+/*
+ * One event a line: "TIME OBJECT VERB PROTO [ADDR6]:PORT6 ADDR4:PORT4
+ * [RADDR4:RPORT] [reason NAME]" (ADDR4:PORT4 "-" if none was given), or
+ * one JSON object a line with -j. Flushed at once, for readers of a file.
+ */
+static int print_event(struct nlattr **tb, void *arg)
+{
+	struct nlattr *m[NAT64_MAPPING_A_MAX + 1];
+	struct nlattr *sn[NAT64_SESSION_A_MAX + 1];
+	char a6[INET6_ADDRSTRLEN], a4[INET_ADDRSTRLEN], r4[INET_ADDRSTRLEN];
+	char when[64], reason[32] = "";
+	unsigned long long ns = 0;
+	unsigned int type, r;
+	bool sess, has4;
+	struct tm tm;
+	time_t secs;
+
+	(void)arg;
+	if (!tb[NAT64_A_EVENT] || !tb[NAT64_A_MAPPING] ||
+	    nla_parse_nested(m, NAT64_MAPPING_A_MAX, tb[NAT64_A_MAPPING],
+			     NULL) ||
+	    !m[NAT64_MAPPING_A_PROTO] || !*attr_addr(m[NAT64_MAPPING_A_ADDR6],
+						     AF_INET6, a6, sizeof(a6)))
+		return 0;
+	type = nla_get_u8(tb[NAT64_A_EVENT]);
+	if (type > NAT64_EVENT_MAX || !event_names[type][0])
+		return 0;
+	sess = tb[NAT64_A_SESSION] &&
+	       !nla_parse_nested(sn, NAT64_SESSION_A_MAX, tb[NAT64_A_SESSION],
+				 NULL) &&
+	       *attr_addr(sn[NAT64_SESSION_A_RADDR4], AF_INET, r4, sizeof(r4));
+	has4 = *attr_addr(m[NAT64_MAPPING_A_ADDR4], AF_INET, a4, sizeof(a4));
+	if (tb[NAT64_A_TIMESTAMP] && nla_len(tb[NAT64_A_TIMESTAMP]) == 8)
+		ns = (unsigned long long)nla_get_u64(tb[NAT64_A_TIMESTAMP]);
+	secs = (time_t)(ns / 1000000000);
+	gmtime_r(&secs, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(when + strlen(when), sizeof(when) - strlen(when), ".%06lluZ",
+		 ns % 1000000000 / 1000);
+	if (tb[NAT64_A_REASON] && nla_len(tb[NAT64_A_REASON]) == 4) {
+		r = nla_get_u32(tb[NAT64_A_REASON]);
+		if (r <= NAT64_STAT_MAX && stat_names[r])
+			snprintf(reason, sizeof(reason), "%s", stat_names[r]);
+		else
+			snprintf(reason, sizeof(reason), "stat-%u", r);
+	}
+	if (json) {
+		printf("{\"time\":\"%s\",\"timestamp_ns\":%llu,"
+		       "\"event\":\"%s-%s\",\"proto\":\"%s\",\"addr6\":\"%s\","
+		       "\"port6\":%u", when, ns, event_names[type][0],
+		       event_names[type][1],
+		       proto_name(nla_get_u8(m[NAT64_MAPPING_A_PROTO])), a6,
+		       attr_u16(m[NAT64_MAPPING_A_PORT6]));
+		if (has4)
+			printf(",\"addr4\":\"%s\",\"port4\":%u", a4,
+			       attr_u16(m[NAT64_MAPPING_A_PORT4]));
+		if (sess)
+			printf(",\"remote4\":\"%s\",\"rport\":%u", r4,
+			       attr_u16(sn[NAT64_SESSION_A_RPORT]));
+		if (m[NAT64_MAPPING_A_RULE]) {
+			printf(",\"rule\":\"");
+			json_chars(nla_get_string(m[NAT64_MAPPING_A_RULE]));
+			printf("\"");
+		}
+		if (reason[0])
+			printf(",\"reason\":\"%s\"", reason);
+		printf("}\n");
+	} else {
+		printf("%s %s %s %s [%s]:%u ", when, event_names[type][0],
+		       event_names[type][1],
+		       proto_name(nla_get_u8(m[NAT64_MAPPING_A_PROTO])), a6,
+		       attr_u16(m[NAT64_MAPPING_A_PORT6]));
+		if (has4)
+			printf("%s:%u", a4, attr_u16(m[NAT64_MAPPING_A_PORT4]));
+		else
+			printf("-");
+		if (sess)
+			printf(" %s:%u", r4, attr_u16(sn[NAT64_SESSION_A_RPORT]));
+		if (reason[0])
+			printf(" reason %s", reason);
+		printf("\n");
+	}
+	fflush(stdout);
+	return 0;
+}
+
+static volatile int monitor_stop;
+
+static void on_stop_signal(int sig)
+{
+	(void)sig;
+	monitor_stop = 1;
+}
+
+/* Until SIGINT or SIGTERM: then exit 0. */
+static int cmd_monitor(struct ctl_nl *nl)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	return ctl_nl_monitor(nl, print_event, NULL, &monitor_stop) ? 1 : 0;
 }
 
 /* stats -j: one JSON object of the counters. */
@@ -497,7 +665,7 @@ enum req_kind {
 	REQ_VERSION, REQ_SHOW, REQ_POOL_ADD, REQ_POOL_DEL, REQ_POOL_SHOW,
 	REQ_RULE_ADD, REQ_RULE_DEL, REQ_RULE_SHOW, REQ_MAPPING_SHOW, REQ_SET,
 	REQ_BIB_ADD, REQ_BIB_DEL, REQ_SESSION_SHOW, REQ_SESSION_FLUSH,
-	REQ_STATS, REQ_STATS_RESET, REQ_HELP, REQ_FLUSH,
+	REQ_STATS, REQ_STATS_RESET, REQ_HELP, REQ_FLUSH, REQ_MONITOR,
 };
 
 /* What a batch file may hold: changes. */
@@ -521,7 +689,7 @@ struct req {
 /* Returns 0, or the exit status for a usage error (message printed). */
 static const char *const objects[] = {
 	"version", "show", "pool", "rule", "bib", "mapping", "session", "set",
-	"stats", "flush", "help", NULL
+	"stats", "flush", "help", "monitor", NULL
 };
 static const char *const verbs[] = {
 	"add", "del", "show", "flush", "reset", "help", NULL
@@ -559,6 +727,10 @@ static int parse_req(int argc, char **argv, struct req *q)
 	if (!strcmp(obj, "flush")) {
 		q->kind = REQ_FLUSH;
 		return argc == 1 ? 0 : bad("usage: flush");
+	}
+	if (!strcmp(obj, "monitor")) {
+		q->kind = REQ_MONITOR;
+		return argc == 1 ? 0 : bad("usage: monitor");
 	}
 	if (!strcmp(obj, "version") || !strcmp(obj, "show")) {
 		q->kind = obj[0] == 'v' ? REQ_VERSION : REQ_SHOW;
@@ -650,6 +822,8 @@ static int run_req(struct ctl_nl *nl, const struct req *q)
 			      NULL, "version");
 	case REQ_SHOW:
 		return cmd_show(nl);
+	case REQ_MONITOR:
+		return cmd_monitor(nl);
 	case REQ_HELP:
 		return usage_of(stdout, q->name[0] ? q->name : NULL);
 	case REQ_STATS:
@@ -792,6 +966,12 @@ static int run_req(struct ctl_nl *nl, const struct req *q)
 		if (q->config.mode >= 0)
 			nla_put_u8(msg, NAT64_CONFIG_A_MODE,
 				   (uint8_t)q->config.mode);
+		if (q->config.log_mappings >= 0)
+			nla_put_u8(msg, NAT64_CONFIG_A_LOG_MAPPINGS,
+				   (uint8_t)q->config.log_mappings);
+		if (q->config.log_destinations >= 0)
+			nla_put_u8(msg, NAT64_CONFIG_A_LOG_DESTINATIONS,
+				   (uint8_t)q->config.log_destinations);
 		break;
 	}
 	if (!msg || (!nest && q->kind != REQ_FLUSH)) {

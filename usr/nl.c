@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <poll.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -194,5 +195,101 @@ int ctl_nl_run(struct ctl_nl *nl, struct nl_msg *msg, ctl_reply_fn fn,
 				strerror(-st.error));
 		return -1;
 	}
+	return 0;
+}
+
+struct mon_state {
+	ctl_reply_fn fn;
+	void *arg;
+	bool stop;
+};
+
+static int on_event(struct nl_msg *msg, void *arg)
+{
+	struct mon_state *st = arg;
+	struct nlattr *tb[NAT64_A_MAX + 1];
+	struct nlmsghdr *h = nlmsg_hdr(msg);
+	struct genlmsghdr *g = nlmsg_data(h);
+
+	if (g->cmd != NAT64_CMD_EVENT ||
+	    genlmsg_parse(h, 0, tb, NAT64_A_MAX, NULL))
+		return NL_SKIP;
+	if (st->fn(tb, st->arg)) {
+		st->stop = true;
+		return NL_STOP;
+	}
+	return NL_OK;
+}
+
+/* Notifications have sequence number 0: any is fine. */
+static int any_seq(struct nl_msg *msg, void *arg)
+{
+	(void)msg;
+	(void)arg;
+	return NL_OK;
+}
+
+int ctl_nl_monitor(struct ctl_nl *nl, ctl_reply_fn fn, void *arg,
+		   volatile int *stop)
+{
+	struct mon_state st = { .fn = fn, .arg = arg };
+	struct nl_cb *cb;
+	struct pollfd pfd;
+	int grp, err;
+
+	grp = genl_ctrl_resolve_grp(nl->sk, NAT64_GENL_NAME,
+				    NAT64_MCGRP_EVENTS);
+	if (grp < 0) {
+		fprintf(stderr,
+			"nat64ctl: monitor: the module has no events group (%s)\n",
+			nl_geterror(grp));
+		return -1;
+	}
+	err = nl_socket_add_membership(nl->sk, grp);
+	if (err == -NLE_PERM) {
+		fprintf(stderr,
+			"nat64ctl: monitor: operation not permitted (CAP_NET_ADMIN is needed)\n");
+		return -1;
+	}
+	if (err < 0) {
+		fprintf(stderr, "nat64ctl: monitor: %s\n", nl_geterror(err));
+		return -1;
+	}
+	/* Room for bursts (a flush, a GC pass); capped by rmem_max. */
+	nl_socket_set_buffer_size(nl->sk, 4 << 20, 0);
+	nl_socket_set_nonblocking(nl->sk);
+	cb = nl_cb_alloc(NL_CB_DEFAULT);
+	if (!cb) {
+		fprintf(stderr, "nat64ctl: monitor: out of memory\n");
+		return -1;
+	}
+	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_event, &st);
+	nl_cb_set(cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, any_seq, NULL);
+	pfd.fd = nl_socket_get_fd(nl->sk);
+	pfd.events = POLLIN;
+	while (!*stop && !st.stop) {
+		if (poll(&pfd, 1, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			fprintf(stderr, "nat64ctl: monitor: %s\n",
+				strerror(errno));
+			break;
+		}
+		/* Everything queued; 0 or -NLE_AGAIN once drained. */
+		while (!*stop && !st.stop &&
+		       (err = nl_recvmsgs_report(nl->sk, cb)) != 0 &&
+		       err != -NLE_AGAIN) {
+			if (err == -NLE_NOMEM) {
+				fprintf(stderr,
+					"nat64ctl: monitor: events lost (the socket buffer overflowed)\n");
+			} else if (err < 0) {
+				fprintf(stderr, "nat64ctl: monitor: %s\n",
+					nl_geterror(err));
+				nl_cb_put(cb);
+				return -1;
+			}
+		}
+	}
+	nl_cb_put(cb);
 	return 0;
 }

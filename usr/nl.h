@@ -27,4 +27,14 @@ struct nl_msg *ctl_nl_msg(struct ctl_nl *nl, int cmd, bool dump);
 int ctl_nl_run(struct ctl_nl *nl, struct nl_msg *msg, ctl_reply_fn fn,
 	       void *arg, const char *what);
 
+/*
+ * Join the events group (NAT64_MCGRP_EVENTS) and feed each
+ * NAT64_CMD_EVENT to @fn until @fn returns non-zero or *@stop is set
+ * (by a signal handler). Events the kernel could not deliver (a full
+ * socket buffer) are reported on stderr. Returns 0, or -1 with a
+ * message printed.
+ */
+int ctl_nl_monitor(struct ctl_nl *nl, ctl_reply_fn fn, void *arg,
+		   volatile int *stop);
+
 #endif

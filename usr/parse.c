@@ -432,11 +432,12 @@ int parse_set(int argc, char **argv, struct ctl_config *c, char *err,
 	c->limit_sessions = c->limit_ports = -1;
 	c->subscriber_plen = c->max_stored_syns = -1;
 	c->mode = -1;
+	c->log_mappings = c->log_destinations = -1;
 	for (t = 0; t < CTL_TO_N; t++)
 		c->timeout[t] = -1;
 	if (argc < 2)
 		return fail(err, errlen,
-			    "usage: set { clear-df on|off | reset-tos on|off | lowest-ipv6-mtu N | timeout udp|tcp-est|tcp-trans|icmp|syn SECONDS | filtering endpoint-independent|address-dependent | drop-external-tcp on|off | limit sessions|ports-per-subscriber N | subscriber-prefix LEN | max-stored-syns N | mode hooks|target }...");
+			    "usage: set { clear-df on|off | reset-tos on|off | lowest-ipv6-mtu N | timeout udp|tcp-est|tcp-trans|icmp|syn SECONDS | filtering endpoint-independent|address-dependent | drop-external-tcp on|off | limit sessions|ports-per-subscriber N | subscriber-prefix LEN | max-stored-syns N | mode hooks|target | log mappings|destinations on|off }...");
 	for (i = 0; i < argc; i += 2) {
 		const char *k = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 		unsigned long n;
@@ -471,6 +472,23 @@ int parse_set(int argc, char **argv, struct ctl_config *c, char *err,
 					    "unknown limit '%s' (sessions, ports-per-subscriber)",
 					    v);
 			}
+			i++;
+		} else if (!strcmp(k, "log")) {
+			int *what = !strcmp(v, "mappings") ? &c->log_mappings :
+				    !strcmp(v, "destinations") ?
+				    &c->log_destinations : NULL;
+
+			if (i + 2 >= argc)
+				return fail(err, errlen,
+					    "usage: set log mappings|destinations on|off");
+			if (!what)
+				return fail(err, errlen,
+					    "unknown log '%s' (mappings, destinations)",
+					    v);
+			if (parse_onoff(argv[i + 2], what))
+				return fail(err, errlen,
+					    "invalid value '%s' for log %s (on or off)",
+					    argv[i + 2], v);
 			i++;
 		} else if (!strcmp(k, "filtering")) {
 			if (!strcmp(v, "endpoint-independent"))

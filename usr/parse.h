@@ -63,6 +63,8 @@ struct ctl_config {
 	long subscriber_plen;
 	long max_stored_syns;
 	int mode;			/* enum nat64_mode */
+	int log_mappings;
+	int log_destinations;
 };
 
 /* Each returns 0, or -1 with a one-line message in @err. */

@@ -16,7 +16,8 @@
  * -----------
  * Every command except NAT64_CMD_GET_VERSION needs CAP_NET_ADMIN in the user
  * namespace that owns the network namespace (GENL_UNS_ADMIN_PERM); without
- * it the kernel answers -EPERM.
+ * it the kernel answers -EPERM. Joining the multicast group
+ * NAT64_MCGRP_EVENTS needs the same (GENL_MCAST_CAP_NET_ADMIN).
  *
  * Validation
  * ----------
@@ -177,6 +178,39 @@
  *	Request: no attributes.
  *	Reply:   NAT64_A_CONFIG with all of NAT64_CONFIG_A_*.
  *
+ * NAT64_CMD_EVENT (notification, never a request)
+ *	Sent by the kernel to the multicast group NAT64_MCGRP_EVENTS
+ *	("events") of the family, in the namespace the event happened in,
+ *	when a dynamic BIB entry or a session is created, expires, is
+ *	removed (flushed, its rule deleted) or is refused. Only sockets
+ *	with CAP_NET_ADMIN in the user namespace owning the network
+ *	namespace may join the group (GENL_MCAST_CAP_NET_ADMIN; joining
+ *	without it fails with -EPERM). Events are built and sent only while
+ *	the group has a member. They are sent with GFP_ATOMIC: under
+ *	memory pressure, or when a listener reads too slowly (its socket
+ *	reports ENOBUFS), events are lost; the NAT64_STAT_* counters are
+ *	the exact account. Refused events are rate limited (at most 100 a
+ *	second per namespace).
+ *	Attributes:
+ *	  NAT64_A_EVENT      u8, enum nat64_event;
+ *	  NAT64_A_TIMESTAMP  u64, CLOCK_REALTIME in nanoseconds, when the
+ *	                     kernel saw the event (for expiries: when the
+ *	                     garbage collector found it expired, up to about
+ *	                     a second after the idle timeout ran out);
+ *	  NAT64_A_MAPPING    nest: NAT64_MAPPING_A_PROTO, _ADDR6, _PORT6,
+ *	                     and _ADDR4, _PORT4 except in
+ *	                     NAT64_EVENT_MAPPING_REFUSED (none was given);
+ *	                     _RULE (the rule that made it) when there is one;
+ *	  NAT64_A_SESSION    nest, in session events and in
+ *	                     NAT64_EVENT_MAPPING_REFUSED: NAT64_SESSION_A_PROTO,
+ *	                     _ADDR6, _PORT6, _RADDR4, _RPORT (ICMP: 0), and
+ *	                     _ADDR4, _PORT4 except in MAPPING_REFUSED;
+ *	  NAT64_A_REASON     u32, refused events only: the NAT64_STAT_*
+ *	                     counter the refused packet was counted in
+ *	                     (NAT64_STAT_DROP_LIMIT, NAT64_STAT_6TO4_NO_PORT,
+ *	                     NAT64_STAT_DROP_NOMEM, ...).
+ *	Static BIB entries make no mapping events (their sessions do).
+ *
  * Names (pools, rules) are 1..NAT64_NAME_MAX-1 printable characters,
  * NUL-terminated. Addresses are in network byte order.
  */
@@ -194,6 +228,9 @@
 #define NAT64_POOL_DEFAULT_PORT_MAX	65535
 #define NAT64_MAX_RANGES	16	/* ranges a pool */
 #define NAT64_MAX_STATICS	65536	/* static BIB entries */
+
+/* Multicast group of the family that NAT64_CMD_EVENT is sent to. */
+#define NAT64_MCGRP_EVENTS	"events"
 
 enum nat64_cmd {
 	NAT64_CMD_UNSPEC,
@@ -217,6 +254,7 @@ enum nat64_cmd {
 	NAT64_CMD_BATCH_BEGIN,
 	NAT64_CMD_BATCH_COMMIT,
 	NAT64_CMD_BATCH_ABORT,
+	NAT64_CMD_EVENT,		/* notification: see above */
 	__NAT64_CMD_MAX
 };
 #define NAT64_CMD_MAX (__NAT64_CMD_MAX - 1)
@@ -236,9 +274,30 @@ enum nat64_attr {
 	NAT64_A_SESSION,	/* nest: NAT64_SESSION_A_* */
 	NAT64_A_PROTO,		/* u8: IPPROTO_TCP, _UDP or _ICMPV6 */
 	NAT64_A_BATCH,		/* flag: a change to the open batch */
+	NAT64_A_EVENT,		/* u8: enum nat64_event (events only) */
+	NAT64_A_TIMESTAMP,	/* u64: CLOCK_REALTIME ns (events only) */
+	NAT64_A_REASON,		/* u32: NAT64_STAT_* (refused events only) */
 	__NAT64_A_MAX
 };
 #define NAT64_A_MAX (__NAT64_A_MAX - 1)
+
+/* NAT64_A_EVENT: what happened (NAT64_CMD_EVENT). */
+enum nat64_event {
+	NAT64_EVENT_UNSPEC,
+	NAT64_EVENT_MAPPING_CREATED,	/* a dynamic BIB entry was made */
+	NAT64_EVENT_MAPPING_EXPIRED,	/* ... went with its last session */
+	/* ... was removed: flushed, its rule deleted, namespace gone */
+	NAT64_EVENT_MAPPING_REMOVED,
+	/* an IPv6 packet needed a new BIB entry and got none */
+	NAT64_EVENT_MAPPING_REFUSED,
+	NAT64_EVENT_SESSION_CREATED,
+	NAT64_EVENT_SESSION_EXPIRED,	/* idle timeout ran out */
+	NAT64_EVENT_SESSION_REMOVED,	/* flushed, rule deleted, ... */
+	/* a packet needed a new session of an existing BIB entry, got none */
+	NAT64_EVENT_SESSION_REFUSED,
+	__NAT64_EVENT_MAX
+};
+#define NAT64_EVENT_MAX (__NAT64_EVENT_MAX - 1)
 
 /* Inside NAT64_A_POOL. */
 enum nat64_pool_attr {
@@ -416,6 +475,28 @@ enum nat64_config_attr {
 	 * (-ENOMEM...), nothing changes.
 	 */
 	NAT64_CONFIG_A_MODE,
+	/*
+	 * u8, 0 or 1 (default 0): log each dynamic BIB entry's creation and
+	 * end (expired or removed) to the kernel log, for operators who must
+	 * keep translation records (RFC 6888 REQ-12, RFC 6269). One pr_info
+	 * line each, without destinations:
+	 *   nat64: ns=INUM TIME mapping EVENT PROTO [ADDR6]:PORT6 ADDR4:PORT4
+	 * INUM is the network namespace's inode number (as in
+	 * /proc/PID/ns/net), TIME CLOCK_REALTIME in UTC as
+	 * YYYY-MM-DDTHH:MM:SS,
+	 * EVENT created, expired or removed, PROTO tcp, udp or icmp (ports:
+	 * ICMP identifiers).
+	 */
+	NAT64_CONFIG_A_LOG_MAPPINGS,
+	/*
+	 * u8, 0 or 1 (default 0): log each session's creation and end with
+	 * its IPv4 destination (RFC 6888 REQ-12: destinations are logged
+	 * only if asked for):
+	 *   nat64: ns=INUM TIME session EVENT PROTO [ADDR6]:PORT6 ADDR4:PORT4
+	 *          RADDR4:RPORT
+	 * (one line; RPORT 0 for ICMP). Independent of LOG_MAPPINGS.
+	 */
+	NAT64_CONFIG_A_LOG_DESTINATIONS,
 	__NAT64_CONFIG_A_MAX
 };
 #define NAT64_CONFIG_A_MAX (__NAT64_CONFIG_A_MAX - 1)
@@ -467,6 +548,23 @@ enum nat64_stat {
 	/* dropped: session limit or per-subscriber port limit reached */
 	NAT64_STAT_DROP_LIMIT,
 	NAT64_STAT_HAIRPINNED,		/* IPv6 to IPv6 through a BIB entry */
+	/*
+	 * Of NAT64_STAT_6TO4_PACKETS and NAT64_STAT_4TO6_PACKETS, per
+	 * protocol (ICMP: queries; ICMP errors have their own counters).
+	 */
+	NAT64_STAT_6TO4_TCP,
+	NAT64_STAT_6TO4_UDP,
+	NAT64_STAT_6TO4_ICMP,
+	NAT64_STAT_4TO6_TCP,
+	NAT64_STAT_4TO6_UDP,
+	NAT64_STAT_4TO6_ICMP,
+	/*
+	 * New BIB entries refused, whatever the reason (pool exhausted,
+	 * session or port limit, out of memory); the reason is counted too.
+	 */
+	NAT64_STAT_MAPPINGS_REFUSED,
+	/* New sessions of existing BIB entries refused, likewise. */
+	NAT64_STAT_SESSIONS_REFUSED,
 	__NAT64_STAT_MAX
 };
 #define NAT64_STAT_MAX (__NAT64_STAT_MAX - 1)

@@ -208,5 +208,33 @@ static void pretty_json(void)
 	CHECK(!strcmp(pretty("{}\n{}\n"), "{}\n{}\n"));
 }
 
+/* set log mappings|destinations on|off */
+static void set_log(void)
+{
+	struct ctl_config c;
+
+	CHECK_EQ(SET("clear-df", "on"), 0);
+	CHECK_EQ(c.log_mappings, -1);
+	CHECK_EQ(c.log_destinations, -1);
+	CHECK_EQ(SET("log", "mappings", "on"), 0);
+	CHECK_EQ(c.log_mappings, 1);
+	CHECK_EQ(c.log_destinations, -1);
+	CHECK_EQ(SET("log", "destinations", "on", "log", "mappings", "off",
+		     "clear-df", "off"), 0);
+	CHECK_EQ(c.log_mappings, 0);
+	CHECK_EQ(c.log_destinations, 1);
+	CHECK_EQ(c.clear_df, 0);
+	CHECK_EQ(SET("log", "destinations", "no"), 0);
+	CHECK_EQ(c.log_destinations, 0);
+	CHECK_EQ(SET("log", "mappings"), -1);
+	CHECK(strstr(err, "usage: set log"));
+	CHECK_EQ(SET("log", "sessions", "on"), -1);
+	CHECK(strstr(err, "unknown log 'sessions'"));
+	CHECK_EQ(SET("log", "mappings", "maybe"), -1);
+	CHECK(strstr(err, "'maybe'"));
+	CHECK_EQ(SET("log"), -1);
+	CHECK_EQ(SET("log", "on"), -1);
+}
+
 UNIT_MAIN(T(pool_good), T(pool_bad), T(rule_parse), T(set_parse),
-	  T(prefixes), T(bibs), T(split), T(pretty_json))
+	  T(prefixes), T(bibs), T(split), T(pretty_json), T(set_log))

@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Mapping and session events: NAT64_CMD_EVENT messages to the "events"
+ * multicast group, and the translation log (RFC 6888 REQ-12) in the
+ * kernel log. Both are made only when asked for: a listener in the
+ * group, or a log setting on; otherwise a caller pays one check.
+ */
+#include <linux/ratelimit.h>
+#include <linux/timekeeping.h>
+#include <net/genetlink.h>
+
+#include "mapping.h"
+
+static const char *const ev_verb[NAT64_EVENT_MAX + 1] = {
+	[NAT64_EVENT_MAPPING_CREATED] = "created",
+	[NAT64_EVENT_MAPPING_EXPIRED] = "expired",
+	[NAT64_EVENT_MAPPING_REMOVED] = "removed",
+	[NAT64_EVENT_MAPPING_REFUSED] = "refused",
+	[NAT64_EVENT_SESSION_CREATED] = "created",
+	[NAT64_EVENT_SESSION_EXPIRED] = "expired",
+	[NAT64_EVENT_SESSION_REMOVED] = "removed",
+	[NAT64_EVENT_SESSION_REFUSED] = "refused",
+};
+
+static const char *const proto_name[XL_NPROTO] = {
+	[XL_TCP] = "tcp",
+	[XL_UDP] = "udp",
+	[XL_ICMP] = "icmp",
+};
+
+static const u8 proto_ipproto[XL_NPROTO] = {
+	[XL_TCP] = IPPROTO_TCP,
+	[XL_UDP] = IPPROTO_UDP,
+	[XL_ICMP] = IPPROTO_ICMPV6,
+};
+
+void nat64_ev_fill(struct nat64_ev *ev, u8 type, const struct nat64_bib *b,
+		   const struct nat64_session *s)
+{
+	const struct nat64_rule *rule = READ_ONCE(b->rule);
+
+	ev->type = type;
+	ev->proto = b->proto;
+	ev->addr6 = b->addr6;
+	ev->port6 = b->port6;
+	ev->addr4 = b->addr4;
+	ev->port4 = b->port4;
+	ev->has4 = 1;
+	ev->session = !!s;
+	ev->raddr = s ? s->raddr : 0;
+	ev->rport = s ? s->rport : 0;
+	ev->reason = 0;
+	strscpy(ev->rule, rule ? rule->name : "", sizeof(ev->rule));
+}
+
+/* Header, attributes and the two nests, at most. */
+#define EV_MSG_SIZE	512
+
+static int ev_put(struct sk_buff *skb, const struct nat64_ev *ev, u64 ts)
+{
+	u8 ipproto = proto_ipproto[ev->proto];
+	struct nlattr *nest;
+
+	if (nla_put_u8(skb, NAT64_A_EVENT, ev->type) ||
+	    nla_put_u64_64bit(skb, NAT64_A_TIMESTAMP, ts, NAT64_A_PAD) ||
+	    (ev->reason && nla_put_u32(skb, NAT64_A_REASON, ev->reason)))
+		return -EMSGSIZE;
+	nest = nla_nest_start(skb, NAT64_A_MAPPING);
+	if (!nest ||
+	    nla_put_u8(skb, NAT64_MAPPING_A_PROTO, ipproto) ||
+	    nla_put_in6_addr(skb, NAT64_MAPPING_A_ADDR6, &ev->addr6) ||
+	    nla_put_u16(skb, NAT64_MAPPING_A_PORT6, ev->port6) ||
+	    (ev->has4 &&
+	     (nla_put_in_addr(skb, NAT64_MAPPING_A_ADDR4, ev->addr4) ||
+	      nla_put_u16(skb, NAT64_MAPPING_A_PORT4, ev->port4))) ||
+	    (ev->rule[0] &&
+	     nla_put_string(skb, NAT64_MAPPING_A_RULE, ev->rule)))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	if (!ev->session)
+		return 0;
+	nest = nla_nest_start(skb, NAT64_A_SESSION);
+	if (!nest ||
+	    nla_put_u8(skb, NAT64_SESSION_A_PROTO, ipproto) ||
+	    nla_put_in6_addr(skb, NAT64_SESSION_A_ADDR6, &ev->addr6) ||
+	    nla_put_u16(skb, NAT64_SESSION_A_PORT6, ev->port6) ||
+	    (ev->has4 &&
+	     (nla_put_in_addr(skb, NAT64_SESSION_A_ADDR4, ev->addr4) ||
+	      nla_put_u16(skb, NAT64_SESSION_A_PORT4, ev->port4))) ||
+	    nla_put_in_addr(skb, NAT64_SESSION_A_RADDR4, ev->raddr) ||
+	    nla_put_u16(skb, NAT64_SESSION_A_RPORT, ev->rport))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static void ev_send(struct nat64_net *nn, const struct nat64_ev *ev, u64 ts)
+{
+	struct sk_buff *skb = genlmsg_new(EV_MSG_SIZE, GFP_ATOMIC);
+	void *hdr;
+
+	if (!skb)
+		return;
+	hdr = nat64_genl_event_put(skb);
+	if (!hdr || ev_put(skb, ev, ts)) {
+		nlmsg_free(skb);
+		return;
+	}
+	genlmsg_end(skb, hdr);
+	nat64_genl_event_send(nn->net, skb);
+}
+
+/* One line a mapping or session: a stable format, see the uapi header. */
+static void ev_log(struct nat64_net *nn, const struct nat64_ev *ev, u64 ts)
+{
+	time64_t secs = div_u64(ts, NSEC_PER_SEC);
+
+	if (ev->session)
+		pr_info("ns=%u %ptT session %s %s [%pI6c]:%u %pI4:%u %pI4:%u\n",
+			nn->net->ns.inum, &secs, ev_verb[ev->type],
+			proto_name[ev->proto], &ev->addr6, ev->port6,
+			&ev->addr4, ev->port4, &ev->raddr, ev->rport);
+	else
+		pr_info("ns=%u %ptT mapping %s %s [%pI6c]:%u %pI4:%u\n",
+			nn->net->ns.inum, &secs, ev_verb[ev->type],
+			proto_name[ev->proto], &ev->addr6, ev->port6,
+			&ev->addr4, ev->port4);
+}
+
+void nat64_ev_report(struct nat64_net *nn, const struct nat64_ev *ev)
+{
+	u64 ts = ktime_get_real_ns();
+	bool log;
+
+	/* Refusals are not translation records: never logged. */
+	log = ev->type != NAT64_EVENT_MAPPING_REFUSED &&
+	      ev->type != NAT64_EVENT_SESSION_REFUSED &&
+	      (ev->session ? READ_ONCE(nn->log_dests) :
+	       READ_ONCE(nn->log_mappings));
+	if (log)
+		ev_log(nn, ev, ts);
+	if (nat64_genl_listening(nn->net))
+		ev_send(nn, ev, ts);
+}
+
+void nat64_ev_refused(struct nat64_net *nn, const struct nat64_flow *f,
+		      const struct nat64_bib *b, enum nat64_stat why)
+{
+	struct nat64_ev ev;
+
+	nat64_stat_inc(nn, b ? NAT64_STAT_SESSIONS_REFUSED :
+			   NAT64_STAT_MAPPINGS_REFUSED);
+	if (!nat64_genl_listening(nn->net) || !__ratelimit(&nn->refused_rs))
+		return;
+	if (b) {
+		nat64_ev_fill(&ev, NAT64_EVENT_SESSION_REFUSED, b, NULL);
+	} else {
+		memset(&ev, 0, sizeof(ev));
+		ev.type = NAT64_EVENT_MAPPING_REFUSED;
+		ev.proto = f->proto;
+		ev.addr6 = *f->addr6;
+		ev.port6 = f->port6;
+	}
+	ev.session = 1;
+	ev.raddr = f->raddr;
+	ev.rport = f->rport;
+	ev.reason = why;
+	ev_send(nn, &ev, ktime_get_real_ns());
+}
