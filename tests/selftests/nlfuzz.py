@@ -100,7 +100,7 @@ def nest(depth=0):
 
 stats = {}
 for i in range(ITER):
-    cmd = rnd.randint(0, 22)
+    cmd = rnd.randint(0, 30)
     flags = NLM_F_REQUEST | NLM_F_ACK
     if rnd.random() < 0.3:
         flags |= NLM_F_DUMP
