@@ -5,7 +5,7 @@
 #
 #   <p>g  generator  2001:db8:6::2 ---- <p>x  middle  ---- <p>s  sink
 #         pktgen -> 64:ff9b::c000:202     fwd:   routes 64:ff9b::/96 to the sink
-#                                          nat64: nat64, pool 198.18.0.0/22
+#                                          nat64: nat64, pool 198.18.0.0/25
 #                                          jool:  Jool, the same pool4
 #
 # pktgen sends 64-byte IPv6 UDP packets (78-byte frames, the smallest
@@ -21,13 +21,17 @@
 # Flows (source address, source ports), so that every run knows which
 # sessions it makes or reuses:
 #   2001:db8:6::2  ports 1024-2023      the 1,000 established flows
-#   2001:db8:6::3  ports from 1024      new sessions, small table
-#   2001:db8:6::4  ports from 1024      new sessions, big table
+#   2001:db8:6:2::1 .. ::8              new sessions, small table (8
+#                                       sources, ports from 1024)
+#   2001:db8:6:3::1 .. ::8              new sessions, big table
 #   2001:db8:6::5  ports 1024-1031      the load under the latency test
-#   2001:db8:6:1::1 .. ::40             the big table: 64 sources, the
+#   2001:db8:6:1::1 .. ::80             the big table: 128 sources, the
 #                                       table's flows split evenly, each
 #                                       source's ports from 1024 up
-# The big table is filled by one pktgen run from all 64 sources in turn;
+# Several sources, because nat64 gives all flows of an IPv6 host one pool
+# address (paired pooling): 128 hosts on 128 addresses leave every address
+# far from full.
+# The big table is filled by one pktgen run from all 128 sources in turn;
 # runs over it send from each source starting at a different offset into
 # its ports, so that consecutive packets reach sessions made far apart
 # (in time, and so in memory).
@@ -38,10 +42,13 @@
 #                  warm-up of the 1,000 flows (2,000 packets)
 #                  [mark] BENCH_N_EST packets over the 1,000 flows [mark]
 #                  [mark] BENCH_N_NEW new sessions [mark]
+#                  [mark] 3 s idle [mark]
 #                  fill the table to BENCH_TABLE sessions (memory before and
 #                  after: /proc/slabinfo, nat64ctl stats)
 #                  [mark] BENCH_N_EST_BIG packets over the big table [mark]
 #                  [mark] BENCH_N_NEW_BIG new sessions beyond it [mark]
+#                  [mark] 3 s idle [mark]
+#                  [mark] iperf3 sending BENCH_TCP_KB kilobytes [mark]
 #                wall: every path in BENCH_PATHS, then the tests of
 #                BENCH_TESTS (est new tcp lat big), each a warm-up round
 #                and BENCH_RUNS rounds, the paths alternating
@@ -52,7 +59,7 @@
 #                CPUs (rps_cpus)
 #   BENCH_WALL_PACKETS  wall: packets per pktgen run (default 100000)
 #   BENCH_TCP_SECONDS   wall tcp: iperf3 seconds per run (default 4)
-#   BENCH_LOAD_PPS      wall lat: offered load in packets/s (default 10000)
+#   BENCH_LOAD_PPS      wall lat: offered load in packets/s (default 5000)
 #   BENCH_PINGS         wall lat: pings per run (default 400, 5 ms apart)
 #   NAT64_KO NAT64CTL JOOL_DIR (holding jool_common.ko and jool.ko)
 #
@@ -65,8 +72,8 @@ set -o pipefail
 mode=${BENCH_MODE:-count}
 settle=${BENCH_SETTLE:-3}
 table=${BENCH_TABLE:-1000000}
-nbig=64			# sources of the big table
-pool=198.18.0.0/22	# RFC 2544 benchmarking space: 1,024 addresses
+nbig=128		# sources of the big table
+pool=198.18.0.0/25	# RFC 2544 benchmarking space: 128 addresses
 dst6=64:ff9b::c000:202
 
 # On stderr too: a failure inside $(...) must not vanish with its output.
@@ -169,7 +176,15 @@ setup() {
 			dst_port 9 action drop
 	fi
 	if [ "$sink" = drop ]; then
-		tc -n "$s" filter add dev v4 ingress pref 2 protocol all matchall action drop
+		# TCP (the count mode's iperf3 window) passes, the rest is dropped.
+		if [ "$p" = fwd ]; then
+			tc -n "$s" filter add dev v4 ingress pref 2 protocol ipv6 flower \
+				ip_proto tcp action pass
+		else
+			tc -n "$s" filter add dev v4 ingress pref 2 protocol ip flower \
+				ip_proto tcp action pass
+		fi
+		tc -n "$s" filter add dev v4 ingress pref 3 protocol all matchall action drop
 	fi
 	case $p in
 	nat64)
@@ -252,18 +267,23 @@ pg_dev() {
 }
 
 # pg_start [MARK]: run the devices so far (between two runs of MARK if
-# given), then print "usec packets" (the longest device's time, the sum of
-# the packets). The pause lets packets still queued (softirq work handed
+# given), then print "usec packets cs" (the longest device's time, the sum
+# of the packets, the time from before the first mark to after the second
+# in centiseconds of /proc/uptime). The pause lets packets still queued (softirq work handed
 # to ksoftirqd, or to another CPU) arrive before the closing mark.
 pg_start() {
 	local m=${1:-true} i
 	{
+		echo "read a x < /proc/uptime"
 		echo "$m && echo start > /proc/net/pktgen/pgctrl && sleep 0.2 && $m || exit 1"
+		echo "read b x < /proc/uptime"
 		echo "u=0 n=0"
 		for i in $(seq 0 $((ndev - 1))); do
 			echo "set -- \$(result v6@$i); [ \$1 -gt \$u ] && u=\$1; n=\$((n + \$2))"
 		done
-		echo 'echo "$u $n"'
+		echo 'echo "$u $n $(( ${b%.*}${b#*.} - ${a%.*}${a#*.} ))"'
+		# pktgen devices hold 1.5 MB each: not kept between runs.
+		echo 'echo rem_device_all > $t'
 	} >> "$pgs"
 }
 
@@ -280,7 +300,7 @@ big_share() {
 big_src() { printf '2001:db8:6:1::%x' $(( $1 + 1 )); }
 
 # fill_big PATH FIRST LAST TOTAL: make the flows of big-table sources
-# FIRST..LAST (TOTAL flows in all 64), all in one run, the sources in
+# FIRST..LAST (TOTAL flows in all 128), all in one run, the sources in
 # turn; prints "usec packets".
 fill_big() {
 	local i c
@@ -295,8 +315,8 @@ fill_big() {
 }
 
 # big_devs PER OFFSET TOTAL: devices sending PER packets each from the
-# 64 big-table sources (TOTAL flows in all). Source I starts at a port
-# I/64 of the way into its flows (plus OFFSET): the fill made the flows
+# 128 big-table sources (TOTAL flows in all). Source I starts at a port
+# I/128 of the way into its flows (plus OFFSET): the fill made the flows
 # of all sources in turn, so that consecutive packets here reach
 # sessions made far apart in time, and so in memory.
 big_devs() {
@@ -307,6 +327,14 @@ big_devs() {
 	for i in $(seq 0 $((nbig - 1))); do
 		c=$(( (i * (min / nbig) + $2) % span ))
 		pg_dev "$(big_src "$i")" $(( 1024 + c )) "$1" "$1"
+	done
+}
+
+# new_devs K N: N new flows from the 8 sources 2001:db8:6:K::1..8.
+new_devs() {
+	local i
+	for i in 1 2 3 4 5 6 7 8; do
+		pg_dev "2001:db8:6:$1::$i" 1024 $(( $2 / 8 )) $(( $2 / 8 ))
 	done
 }
 
@@ -349,6 +377,19 @@ mem() {
 	' /proc/meminfo
 }
 
+# idle WHAT MARK: a marked window of 3 s doing nothing, for the
+# instructions that time costs (timers, the translators' garbage
+# collection), whatever the packets: the rate corrects the other windows.
+idle() {
+	local a b x
+	read -r a x < /proc/uptime
+	"$2"
+	sleep 3
+	"$2"
+	read -r b x < /proc/uptime
+	echo "BENCH-RUN what=$1 path=$p packets=0 cs=$(( ${b%.*}${b#*.} - ${a%.*}${a#*.} ))"
+}
+
 translator_state() {
 	case $1 in
 	nat64) ip netns exec "${1}x" "$NAT64CTL" stats | grep -E -v '^\s*$' | tr -s ' \t' ' ' | tr '\n' ';' ;;
@@ -386,6 +427,7 @@ count)
 	n_big=${BENCH_N_EST_BIG:?} n_newbig=${BENCH_N_NEW_BIG:?}
 	mark=${BENCH_MARK:?}
 	[ $((n_big % nbig)) = 0 ] || die "BENCH_N_EST_BIG must be a multiple of $nbig"
+	[ $((n_new % 8)) = 0 ] && [ $((n_newbig % 8)) = 0 ] || die "BENCH_N_NEW, BENCH_N_NEW_BIG: multiples of 8"
 	load_modules "$p"
 	setup "$p" drop
 	# Let link-up work (MLD reports and the like) finish before sending.
@@ -402,13 +444,17 @@ count)
 	pg_begin; pg_dev 2001:db8:6::2 1024 1000 "$n_est"; pg_start "$mark"
 	res=$(pg_run "$p")
 	counted "$p" est "$n_est" "$c0"
-	echo "BENCH-RUN what=est path=$p packets=$n_est sessions=$(sessions "$p") pktgen=${res// /,}"
+	set -- $res
+	echo "BENCH-RUN what=est path=$p packets=$n_est sessions=$(sessions "$p") usec=$1 cs=$3"
 
 	c0=$(sink_count "$p")
-	pg_begin; pg_dev 2001:db8:6::3 1024 "$n_new" "$n_new"; pg_start "$mark"
+	pg_begin; new_devs 2 "$n_new"; pg_start "$mark"
 	res=$(pg_run "$p")
 	counted "$p" new "$n_new" "$c0"
-	echo "BENCH-RUN what=new path=$p packets=$n_new sessions=$(sessions "$p") pktgen=${res// /,}"
+	set -- $res
+	echo "BENCH-RUN what=new path=$p packets=$n_new sessions=$(sessions "$p") usec=$1 cs=$3"
+
+	idle idle "$mark"
 
 	# The big table: the same size whatever n_new was.
 	fill=$((table - 1000 - n_new))
@@ -416,26 +462,49 @@ count)
 	t0=$(date +%s.%N)
 	res=$(fill_big "$p" 0 $((nbig - 1)) "$fill")
 	t1=$(date +%s.%N)
-	counted "$p" fill "$fill" "$c0"
+	# The fill is not measured: a translator may lose a packet or two
+	# there (Jool once did, 1 of 989,000), which is reported.
+	got=$(( $(sink_count "$p") - c0 ))
+	[ $(( (fill - got) * 1000 )) -le "$fill" ] ||
+		die "$p fill: the sink got $got of $fill packets"
 	sleep 1
 	s1=$(sessions "$p")
-	echo "BENCH-FILL path=$p packets=$fill seconds=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') sessions_before=$s0 sessions=$s1 pktgen=${res// /,}"
+	echo "BENCH-FILL path=$p packets=$fill delivered=$got seconds=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') sessions_before=$s0 sessions=$s1 pktgen=${res// /,}"
 	mem after "$p"
-	if [ "$p" = nat64 ] && [ "$s1" -ne "$table" ]; then
-		die "nat64 holds $s1 sessions, not $table"
+	if [ "$p" = nat64 ] && [ "$s1" -ne $((table - fill + got)) ]; then
+		die "nat64 holds $s1 sessions, not $((table - fill + got))"
 	fi
 
 	c0=$(sink_count "$p")
 	pg_begin; big_devs $((n_big / nbig)) 0 "$fill"; pg_start "$mark"
 	res=$(pg_run "$p")
 	counted "$p" est-big "$n_big" "$c0"
-	echo "BENCH-RUN what=est-big path=$p packets=$n_big sessions=$(sessions "$p") pktgen=${res// /,}"
+	set -- $res
+	echo "BENCH-RUN what=est-big path=$p packets=$n_big sessions=$(sessions "$p") usec=$1 cs=$3"
 
 	c0=$(sink_count "$p")
-	pg_begin; pg_dev 2001:db8:6::4 1024 "$n_newbig" "$n_newbig"; pg_start "$mark"
+	pg_begin; new_devs 3 "$n_newbig"; pg_start "$mark"
 	res=$(pg_run "$p")
 	counted "$p" new-big "$n_newbig" "$c0"
-	echo "BENCH-RUN what=new-big path=$p packets=$n_newbig sessions=$(sessions "$p") pktgen=${res// /,}"
+	set -- $res
+	echo "BENCH-RUN what=new-big path=$p packets=$n_newbig sessions=$(sessions "$p") usec=$1 cs=$3"
+
+	idle idle-big "$mark"
+
+	# TCP bulk: iperf3 sending BENCH_TCP_KB kilobytes, offloads on.
+	if [ -n "${BENCH_TCP_KB:-}" ]; then
+		ip netns exec "${p}s" iperf3 -s -D --pidfile "/run/iperf3-$p.pid" >/dev/null ||
+			die "iperf3 server for $p failed"
+		ip netns exec "${p}g" ethtool -K v6 tx on >/dev/null
+		sleep 1
+		read -r a x < /proc/uptime
+		out=$(ip netns exec "${p}g" sh -c "$mark && iperf3 -c $dst6 -n ${BENCH_TCP_KB}K -f k && $mark" 2>&1) ||
+			{ echo "$out" >&2; die "$p: iperf3 failed"; }
+		read -r b x < /proc/uptime
+		kbps=$(awk '/receiver$/ { for (i = 1; i < NF; i++) if ($(i + 1) == "Kbits/sec") print $i }' <<< "$out")
+		[ -n "$kbps" ] || { echo "$out" >&2; die "$p: no iperf3 result"; }
+		echo "BENCH-RUN what=tcp path=$p packets=$BENCH_TCP_KB kbps=$kbps cs=$(( ${b%.*}${b#*.} - ${a%.*}${a#*.} ))"
+	fi
 	echo "BENCH-STATE path=$p $(translator_state "$p")"
 	;;
 wall)
@@ -505,7 +574,7 @@ wall)
 			# The load: 8 established flows at a fixed rate, from
 			# 4 devices (each then sends every 4/rate s and sleeps
 			# between packets rather than spinning).
-			rate=${BENCH_LOAD_PPS:-10000}
+			rate=${BENCH_LOAD_PPS:-5000}
 			c0=$(sink_count "$p")
 			pg_begin
 			for i in 0 1 2 3; do pg_dev 2001:db8:6::5 $((1024 + 2 * i)) 2 0 $((rate / 4)); done
@@ -519,6 +588,12 @@ wall)
 			l1=$(date +%s.%N)
 			wait $lp || die "$p: the load's pktgen failed"
 			rm -f "$pgs"
+			# Let what the load left queued drain before the next
+			# path's run (the backlog is the CPU's, not the path's).
+			i=0 c1=-1
+			while [ $i -lt 120 ] && [ "$c1" != "$(sink_count "$p")" ]; do
+				c1=$(sink_count "$p"); sleep 0.5; i=$((i + 1))
+			done
 			sent=0
 			for i in 0 1 2 3; do
 				s=$(ip netns exec "${p}g" awk '/^Result: OK/ { print $5; exit }' "/proc/net/pktgen/v6@$i")
