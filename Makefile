@@ -2,13 +2,14 @@
 #
 # nat64: build the module and nat64ctl, run the tests.
 #
-#   make                 kernel/nat64.ko (against KDIR) and usr/nat64ctl
+#   make                 kernel/nat64.ko (against KDIR), usr/nat64ctl and
+#                        usr/libxt_NAT64.so (the iptables extension)
 #   make check           userspace unit tests (ASan + UBSan)
 #   make selftest        kselftest-style scripts in a QEMU VM, every kernel
 #   make test            both; ends with "N passed, N failed"
 #   make demo            an IPv6-only host reaching an IPv4 host, in the VM
 #   make bench           per-packet cost of nat64 vs Jool, in the VM
-#   make install         module (+ depmod) and nat64ctl
+#   make install         module (+ depmod), nat64ctl, libxt_NAT64.so
 #
 # KDIR defaults to the running kernel's build directory or, where it has
 # none, the newest /lib/modules/*/build.
@@ -19,6 +20,8 @@ SBINDIR ?= $(PREFIX)/sbin
 MANDIR ?= $(PREFIX)/share/man
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+# iptables looks for extensions here (not under PREFIX).
+XTLIBDIR ?= $(shell pkg-config --variable=xtlibdir xtables 2>/dev/null)
 
 RUNNING_KDIR := /lib/modules/$(shell uname -r)/build
 KDIR ?= $(if $(wildcard $(RUNNING_KDIR)/Makefile),$(RUNNING_KDIR),$(lastword $(sort $(wildcard /lib/modules/*/build))))
@@ -43,7 +46,7 @@ module: $(KSRC)
 	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 modules
 
 nat64ctl:
-	@pkg-config --exists libnl-genl-3.0 || scripts/deps
+	@pkg-config --exists libnl-genl-3.0 xtables || scripts/deps
 	$(MAKE) -C usr VERSION=$(VERSION) SBINDIR=$(SBINDIR)
 
 # One out-of-tree build per kernel, each in its own copy of the sources.
@@ -89,12 +92,13 @@ install: all
 		$(DESTDIR)$(BASHCOMPDIR)/nat64ctl
 	install -D -m 0644 usr/nat64.service \
 		$(DESTDIR)$(SYSTEMDUNITDIR)/nat64.service
+	install -D -m 0644 usr/libxt_NAT64.so $(DESTDIR)$(XTLIBDIR)/libxt_NAT64.so
 
 uninstall:
 	rm -f /lib/modules/$(call KVER_OF,$(KDIR))/extra/nat64.ko
 	depmod -a $(call KVER_OF,$(KDIR))
 	rm -f $(DESTDIR)$(SBINDIR)/nat64ctl $(DESTDIR)$(MANDIR)/man8/nat64ctl.8 \
-		$(DESTDIR)$(BASHCOMPDIR)/nat64ctl \
+		$(DESTDIR)$(BASHCOMPDIR)/nat64ctl $(DESTDIR)$(XTLIBDIR)/libxt_NAT64.so \
 		$(DESTDIR)$(SYSTEMDUNITDIR)/nat64.service
 
 clean:

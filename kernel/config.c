@@ -676,6 +676,7 @@ static void settings_apply(struct nat64_net *nn, const struct nat64_settings *v)
 	WRITE_ONCE(nn->limit_ports, v->limit_ports);
 	WRITE_ONCE(nn->subscriber_plen, v->subscriber_plen);
 	WRITE_ONCE(nn->max_stored_syns, v->max_stored_syns);
+	WRITE_ONCE(nn->mode, v->mode);
 }
 
 static bool rule_kept(const struct nat64_ruleset *rs,
@@ -694,6 +695,8 @@ int nat64_commit(struct nat64_net *nn, struct nat64_spec *s,
 {
 	struct nat64_ruleset *old_rs = ruleset(nn);
 	struct nat64_spec *o = nn->spec;
+	/* In target mode, packets come through the xtables target. */
+	bool hooks = s->nrules && s->set.mode == NAT64_MODE_HOOKS;
 	struct nat64_pool *p, *tmp;
 	struct plan *pl;
 	unsigned int i;
@@ -724,7 +727,7 @@ int nat64_commit(struct nat64_net *nn, struct nat64_spec *s,
 	err = plan_rules(nn, s, pl);
 	if (!err && (s->nrules || s->nstatics))
 		err = nat64_maps_init(nn);
-	if (!err && s->nrules)
+	if (!err && hooks)
 		err = hooks_on(nn);
 	if (!err)
 		err = statics_apply(nn, o, s, extack);
@@ -746,7 +749,7 @@ int nat64_commit(struct nat64_net *nn, struct nat64_spec *s,
 	}
 	rcu_assign_pointer(nn->rules, pl->rs);
 	settings_apply(nn, &s->set);
-	if (!s->nrules)
+	if (!hooks)
 		nat64_hooks_off(nn);
 
 	/*

@@ -44,6 +44,16 @@ static int __net_init nat64_net_init(struct net *net)
 	return 0;
 }
 
+/*
+ * The namespace's xtables rules may outlive its state here: from now on
+ * their target lets packets go on. The grace period between pre_exit and
+ * exit waits for the packets in it.
+ */
+static void __net_exit nat64_net_pre_exit(struct net *net)
+{
+	WRITE_ONCE(nat64_pernet(net)->mode, NAT64_MODE_HOOKS);
+}
+
 static void __net_exit nat64_net_exit(struct net *net)
 {
 	struct nat64_net *nn = nat64_pernet(net);
@@ -58,6 +68,7 @@ static void __net_exit nat64_net_exit(struct net *net)
 
 static struct pernet_operations nat64_net_ops = {
 	.init = nat64_net_init,
+	.pre_exit = nat64_net_pre_exit,
 	.exit = nat64_net_exit,
 	.id = &nat64_net_id,
 	.size = sizeof(struct nat64_net),
@@ -76,9 +87,14 @@ static int __init nat64_init(void)
 	err = nat64_genl_init();
 	if (err)
 		goto err_genl;
+	err = nat64_xt_init();
+	if (err)
+		goto err_xt;
 	pr_info("nat64 " NAT64_VERSION " loaded\n");
 	return 0;
 
+err_xt:
+	nat64_genl_uninit();
 err_genl:
 	unregister_pernet_subsys(&nat64_net_ops);
 err_pernet:
@@ -88,6 +104,7 @@ err_pernet:
 
 static void __exit nat64_exit(void)
 {
+	nat64_xt_uninit();
 	nat64_genl_uninit();
 	unregister_pernet_subsys(&nat64_net_ops);
 	/* Pools, rules and mappings are freed with kfree_rcu(). */
@@ -102,3 +119,5 @@ MODULE_AUTHOR("The nat64 authors");
 MODULE_DESCRIPTION("Stateful NAT64 (RFC 6146, RFC 7915, RFC 6052)");
 MODULE_VERSION(NAT64_VERSION);
 MODULE_ALIAS_GENL_FAMILY(NAT64_GENL_NAME);
+MODULE_ALIAS("ipt_NAT64");
+MODULE_ALIAS("ip6t_NAT64");

@@ -456,38 +456,102 @@ struct nat64_session *nat64_sess_create4(struct nat64_net *nn,
 	return s;
 }
 
-static void sess_rcu_free(struct rcu_head *head)
+/*
+ * Entries unlinked from the tables are freed once no reader can see them.
+ * Instead of a struct rcu_head in each (16 bytes of every session and BIB
+ * entry), they are chained through the pprev pointer of their hash node,
+ * which hlist_del_rcu() leaves unused (readers follow next only), and
+ * freed in batches after a grace period. The caller removes them under
+ * bucket locks and calls reaper_flush() with no lock held, in process
+ * context.
+ */
+/* What one flow costs (issue: at most 128 bytes a session, buckets too). */
+static_assert(sizeof(struct nat64_session) <= 40);
+static_assert(sizeof(struct nat64_bib) <= 80);
+
+struct reaper {
+	struct nat64_session *sess;	/* chained through node.pprev */
+	struct nat64_bib *bib;		/* chained through node6.pprev */
+	unsigned int n;
+};
+
+#define REAP_BATCH	512
+
+struct reap {
+	struct rcu_head rcu;
+	struct nat64_session *sess;
+	struct nat64_bib *bib;
+};
+
+static void reap_free(struct nat64_session *s, struct nat64_bib *b)
 {
-	kmem_cache_free(sess_cache, container_of(head, struct nat64_session,
-						 rcu));
+	while (s) {
+		struct nat64_session *next = (void *)s->node.pprev;
+
+		kmem_cache_free(sess_cache, s);
+		s = next;
+	}
+	while (b) {
+		struct nat64_bib *next = (void *)b->node6.pprev;
+
+		kmem_cache_free(bib_cache, b);
+		b = next;
+	}
 }
 
-static void bib_rcu_free(struct rcu_head *head)
+static void reap_rcu(struct rcu_head *head)
 {
-	kmem_cache_free(bib_cache, container_of(head, struct nat64_bib, rcu));
+	struct reap *r = container_of(head, struct reap, rcu);
+
+	reap_free(r->sess, r->bib);
+	kfree(r);
+}
+
+/* Hand what @rp holds to RCU; may sleep. */
+static void reaper_flush(struct reaper *rp)
+{
+	struct reap *r;
+
+	might_sleep();
+	if (!rp->n)
+		return;
+	r = kmalloc(sizeof(*r), GFP_KERNEL);
+	if (r) {
+		r->sess = rp->sess;
+		r->bib = rp->bib;
+		call_rcu(&r->rcu, reap_rcu);
+	} else {
+		synchronize_rcu();
+		reap_free(rp->sess, rp->bib);
+	}
+	rp->sess = NULL;
+	rp->bib = NULL;
+	rp->n = 0;
 }
 
 /* Unlink @s from @b; @b's IPv6 bucket lock is held. */
 static void sess_remove(struct nat64_maptable *mt, struct nat64_bib *b,
-			struct nat64_session *s)
+			struct nat64_session *s, struct reaper *rp)
 {
 	WRITE_ONCE(s->dead, 1);
 	hlist_del_rcu(&s->node);
 	b->nsessions--;
 	atomic_dec(&mt->nsessions);
-	call_rcu(&s->rcu, sess_rcu_free);
+	s->node.pprev = (void *)rp->sess;
+	rp->sess = s;
+	rp->n++;
 }
 
 /* Unlink @b and its sessions; its IPv6 bucket lock is held. */
 static void bib_remove(struct nat64_net *nn, struct nat64_maptable *mt,
-		       struct nat64_bib *b)
+		       struct nat64_bib *b, struct reaper *rp)
 {
 	spinlock_t *lock = lock4(mt, hash4(nn, b->proto, b->addr4, b->port4));
 	struct nat64_session *s;
 	struct hlist_node *tmp;
 
 	hlist_for_each_entry_safe(s, tmp, &b->sessions, node)
-		sess_remove(mt, b, s);
+		sess_remove(mt, b, s, rp);
 	b->dead = 1;
 	spin_lock(lock);
 	hlist_del_rcu(&b->node4);
@@ -496,7 +560,9 @@ static void bib_remove(struct nat64_net *nn, struct nat64_maptable *mt,
 	sub_put(nn, mt, b);
 	atomic_inc(&mt->gen);
 	atomic_dec(&mt->nbib);
-	call_rcu(&b->rcu, bib_rcu_free);
+	b->node6.pprev = (void *)rp->bib;
+	rp->bib = b;
+	rp->n++;
 }
 
 /*
@@ -505,7 +571,7 @@ static void bib_remove(struct nat64_net *nn, struct nat64_maptable *mt,
  * going (established -> trans).
  */
 static unsigned int bib_age(struct nat64_net *nn, struct nat64_maptable *mt,
-			    struct nat64_bib *b)
+			    struct nat64_bib *b, struct reaper *rp)
 {
 	struct nat64_session *s;
 	struct hlist_node *tmp;
@@ -523,7 +589,7 @@ static unsigned int bib_age(struct nat64_net *nn, struct nat64_maptable *mt,
 				continue;
 			}
 		}
-		sess_remove(mt, b, s);
+		sess_remove(mt, b, s, rp);
 		n++;
 	}
 	return n;
@@ -534,12 +600,13 @@ struct sweep {
 	const struct nat64_rule *rule;	/* NULL: any */
 	bool statics;			/* static BIB entries too */
 	bool expired;			/* only expired sessions */
+	struct reaper rp;		/* what it removed */
 };
 
 /* Sweep bucket @i; returns the sessions that expired. */
 static unsigned int sweep_bucket(struct nat64_net *nn,
 				 struct nat64_maptable *mt, unsigned int i,
-				 const struct sweep *sw)
+				 struct sweep *sw)
 {
 	spinlock_t *lock = &mt->locks6[i % NAT64_MAP_LOCKS];
 	struct nat64_session *s;
@@ -552,32 +619,34 @@ static unsigned int sweep_bucket(struct nat64_net *nn,
 	spin_lock_bh(lock);
 	hlist_for_each_entry_safe(b, tmp, &mt->h6[i], node6) {
 		if (sw->expired) {
-			n += bib_age(nn, mt, b);
+			n += bib_age(nn, mt, b, &sw->rp);
 		} else if (sw->rule && b->rule != sw->rule) {
 			/* Sessions of the rule under other rules' entries. */
 			hlist_for_each_entry_safe(s, stmp, &b->sessions, node)
 				if (s->rule == sw->rule)
-					sess_remove(mt, b, s);
+					sess_remove(mt, b, s, &sw->rp);
 		} else if (!b->is_static || sw->statics) {
-			bib_remove(nn, mt, b);
+			bib_remove(nn, mt, b, &sw->rp);
 			continue;
 		} else {
 			hlist_for_each_entry_safe(s, stmp, &b->sessions, node)
-				sess_remove(mt, b, s);
+				sess_remove(mt, b, s, &sw->rp);
 		}
 		if (!b->is_static && hlist_empty(&b->sessions)) {
-			bib_remove(nn, mt, b);
+			bib_remove(nn, mt, b, &sw->rp);
 			if (sw->expired)
 				nat64_stat_inc(nn,
 					       NAT64_STAT_MAPPINGS_EXPIRED);
 		}
 	}
 	spin_unlock_bh(lock);
+	if (sw->rp.n >= REAP_BATCH)
+		reaper_flush(&sw->rp);
 	return n;
 }
 
 static void maps_sweep(struct nat64_net *nn, struct nat64_maptable *mt,
-		       const struct sweep *sw)
+		       struct sweep *sw)
 {
 	unsigned int i;
 
@@ -586,6 +655,7 @@ static void maps_sweep(struct nat64_net *nn, struct nat64_maptable *mt,
 		if (!(i & 1023))
 			cond_resched();
 	}
+	reaper_flush(&sw->rp);
 }
 
 /*
@@ -597,7 +667,7 @@ static void maps_gc(struct work_struct *work)
 	struct nat64_net *nn = container_of(to_delayed_work(work),
 					    struct nat64_net, gc_work);
 	struct nat64_maptable *mt = rcu_dereference_protected(nn->maps, 1);
-	static const struct sweep aged = { .expired = true };
+	struct sweep aged = { .expired = true };
 	unsigned int slice = max_t(unsigned int, GC_MIN_BUCKETS,
 				   (mt->mask + 1) / (HZ / GC_INTERVAL));
 	unsigned int i, n = 0;
@@ -608,6 +678,7 @@ static void maps_gc(struct work_struct *work)
 		if (!(i & 255))
 			cond_resched();
 	}
+	reaper_flush(&aged.rp);
 	if (n)
 		this_cpu_add(nn->stats[NAT64_STAT_SESSIONS_EXPIRED], n);
 	nat64_synq_expire(nn);
@@ -693,6 +764,7 @@ int nat64_bib_del_static(struct nat64_net *nn, u8 proto,
 			 __be32 addr4, u16 port4,
 			 struct netlink_ext_ack *extack)
 {
+	struct reaper rp = {};
 	struct nat64_maptable *mt;
 	struct nat64_bib *b;
 	spinlock_t *l6;
@@ -711,9 +783,10 @@ int nat64_bib_del_static(struct nat64_net *nn, u8 proto,
 		NL_SET_ERR_MSG(extack, "no such static mapping");
 		err = -ENOENT;
 	} else {
-		bib_remove(nn, mt, b);
+		bib_remove(nn, mt, b, &rp);
 	}
 	spin_unlock_bh(l6);
+	reaper_flush(&rp);
 	return err;
 }
 
@@ -759,7 +832,7 @@ int nat64_maps_init(struct nat64_net *nn)
 void nat64_maps_uninit(struct nat64_net *nn)
 {
 	struct nat64_maptable *mt = rcu_dereference_protected(nn->maps, 1);
-	static const struct sweep all = { .statics = true };
+	struct sweep all = { .statics = true };
 	unsigned int i;
 
 	if (!mt)

@@ -26,6 +26,10 @@
 
 #define NAT64_MAP_LOCKS	1024
 
+/*
+ * No rcu_head in these two: removed ones are chained through their
+ * node's pprev and freed in batches after a grace period (mapping.c).
+ */
 struct nat64_session {
 	struct hlist_node node;		/* bib->sessions, under its lock */
 	__be32 raddr;			/* the IPv4 peer */
@@ -34,7 +38,6 @@ struct nat64_session {
 	u8 dead;			/* unlinked: do not touch */
 	unsigned long last_used;	/* jiffies, WRITE_ONCE/READ_ONCE */
 	struct nat64_rule *rule;	/* whose prefix the IPv6 side used */
-	struct rcu_head rcu;
 };
 
 struct nat64_bib {
@@ -51,7 +54,6 @@ struct nat64_bib {
 	u8 sub_plen;			/* ... of that prefix length */
 	u16 nsessions;			/* under the node6 bucket's lock */
 	struct nat64_rule *rule;	/* made it (NULL: static) */
-	struct rcu_head rcu;
 };
 
 /* BIB entries an IPv6 subscriber (prefix) holds, for its limit. */

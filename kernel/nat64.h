@@ -86,6 +86,8 @@ struct nat64_net {
 	unsigned int npools;
 	struct nat64_ruleset __rcu *rules;	/* written under config_lock */
 	bool hooks_registered;		/* under config_lock */
+	/* enum nat64_mode: written under config_lock, read with READ_ONCE() */
+	u8 mode;
 
 	/*
 	 * The configuration as data (pools, rules, static BIB entries,
@@ -151,6 +153,7 @@ struct nat64_settings {
 	u32 limit_ports;
 	u8 subscriber_plen;
 	u32 max_stored_syns;
+	u8 mode;			/* enum nat64_mode */
 };
 
 /* A pool, a rule and a static BIB entry of a struct nat64_spec. */
@@ -238,6 +241,8 @@ void nat64_batch_release(struct nat64_net *nn, u32 portid);
 
 /* packet.c */
 void nat64_hooks_init(struct nat64_net *nn);
+unsigned int nat64_in6(struct nat64_net *nn, struct sk_buff *skb);
+unsigned int nat64_in4(struct nat64_net *nn, struct sk_buff *skb);
 void nat64_synq_expire(struct nat64_net *nn);
 void nat64_synq_flush(struct nat64_net *nn);
 
@@ -247,6 +252,10 @@ void nat64_synq_flush(struct nat64_net *nn);
  */
 bool nat64_pool_has(const struct nat64_pool *pool, u32 addr, int port,
 		    int proto);
+
+/* xt.c */
+int nat64_xt_init(void);
+void nat64_xt_uninit(void);
 
 /* netlink.c */
 int nat64_genl_init(void);

@@ -101,6 +101,7 @@ static const struct nla_policy config_policy[NAT64_CONFIG_A_MAX + 1] = {
 	[NAT64_CONFIG_A_SUBSCRIBER_PLEN] = NLA_POLICY_RANGE(NLA_U8, 1, 128),
 	[NAT64_CONFIG_A_MAX_STORED_SYNS] =
 		NLA_POLICY_FULL_RANGE(NLA_U32, &syns_range),
+	[NAT64_CONFIG_A_MODE] = NLA_POLICY_MAX(NLA_U8, NAT64_MODE_TARGET),
 };
 
 /* Timeout attributes, in enum nat64_timeout order. */
@@ -289,6 +290,8 @@ static int op_set(struct nat64_spec *s, const void *arg,
 	if (tb[NAT64_CONFIG_A_MAX_STORED_SYNS])
 		v->max_stored_syns =
 			nla_get_u32(tb[NAT64_CONFIG_A_MAX_STORED_SYNS]);
+	if (tb[NAT64_CONFIG_A_MODE])
+		v->mode = nla_get_u8(tb[NAT64_CONFIG_A_MODE]);
 	return 0;
 }
 
@@ -369,7 +372,8 @@ static int nl_get_config(struct sk_buff *skb, struct genl_info *info)
 	    nla_put_u8(msg, NAT64_CONFIG_A_SUBSCRIBER_PLEN,
 		       READ_ONCE(nn->subscriber_plen)) ||
 	    nla_put_u32(msg, NAT64_CONFIG_A_MAX_STORED_SYNS,
-			READ_ONCE(nn->max_stored_syns)))
+			READ_ONCE(nn->max_stored_syns)) ||
+	    nla_put_u8(msg, NAT64_CONFIG_A_MODE, READ_ONCE(nn->mode)))
 		goto nospace;
 	nla_nest_end(msg, nest);
 	genlmsg_end(msg, hdr);

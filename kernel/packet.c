@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The packet path: netfilter hooks at PRE_ROUTING that translate IPv6
- * packets to a rule's prefix into IPv4 (RFC 6146 §3.5 for the mapping,
- * RFC 7915 §4 for the headers) and IPv4 packets to a mapping's pool
- * address back into IPv6 (RFC 7915 §5).
+ * The packet path: netfilter hooks at PRE_ROUTING (or the NAT64 xtables
+ * target, xt.c) that translate IPv6 packets to a rule's prefix into IPv4
+ * (RFC 6146 §3.5 for the mapping, RFC 7915 §4 for the headers) and IPv4
+ * packets to a mapping's pool address back into IPv6 (RFC 7915 §5).
  *
  * Queries (TCP, UDP, ICMP echo) are rewritten in place and sent on with
  * the other family's routing; ICMP errors, whose inner packet changes
@@ -893,10 +893,13 @@ static unsigned int xlat_4to6(struct nat64_net *nn, struct nat64_rule *rule4,
 	return finish(nn, skb, dst, htons(ETH_P_IPV6), frag_max);
 }
 
-static unsigned int hook6(void *priv, struct sk_buff *skb,
-			  const struct nf_hook_state *state)
+/*
+ * An IPv6 packet, reassembled, entering the namespace: translated and
+ * stolen, dropped, or left alone (NF_ACCEPT). The hooks and the xtables
+ * target both come here. Under RCU, in softirq.
+ */
+unsigned int nat64_in6(struct nat64_net *nn, struct sk_buff *skb)
 {
-	struct nat64_net *nn = priv;
 	struct nat64_rule *rule;
 
 	rule = rule_for6(nn, ipv6_hdr(skb)->saddr.s6_addr,
@@ -909,15 +912,26 @@ static unsigned int hook6(void *priv, struct sk_buff *skb,
 	return xlat_6to4(nn, rule, skb);
 }
 
-static unsigned int hook4(void *priv, struct sk_buff *skb,
-			  const struct nf_hook_state *state)
+/* The same for an IPv4 packet. */
+unsigned int nat64_in4(struct nat64_net *nn, struct sk_buff *skb)
 {
-	struct nat64_net *nn = priv;
 	struct nat64_rule *rule4 = rule_for4(nn, ip_hdr(skb)->daddr);
 
 	if (!rule4)
 		return NF_ACCEPT;
 	return xlat_4to6(nn, rule4, skb);
+}
+
+static unsigned int hook6(void *priv, struct sk_buff *skb,
+			  const struct nf_hook_state *state)
+{
+	return nat64_in6(priv, skb);
+}
+
+static unsigned int hook4(void *priv, struct sk_buff *skb,
+			  const struct nf_hook_state *state)
+{
+	return nat64_in4(priv, skb);
 }
 
 void nat64_hooks_init(struct nat64_net *nn)

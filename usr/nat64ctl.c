@@ -84,7 +84,7 @@ static const char *const help_text[][2] = {
 	  "        filtering endpoint-independent|address-dependent |\n"
 	  "        drop-external-tcp on|off | max-stored-syns N |\n"
 	  "        limit sessions|ports-per-subscriber N |\n"
-	  "        subscriber-prefix LEN }...\n" },
+	  "        subscriber-prefix LEN | mode hooks|target }...\n" },
 };
 
 /* The usage of one object (NULL: all). */
@@ -372,6 +372,10 @@ static int print_config(struct nlattr **tb, void *arg)
 	if (c[NAT64_CONFIG_A_SUBSCRIBER_PLEN])
 		printf("set subscriber-prefix %u\n",
 		       nla_get_u8(c[NAT64_CONFIG_A_SUBSCRIBER_PLEN]));
+	if (c[NAT64_CONFIG_A_MODE])
+		printf("set mode %s\n",
+		       nla_get_u8(c[NAT64_CONFIG_A_MODE]) == NAT64_MODE_TARGET ?
+		       "target" : "hooks");
 	return 0;
 }
 
@@ -785,6 +789,9 @@ static int run_req(struct ctl_nl *nl, const struct req *q)
 		if (q->config.max_stored_syns >= 0)
 			nla_put_u32(msg, NAT64_CONFIG_A_MAX_STORED_SYNS,
 				    (uint32_t)q->config.max_stored_syns);
+		if (q->config.mode >= 0)
+			nla_put_u8(msg, NAT64_CONFIG_A_MODE,
+				   (uint8_t)q->config.mode);
 		break;
 	}
 	if (!msg || (!nest && q->kind != REQ_FLUSH)) {

@@ -431,11 +431,12 @@ int parse_set(int argc, char **argv, struct ctl_config *c, char *err,
 	c->filtering = c->drop_ext_tcp = -1;
 	c->limit_sessions = c->limit_ports = -1;
 	c->subscriber_plen = c->max_stored_syns = -1;
+	c->mode = -1;
 	for (t = 0; t < CTL_TO_N; t++)
 		c->timeout[t] = -1;
 	if (argc < 2)
 		return fail(err, errlen,
-			    "usage: set { clear-df on|off | reset-tos on|off | lowest-ipv6-mtu N | timeout udp|tcp-est|tcp-trans|icmp|syn SECONDS | filtering endpoint-independent|address-dependent | drop-external-tcp on|off | limit sessions|ports-per-subscriber N | subscriber-prefix LEN | max-stored-syns N }...");
+			    "usage: set { clear-df on|off | reset-tos on|off | lowest-ipv6-mtu N | timeout udp|tcp-est|tcp-trans|icmp|syn SECONDS | filtering endpoint-independent|address-dependent | drop-external-tcp on|off | limit sessions|ports-per-subscriber N | subscriber-prefix LEN | max-stored-syns N | mode hooks|target }...");
 	for (i = 0; i < argc; i += 2) {
 		const char *k = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 		unsigned long n;
@@ -497,6 +498,15 @@ int parse_set(int argc, char **argv, struct ctl_config *c, char *err,
 					    "invalid max-stored-syns '%s' (0 to 1024)",
 					    v);
 			c->max_stored_syns = (long)n;
+		} else if (!strcmp(k, "mode")) {
+			if (!strcmp(v, "hooks"))
+				c->mode = NAT64_MODE_HOOKS;
+			else if (!strcmp(v, "target"))
+				c->mode = NAT64_MODE_TARGET;
+			else
+				return fail(err, errlen,
+					    "invalid mode '%s' (hooks or target)",
+					    v);
 		} else if (!strcmp(k, "clear-df")) {
 			if (parse_onoff(v, &c->clear_df))
 				return fail(err, errlen,

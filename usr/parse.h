@@ -62,6 +62,7 @@ struct ctl_config {
 	long limit_ports;
 	long subscriber_plen;
 	long max_stored_syns;
+	int mode;			/* enum nat64_mode */
 };
 
 /* Each returns 0, or -1 with a one-line message in @err. */

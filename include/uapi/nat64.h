@@ -103,7 +103,8 @@
  *	                  the same source;
  *	         -ENOSPC  the namespace holds NAT64_MAX_RULES rules already.
  *	The first rule of a namespace registers the namespace's netfilter
- *	hooks; deleting the last one unregisters them.
+ *	hooks (in NAT64_MODE_HOOKS, see NAT64_CONFIG_A_MODE); deleting the
+ *	last one unregisters them.
  *
  * NAT64_CMD_RULE_DEL (do)
  *	Request: NAT64_A_RULE with NAT64_RULE_A_NAME.
@@ -168,7 +169,9 @@
  * NAT64_CMD_SET_CONFIG (do)
  *	Request: NAT64_A_CONFIG with any of NAT64_CONFIG_A_*; the ones given
  *	         are changed, the others kept.
- *	Errors:  -EINVAL/-ERANGE a value out of its range.
+ *	Errors:  -EINVAL/-ERANGE a value out of its range; -ENOMEM (or
+ *	         another error of netfilter) the mode could not be switched
+ *	         to hooks (nothing changed).
  *
  * NAT64_CMD_GET_CONFIG (do)
  *	Request: no attributes.
@@ -334,6 +337,12 @@ enum nat64_filtering {
 	NAT64_FILTER_ADDRESS_DEPENDENT,
 };
 
+/* How packets reach the translator (NAT64_CONFIG_A_MODE). */
+enum nat64_mode {
+	NAT64_MODE_HOOKS,
+	NAT64_MODE_TARGET,
+};
+
 /* Inside NAT64_A_CONFIG: translation settings of the namespace. */
 enum nat64_config_attr {
 	NAT64_CONFIG_A_UNSPEC,
@@ -392,6 +401,21 @@ enum nat64_config_attr {
 	NAT64_CONFIG_A_SUBSCRIBER_PLEN,
 	/* u32, 0..1024 (default 10): unsolicited IPv4 SYNs kept at most. */
 	NAT64_CONFIG_A_MAX_STORED_SYNS,
+	/*
+	 * u8, enum nat64_mode (default hooks): how packets reach the
+	 * translator in this namespace. Hooks: the module's own netfilter
+	 * hooks (IPv6 and IPv4 PRE_ROUTING, after reassembly, before
+	 * connection tracking), registered while the namespace has a rule.
+	 * Target: only packets that an xtables rule sends to the NAT64
+	 * target, "-t mangle -A PREROUTING ... -j NAT64" (ip6tables for the
+	 * IPv6 side, iptables for the IPv4 side, legacy or nft), are
+	 * translated; the hooks are not registered. In hooks mode the
+	 * target lets every packet go on (XT_CONTINUE). The target is only
+	 * valid in the mangle table's PREROUTING chain.
+	 * Switching to hooks with a rule registers them; if that fails
+	 * (-ENOMEM...), nothing changes.
+	 */
+	NAT64_CONFIG_A_MODE,
 	__NAT64_CONFIG_A_MAX
 };
 #define NAT64_CONFIG_A_MAX (__NAT64_CONFIG_A_MAX - 1)

@@ -148,6 +148,20 @@ match "unprivileged user refused with CAP_NET_ADMIN" CAP_NET_ADMIN "$err"
 check "unprivileged user: exit 1" [ $rc = 1 ]
 check "unprivileged changed nothing" [ "$(ctl show)" = "$state" ]
 
+# CAP_NET_ADMIN counts only in the user namespace owning the network one.
+if command -v unshare >/dev/null; then
+	err=$(X unshare --user --map-root-user "$NAT64CTL" pool add p9 10.9.9.9 2>&1)
+	rc=$?
+	match "root of another user namespace refused" CAP_NET_ADMIN "$err"
+	check "root of another user namespace: exit 1" [ $rc = 1 ]
+	check "root of another user namespace changed nothing" [ "$(ctl show)" = "$state" ]
+	out=$(unshare --user --map-root-user --net sh -c \
+		"\"$NAT64CTL\" pool add p9 10.9.9.9 && \"$NAT64CTL\" pool show" 2>&1)
+	match "root of a user namespace configures its own network namespace" '^p9 10\.9\.9\.9/32 ' "$out"
+else
+	skip "user namespaces (unshare not installed)"
+fi
+
 check "bib del static" ctl bib del tcp '[2001:db8::5]:80' 198.51.100.1:8080
 check "bib show: none" [ -z "$(ctl bib show)" ]
 check "stats reset" ctl stats reset

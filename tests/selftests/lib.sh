@@ -22,6 +22,8 @@
 #   kmsg_mark TAG; check_kernel_log TAG
 #                         mark the kernel log; then ok if nothing since the
 #                         mark is a splat (WARNING, BUG, leak, ...)
+#   udp_echo_server NS PORT [peer [PEERFILE]]
+#                         a UDP echo server in NS (see below)
 #   cleanup_hooks+=(FN)   FN runs at exit, after the standard cleanup
 #
 # Standard topology (topo_up):
@@ -201,6 +203,31 @@ listening() {
 	local opt=-ltn
 	[ "$2" = udp ] && opt=-lun
 	busywait 5000 sh -c "ip netns exec $1 ss -H $opt 'sport = :$3' | grep -q ."
+}
+
+# udp_echo_server NS PORT [peer [PEERFILE]]: in NS, answer each UDP
+# datagram to PORT (IPv4 or IPv6) with itself, or with "LINE PEER PORT"
+# (mode peer); PEERFILE gets the last peer's address. In the background,
+# ended with the test. (socat's UDP servers lose datagrams when the
+# emulated machine is loaded.)
+udp_echo_server() {
+	ip netns exec "$1" "$PY" -c '
+import socket, sys
+port, mode, pf = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+s.bind(("::", port))
+while True:
+    data, peer = s.recvfrom(65535)
+    host = peer[0][7:] if peer[0].startswith("::ffff:") else peer[0]
+    if pf:
+        with open(pf, "w") as f:
+            f.write(host + "\n")
+    if mode == "peer":
+        data = data.rstrip(b"\n") + (" %s %d\n" % (host, peer[1])).encode()
+    s.sendto(data, peer)
+' "$2" "${3:-echo}" "${4:-}" &
+	listening "$1" udp "$2"
 }
 
 # The kernel log since a mark, and the splats in it.

@@ -27,9 +27,15 @@ cleanup_hooks+=(restore_backlog)
 
 # active objects of slab cache $1 (0 if it has none)
 slab() { awk -v c="$1" '$1 == c { print $2; f = 1 } END { if (!f) print 0 }' /proc/slabinfo; }
+# bytes of the slabs of cache $1 (num_slabs * pages per slab * page size)
+slab_bytes() {
+	awk -v c="$1" -v pg="$(getconf PAGESIZE)" \
+		'$1 == c { print $15 * $6 * pg; f = 1 } END { if (!f) print 0 }' /proc/slabinfo
+}
 sessions() { ctl stats | awk '$1 == "sessions:" { print $2 }'; }
 mappings() { ctl stats | awk '$1 == "mappings:" { print $2 }'; }
 s0=$(slab nat64_session) b0=$(slab nat64_bib)
+m0=$(( $(slab_bytes nat64_session) + $(slab_bytes nat64_bib) ))
 note "slab before: nat64_session $s0, nat64_bib $b0"
 
 # However slow the emulation, nothing expires before all are made.
@@ -50,7 +56,10 @@ note "created in $(( $(date +%s) - start )) s; sessions $(sessions), mappings $(
 check "as many BIB entries" [ "$(mappings)" = "$N" ]
 check "none refused" [ "$(counter 6to4-no-port)" = 0 ] && [ "$(counter drop-limit)" = 0 ]
 s1=$(slab nat64_session) b1=$(slab nat64_bib)
+m1=$(( $(slab_bytes nat64_session) + $(slab_bytes nat64_bib) ))
 note "slab while held: nat64_session $s1, nat64_bib $b1"
+buckets=$(( 2 * 8 << $(cat /sys/module/nat64/parameters/map_buckets_log 2>/dev/null || echo 16) ))
+note "memory per flow: slabs $(( (m1 - m0) / N )) B, with the hash buckets $(( (m1 - m0 + buckets) / N )) B"
 # (slabinfo counts partly used per-CPU slabs as in use: roughly)
 check "slab holds the sessions" [ "$s1" -ge "$N" ] && [ "$b1" -ge "$N" ]
 lines=$(ctl session show icmp | wc -l)
@@ -60,7 +69,7 @@ check "bib dump lists all $N (got $lines)" [ "$lines" = "$N" ]
 
 start=$(date +%s)
 ctl set timeout icmp 1
-check "all expire" busywait 60000 sh -c "[ \$(ip netns exec $XL $NAT64CTL show | awk '\$1 == \"sessions:\" { print \$2 }') = 0 ]"
+check "all expire" busywait 60000 sh -c "[ \$(ip netns exec $XL $NAT64CTL stats | awk '\$1 == \"sessions:\" { print \$2 }') = 0 ]"
 note "expired in $(( $(date +%s) - start )) s"
 check "no BIB entries left" [ "$(mappings)" = 0 ]
 check "expiries counted" [ "$(counter sessions-expired)" -ge "$N" ]

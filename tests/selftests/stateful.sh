@@ -67,11 +67,8 @@ static_real() {
 		reply=$(echo "hello static tcp" |
 			x4 timeout 30 socat -T 20 -t 20 - TCP4:198.51.100.1:80 2>&1)
 	else
-		# shellcheck disable=SC2016 # expanded by the server's shell
-		x6 socat -T 20 UDP6-RECVFROM:8080 \
-			SYSTEM:'echo "$SOCAT_PEERADDR" > '"$TMPD/peer"'; cat' 2>/dev/null &
+		udp_echo_server "$V6" 8080 echo "$TMPD/peer"
 		srv=$!
-		listening "$V6" udp 8080
 		# A connected UDP socket; dd reads the one datagram of the answer.
 		reply=$(x4 timeout 20 bash -c 'exec 3<>/dev/udp/198.51.100.1/80 &&
 			echo "hello static udp" >&3 &&

@@ -34,10 +34,7 @@ check "icmp: 3 echo requests reached the v4 host" \
 	[ "$(grep -c 'ICMP echo request' "$TMPD/icmp.txt")" = 3 ]
 
 # --- UDP: the v4 server answers with the payload and the peer it saw ---
-# shellcheck disable=SC2016 # expanded by the server's shell
-x4 socat -T 30 UDP4-RECVFROM:5353,fork \
-	SYSTEM:'read -r l; echo "$l $SOCAT_PEERADDR $SOCAT_PEERPORT"' 2>/dev/null &
-listening "$V4" udp 5353
+udp_echo_server "$V4" 5353 peer
 # A connected UDP socket (bash's /dev/udp); dd reads the one datagram
 # of the answer (bash's read would take one byte of it).
 udp=$(x6 bash -c 'exec 3<>/dev/udp/64:ff9b::192.0.2.2/5353 &&
@@ -80,7 +77,7 @@ cap=$!
 busywait 10000 grep -q 'listening on' "$TMPD/v6.err"
 echo unmapped | x4 socat -u - UDP4:198.51.100.1:$free,sourceport=5555
 check "unmapped ipv4 counted as 4to6-no-mapping" \
-	busywait 5000 sh -c "[ \"\$(ip netns exec $XL $NAT64CTL show |
+	busywait 5000 sh -c "[ \"\$(ip netns exec $XL $NAT64CTL stats |
 		awk '\$1 == \"4to6-no-mapping\" { print \$2 }')\" -gt $no_map ]"
 check "unmapped ipv4 not translated (4to6-packets unchanged)" \
 	[ "$(counter 4to6-packets)" = "$xlated" ]

@@ -97,7 +97,7 @@ def ctl(*args):
 
 
 def counter(name):
-    for line in ctl("show").splitlines():
+    for line in ctl("stats").splitlines():
         f = line.split()
         if len(f) == 2 and f[0] == name:
             return int(f[1])

@@ -108,6 +108,21 @@ static void set_parse(void)
 	CHECK_EQ(SET("timeout", "tcp-trans", "604801"), -1);
 	CHECK_EQ(SET("timeout", "sctp", "10"), -1);
 	CHECK_EQ(SET("timeout", "icmp"), -1);
+	CHECK_EQ(c.mode, -1);
+	CHECK_EQ(SET("mode", "target"), 0);
+	CHECK_EQ(c.mode, NAT64_MODE_TARGET);
+	CHECK_EQ(c.clear_df, -1);
+	CHECK_EQ(SET("clear-df", "on", "mode", "hooks"), 0);
+	CHECK_EQ(c.mode, NAT64_MODE_HOOKS);
+	CHECK_EQ(c.clear_df, 1);
+	CHECK_EQ(SET("mode", "bogus"), -1);
+	CHECK(strstr(err, "invalid mode 'bogus' (hooks or target)"));
+	CHECK_EQ(SET("mode", "Target"), -1);
+	CHECK_EQ(SET("mode", ""), -1);
+	CHECK_EQ(SET("mode"), -1);
+	CHECK(strstr(err, "usage: set"));
+	CHECK_EQ(SET("clear-df", "on", "mode"), -1);
+	CHECK(strstr(err, "'mode' needs a value"));
 }
 
 static void prefixes(void)
