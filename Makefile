@@ -8,7 +8,7 @@
 #   make selftest        kselftest-style scripts in a QEMU VM, every kernel
 #   make test            both; ends with "N passed, N failed"
 #   make demo            an IPv6-only host reaching an IPv4 host, in the VM
-#   make bench           per-packet cost of nat64 vs Jool, in the VM
+#   make bench           nat64 vs Jool vs forwarding, in VMs (bench/README)
 #   make install         module (+ depmod), nat64ctl, libxt_NAT64.so
 #
 # KDIR defaults to the running kernel's build directory or, where it has
