@@ -296,12 +296,15 @@ out:
 static void sub_put(struct nat64_net *nn, struct nat64_maptable *mt,
 		    struct nat64_bib *b)
 {
-	u32 h = sub_hash(nn, &b->addr6, b->sub_plen);
-	spinlock_t *lock = &mt->sub_locks[h % NAT64_SUB_LOCKS];
 	struct nat64_subscriber *sub;
+	spinlock_t *lock;
+	u32 h;
 
+	/* sub_plen is only set on counted entries. */
 	if (!b->counted)
 		return;
+	h = sub_hash(nn, &b->addr6, b->sub_plen);
+	lock = &mt->sub_locks[h % NAT64_SUB_LOCKS];
 	spin_lock(lock);
 	sub = sub_find(mt, h, &b->addr6, b->sub_plen);
 	if (sub && !--sub->nports) {
