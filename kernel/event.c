@@ -28,12 +28,6 @@ static const char *const proto_name[XL_NPROTO] = {
 	[XL_ICMP] = "icmp",
 };
 
-static const u8 proto_ipproto[XL_NPROTO] = {
-	[XL_TCP] = IPPROTO_TCP,
-	[XL_UDP] = IPPROTO_UDP,
-	[XL_ICMP] = IPPROTO_ICMPV6,
-};
-
 void nat64_ev_fill(struct nat64_ev *ev, u8 type, const struct nat64_bib *b,
 		   const struct nat64_session *s)
 {
@@ -58,7 +52,7 @@ void nat64_ev_fill(struct nat64_ev *ev, u8 type, const struct nat64_bib *b,
 
 static int ev_put(struct sk_buff *skb, const struct nat64_ev *ev, u64 ts)
 {
-	u8 ipproto = proto_ipproto[ev->proto];
+	u8 ipproto = nat64_ipproto[ev->proto];
 	struct nlattr *nest;
 
 	if (nla_put_u8(skb, NAT64_A_EVENT, ev->type) ||

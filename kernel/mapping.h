@@ -26,6 +26,9 @@
 
 #define NAT64_MAP_LOCKS	1024
 
+/* The IPPROTO_* number of each enum xl_proto, as netlink carries it. */
+extern const u8 nat64_ipproto[XL_NPROTO];
+
 /*
  * No rcu_head in these two: removed ones are chained through their
  * node's pprev and freed in batches after a grace period (mapping.c).

@@ -400,7 +400,7 @@ static_assert(BIT(XL_TCP) == NAT64_PROTO_F_TCP &&
 	      BIT(XL_UDP) == NAT64_PROTO_F_UDP &&
 	      BIT(XL_ICMP) == NAT64_PROTO_F_ICMP);
 
-static const u8 ipproto_of[XL_NPROTO] = {
+const u8 nat64_ipproto[XL_NPROTO] = {
 	[XL_TCP] = IPPROTO_TCP,
 	[XL_UDP] = IPPROTO_UDP,
 	[XL_ICMP] = IPPROTO_ICMPV6,
@@ -412,7 +412,7 @@ static int xl_proto_of(u8 ipproto)
 	int i;
 
 	for (i = 0; i < XL_NPROTO; i++)
-		if (ipproto_of[i] == ipproto)
+		if (nat64_ipproto[i] == ipproto)
 			return i;
 	return -1;
 }
@@ -710,7 +710,7 @@ static int put_mapping(struct sk_buff *skb, struct nat64_net *nn,
 	struct nat64_rule *rule = READ_ONCE(b->rule);
 
 	if (!nest ||
-	    nla_put_u8(skb, NAT64_MAPPING_A_PROTO, ipproto_of[b->proto]) ||
+	    nla_put_u8(skb, NAT64_MAPPING_A_PROTO, nat64_ipproto[b->proto]) ||
 	    nla_put_in6_addr(skb, NAT64_MAPPING_A_ADDR6, &b->addr6) ||
 	    nla_put_u16(skb, NAT64_MAPPING_A_PORT6, b->port6) ||
 	    nla_put_in_addr(skb, NAT64_MAPPING_A_ADDR4, b->addr4) ||
@@ -737,7 +737,7 @@ static int put_session(struct sk_buff *skb, struct nat64_net *nn,
 	rfc6052_embed(s->rule->prefix, s->rule->plen, (const u8 *)&s->raddr,
 		      r6);
 	if (!nest ||
-	    nla_put_u8(skb, NAT64_SESSION_A_PROTO, ipproto_of[b->proto]) ||
+	    nla_put_u8(skb, NAT64_SESSION_A_PROTO, nat64_ipproto[b->proto]) ||
 	    nla_put_in6_addr(skb, NAT64_SESSION_A_ADDR6, &b->addr6) ||
 	    nla_put_u16(skb, NAT64_SESSION_A_PORT6, b->port6) ||
 	    nla_put_in_addr(skb, NAT64_SESSION_A_ADDR4, b->addr4) ||
