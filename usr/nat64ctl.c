@@ -68,6 +68,15 @@ static const char *const stat_names[NAT64_STAT_MAX + 1] = {
 	[NAT64_STAT_SESSIONS_REFUSED] = "sessions-refused",
 };
 
+/* The name of counter @t, or "stat-T" for one this build does not know. */
+static const char *stat_name(unsigned int t, char *buf, size_t len)
+{
+	if (t <= NAT64_STAT_MAX && stat_names[t])
+		return stat_names[t];
+	snprintf(buf, len, "stat-%u", t);
+	return buf;
+}
+
 /* Per object: its lines of the usage text. */
 static const char *const help_text[][2] = {
 	{ "version", "  version\n" },
@@ -227,11 +236,14 @@ static const char *proto_name(unsigned int p)
 	       p == IPPROTO_ICMPV6 ? "icmp" : "?";
 }
 
-static int print_mapping(struct nlattr **tb, void *arg)
+/*
+ * The NAT64_A_MAPPING nest of a reply, with both sides' addresses as
+ * text; false if it lacks any of protocol, addresses and ports.
+ */
+static bool parse_mapping(struct nlattr **tb,
+			  struct nlattr *m[NAT64_MAPPING_A_MAX + 1],
+			  char a6[INET6_ADDRSTRLEN], char a4[INET_ADDRSTRLEN])
 {
-	struct nlattr *m[NAT64_MAPPING_A_MAX + 1];
-	char a6[INET6_ADDRSTRLEN], a4[INET_ADDRSTRLEN];
-
 	if (!tb[NAT64_A_MAPPING] ||
 	    nla_parse_nested(m, NAT64_MAPPING_A_MAX, tb[NAT64_A_MAPPING],
 			     NULL) ||
@@ -239,9 +251,21 @@ static int print_mapping(struct nlattr **tb, void *arg)
 	    nla_len(m[NAT64_MAPPING_A_ADDR6]) != 16 ||
 	    !m[NAT64_MAPPING_A_ADDR4] || nla_len(m[NAT64_MAPPING_A_ADDR4]) != 4 ||
 	    !m[NAT64_MAPPING_A_PORT6] || !m[NAT64_MAPPING_A_PORT4])
+		return false;
+	inet_ntop(AF_INET6, nla_data(m[NAT64_MAPPING_A_ADDR6]), a6,
+		  INET6_ADDRSTRLEN);
+	inet_ntop(AF_INET, nla_data(m[NAT64_MAPPING_A_ADDR4]), a4,
+		  INET_ADDRSTRLEN);
+	return true;
+}
+
+static int print_mapping(struct nlattr **tb, void *arg)
+{
+	struct nlattr *m[NAT64_MAPPING_A_MAX + 1];
+	char a6[INET6_ADDRSTRLEN], a4[INET_ADDRSTRLEN];
+
+	if (!parse_mapping(tb, m, a6, a4))
 		return 0;
-	inet_ntop(AF_INET6, nla_data(m[NAT64_MAPPING_A_ADDR6]), a6, sizeof(a6));
-	inet_ntop(AF_INET, nla_data(m[NAT64_MAPPING_A_ADDR4]), a4, sizeof(a4));
 	if (json) {
 		printf("%s{\"proto\":\"%s\",\"addr6\":\"%s\",\"port6\":%u,"
 		       "\"addr4\":\"%s\",\"port4\":%u,\"static\":%s",
@@ -406,17 +430,8 @@ static int print_static(struct nlattr **tb, void *arg)
 	char a6[INET6_ADDRSTRLEN], a4[INET_ADDRSTRLEN];
 
 	(void)arg;
-	if (!tb[NAT64_A_MAPPING] ||
-	    nla_parse_nested(m, NAT64_MAPPING_A_MAX, tb[NAT64_A_MAPPING],
-			     NULL) ||
-	    !m[NAT64_MAPPING_A_STATIC] || !m[NAT64_MAPPING_A_PROTO] ||
-	    !m[NAT64_MAPPING_A_ADDR6] ||
-	    nla_len(m[NAT64_MAPPING_A_ADDR6]) != 16 ||
-	    !m[NAT64_MAPPING_A_ADDR4] || nla_len(m[NAT64_MAPPING_A_ADDR4]) != 4 ||
-	    !m[NAT64_MAPPING_A_PORT6] || !m[NAT64_MAPPING_A_PORT4])
+	if (!parse_mapping(tb, m, a6, a4) || !m[NAT64_MAPPING_A_STATIC])
 		return 0;
-	inet_ntop(AF_INET6, nla_data(m[NAT64_MAPPING_A_ADDR6]), a6, sizeof(a6));
-	inet_ntop(AF_INET, nla_data(m[NAT64_MAPPING_A_ADDR4]), a4, sizeof(a4));
 	printf("bib add %s [%s]:%u %s:%u\n",
 	       proto_name(nla_get_u8(m[NAT64_MAPPING_A_PROTO])), a6,
 	       nla_get_u16(m[NAT64_MAPPING_A_PORT6]), a4,
@@ -475,7 +490,7 @@ static int print_event(struct nlattr **tb, void *arg)
 	struct nlattr *m[NAT64_MAPPING_A_MAX + 1];
 	struct nlattr *sn[NAT64_SESSION_A_MAX + 1];
 	char a6[INET6_ADDRSTRLEN], a4[INET_ADDRSTRLEN], r4[INET_ADDRSTRLEN];
-	char when[64], reason[32] = "";
+	char when[64], reason[32] = "", buf[16];
 	unsigned long long ns = 0;
 	unsigned int type, r;
 	bool sess, has4;
@@ -506,10 +521,8 @@ static int print_event(struct nlattr **tb, void *arg)
 		 ns % 1000000000 / 1000);
 	if (tb[NAT64_A_REASON] && nla_len(tb[NAT64_A_REASON]) == 4) {
 		r = nla_get_u32(tb[NAT64_A_REASON]);
-		if (r <= NAT64_STAT_MAX && stat_names[r])
-			snprintf(reason, sizeof(reason), "%s", stat_names[r]);
-		else
-			snprintf(reason, sizeof(reason), "stat-%u", r);
+		snprintf(reason, sizeof(reason), "%s",
+			 stat_name(r, buf, sizeof(buf)));
 	}
 	if (json) {
 		printf("{\"time\":\"%s\",\"timestamp_ns\":%llu,"
@@ -577,6 +590,7 @@ static int print_stats_json(struct nlattr **tb, void *arg)
 {
 	struct nlattr *a;
 	int rem, n = 0;
+	char buf[16];
 
 	(void)arg;
 	printf("{");
@@ -592,13 +606,9 @@ static int print_stats_json(struct nlattr **tb, void *arg)
 
 			if (nla_len(a) != 8)
 				continue;
-			if (t > 0 && t <= NAT64_STAT_MAX && stat_names[t])
-				printf("%s\"%s\":%llu", n++ ? "," : "",
-				       stat_names[t],
-				       (unsigned long long)nla_get_u64(a));
-			else
-				printf("%s\"stat-%d\":%llu", n++ ? "," : "", t,
-				       (unsigned long long)nla_get_u64(a));
+			printf("%s\"%s\":%llu", n++ ? "," : "",
+			       stat_name(t, buf, sizeof(buf)),
+			       (unsigned long long)nla_get_u64(a));
 		}
 	}
 	printf("}\n");
@@ -608,6 +618,7 @@ static int print_stats_json(struct nlattr **tb, void *arg)
 static int print_stats(struct nlattr **tb, void *arg)
 {
 	struct nlattr *a;
+	char buf[16];
 	int rem;
 
 	(void)arg;
@@ -623,12 +634,8 @@ static int print_stats(struct nlattr **tb, void *arg)
 
 		if (nla_len(a) != 8)
 			continue;
-		if (t > 0 && t <= NAT64_STAT_MAX && stat_names[t])
-			printf("  %s %llu\n", stat_names[t],
-			       (unsigned long long)nla_get_u64(a));
-		else
-			printf("  stat-%d %llu\n", t,
-			       (unsigned long long)nla_get_u64(a));
+		printf("  %s %llu\n", stat_name(t, buf, sizeof(buf)),
+		       (unsigned long long)nla_get_u64(a));
 	}
 	return 0;
 }
