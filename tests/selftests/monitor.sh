@@ -131,6 +131,8 @@ check "unprivileged monitor: exit 1" [ $rc = 1 ]
 show=$(ctl show)
 match "log mappings off by default" '^set log mappings off$' "$show"
 match "log destinations off by default" '^set log destinations off$' "$show"
+# logged TAG ERE: a kernel log line since mark TAG matches ERE.
+logged() { kmsg_since "$1" | grep -qE "$2"; }
 logline='nat64: ns=[0-9]+ [0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}'
 kmsg_mark log-on
 ctl set log mappings on
@@ -141,9 +143,9 @@ busywait 5000 has_event "$m" mapping-created proto=icmp
 id=$(field port6)
 id4=$(field port4)
 busywait 10000 has_event "$m" mapping-expired proto=icmp port6="$id"
-check "mapping creation logged" busywait 5000 sh -c "dmesg | sed -n '/nat64-selftest-mark-$S-log-on\$/,\$p' | grep -qE '$logline mapping created icmp \[2001:db8:6::2\]:$id 198\.51\.100\.1:$id4\$'"
-check "mapping expiry logged" busywait 5000 sh -c "dmesg | sed -n '/nat64-selftest-mark-$S-log-on\$/,\$p' | grep -qE '$logline mapping expired icmp \[2001:db8:6::2\]:$id 198\.51\.100\.1:$id4\$'"
-refute "no destination logged" sh -c "dmesg | sed -n '/nat64-selftest-mark-$S-log-on\$/,\$p' | grep -E 'nat64: ' | grep -q '192\.0\.2\.2'"
+check "mapping creation logged" busywait 5000 logged log-on "$logline mapping created icmp \[2001:db8:6::2\]:$id 198\.51\.100\.1:$id4\$"
+check "mapping expiry logged" busywait 5000 logged log-on "$logline mapping expired icmp \[2001:db8:6::2\]:$id 198\.51\.100\.1:$id4\$"
+refute "no destination logged" logged log-on "nat64: .*192\.0\.2\.2"
 kmsg_mark log-dst
 ctl set log destinations on
 m=$(mark)
@@ -152,8 +154,8 @@ busywait 5000 has_event "$m" mapping-created proto=icmp
 id=$(field port6)
 id4=$(field port4)
 busywait 10000 has_event "$m" mapping-expired proto=icmp port6="$id"
-check "session creation logged with its destination" busywait 5000 sh -c "dmesg | sed -n '/nat64-selftest-mark-$S-log-dst\$/,\$p' | grep -qE '$logline session created icmp \[2001:db8:6::2\]:$id 198\.51\.100\.1:$id4 192\.0\.2\.2:0\$'"
-check "session expiry logged" busywait 5000 sh -c "dmesg | sed -n '/nat64-selftest-mark-$S-log-dst\$/,\$p' | grep -qE '$logline session expired icmp \[2001:db8:6::2\]:$id 198\.51\.100\.1:$id4 192\.0\.2\.2:0\$'"
+check "session creation logged with its destination" busywait 5000 logged log-dst "$logline session created icmp \[2001:db8:6::2\]:$id 198\.51\.100\.1:$id4 192\.0\.2\.2:0\$"
+check "session expiry logged" busywait 5000 logged log-dst "$logline session expired icmp \[2001:db8:6::2\]:$id 198\.51\.100\.1:$id4 192\.0\.2\.2:0\$"
 ctl set log mappings off log destinations off
 kmsg_mark log-off
 m=$(mark)
@@ -161,7 +163,7 @@ pings 1
 check "(logging off) created" busywait 5000 has_event "$m" mapping-created proto=icmp
 id=$(field port6)
 check "(logging off) expired" busywait 10000 has_event "$m" mapping-expired proto=icmp port6="$id"
-refute "nothing logged with logging off" sh -c "dmesg | sed -n '/nat64-selftest-mark-$S-log-off\$/,\$p' | grep -q 'nat64: ns='"
+refute "nothing logged with logging off" logged log-off "nat64: ns="
 
 # Per-protocol counters, both directions.
 ctl set timeout icmp 60
