@@ -17,7 +17,8 @@ import statistics
 import sys
 
 HEADER_KEYS = ("kernel", "cpu", "cpus", "qemu", "qemu_settings", "nat64", "jool",
-               "repeat", "table", "buckets_log", "wall_runs", "started", "finished")
+               "repeat", "table", "buckets_log", "wall_runs", "wall_tests", "nice",
+               "started", "finished")
 PATHS = ("fwd", "nat64", "jool")
 KINDS = ("est", "new", "est-big", "new-big")   # the marked windows, in order,
 TCP = "tcp"                                     # then iperf3's (per KB, optional)

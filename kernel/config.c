@@ -553,6 +553,24 @@ static bool rule_same(const struct nat64_rule *r, const struct nat64_srule *sr)
 	       r->src_plen == sr->src_plen && !memcmp(r->src, sr->src, 16);
 }
 
+/* An id no built rule holds and @pl did not give yet (see nat64.h). */
+static u8 rule_id_free(struct nat64_net *nn, const struct plan *pl,
+		       unsigned int nnew)
+{
+	unsigned int id, i;
+
+	for (id = 1; id < NAT64_RULE_IDS; id++) {
+		if (rcu_access_pointer(nn->rule_by_id[id]))
+			continue;
+		for (i = 0; i < nnew; i++)
+			if (pl->rule[i] && pl->rule[i]->id == id)
+				break;
+		if (i == nnew)
+			return id;
+	}
+	return 0;	/* cannot happen: 64 old rules and 64 new fit */
+}
+
 static int plan_rules(struct nat64_net *nn, const struct nat64_spec *s,
 		      struct plan *pl)
 {
@@ -583,6 +601,11 @@ static int plan_rules(struct nat64_net *nn, const struct nat64_spec *s,
 		memcpy(r->src, sr->src, 16);
 		r->src_plen = sr->src_plen;
 		r->pool = pl->pool[p];
+		r->id = rule_id_free(nn, pl, i);
+		if (WARN_ON_ONCE(!r->id)) {
+			kfree(r);
+			return -ENOSPC;
+		}
 		pl->rule[i] = r;
 		pl->rule_new[i] = true;
 		pl->rs->rule[i] = r;
@@ -749,6 +772,10 @@ int nat64_commit(struct nat64_net *nn, struct nat64_spec *s,
 			kfree_rcu((struct nat64_pranges *)or, rcu);
 		}
 	}
+	for (i = 0; i < s->nrules; i++)
+		if (pl->rule_new[i])
+			rcu_assign_pointer(nn->rule_by_id[pl->rule[i]->id],
+					   pl->rule[i]);
 	rcu_assign_pointer(nn->rules, pl->rs);
 	settings_apply(nn, &s->set);
 	if (!hooks)
@@ -769,7 +796,8 @@ int nat64_commit(struct nat64_net *nn, struct nat64_spec *s,
 
 		if (rule_kept(pl->rs, r))
 			continue;
-		nat64_maps_flush(nn, r, false);
+		nat64_maps_flush(nn, r->id, false);
+		RCU_INIT_POINTER(nn->rule_by_id[r->id], NULL);
 		kfree_rcu(r, rcu);
 	}
 	if (old_rs)
@@ -898,8 +926,10 @@ void nat64_config_exit(struct nat64_net *nn)
 	struct nat64_pool *p, *tmp;
 	unsigned int i;
 
-	for (i = 0; rs && i < rs->n; i++)
+	for (i = 0; rs && i < rs->n; i++) {
+		RCU_INIT_POINTER(nn->rule_by_id[rs->rule[i]->id], NULL);
 		kfree(rs->rule[i]);
+	}
 	kfree(rs);
 	RCU_INIT_POINTER(nn->rules, NULL);
 	list_for_each_entry_safe(p, tmp, &nn->pools, list) {

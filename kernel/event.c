@@ -28,10 +28,10 @@ static const char *const proto_name[XL_NPROTO] = {
 	[XL_ICMP] = "icmp",
 };
 
-void nat64_ev_fill(struct nat64_ev *ev, u8 type, const struct nat64_bib *b,
-		   const struct nat64_session *s)
+void nat64_ev_fill(struct nat64_net *nn, struct nat64_ev *ev, u8 type,
+		   const struct nat64_bib *b, const struct nat64_session *s)
 {
-	const struct nat64_rule *rule = READ_ONCE(b->rule);
+	const struct nat64_rule *rule = nat64_rule_by_id(nn, b->rule);
 
 	ev->type = type;
 	ev->proto = b->proto;
@@ -147,7 +147,7 @@ void nat64_ev_refused(struct nat64_net *nn, const struct nat64_flow *f,
 	if (!nat64_genl_listening(nn->net) || !__ratelimit(&nn->refused_rs))
 		return;
 	if (b) {
-		nat64_ev_fill(&ev, NAT64_EVENT_SESSION_REFUSED, b, NULL);
+		nat64_ev_fill(nn, &ev, NAT64_EVENT_SESSION_REFUSED, b, NULL);
 	} else {
 		memset(&ev, 0, sizeof(ev));
 		ev.type = NAT64_EVENT_MAPPING_REFUSED;

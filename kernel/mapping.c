@@ -19,6 +19,7 @@ MODULE_PARM_DESC(map_buckets_log,
 /* How often the GC runs, and how many buckets it looks at each time. */
 #define GC_INTERVAL		(HZ / 4)
 #define GC_MIN_BUCKETS		1024
+#define GC_PERIOD_MAX		5	/* seconds */
 
 static struct kmem_cache *bib_cache, *sess_cache;
 
@@ -45,10 +46,10 @@ unsigned long nat64_sess_remaining(struct nat64_net *nn, u8 proto,
 				   const struct nat64_session *s)
 {
 	enum nat64_timeout t = sess_timeout(proto, READ_ONCE(s->state));
-	unsigned long end = READ_ONCE(s->last_used) +
-		(unsigned long)READ_ONCE(nn->timeout[t]) * HZ;
+	u32 end = READ_ONCE(s->last_used) + READ_ONCE(nn->timeout[t]) * HZ;
+	s32 left = end - (u32)jiffies;
 
-	return time_after(end, jiffies) ? end - jiffies : 0;
+	return left > 0 ? left : 0;
 }
 
 unsigned long nat64_bib_remaining(struct nat64_net *nn,
@@ -316,7 +317,7 @@ static void sub_put(struct nat64_net *nn, struct nat64_maptable *mt,
 
 static struct nat64_session *sess_alloc(struct nat64_net *nn,
 					struct nat64_maptable *mt,
-					struct nat64_rule *rule, __be32 raddr,
+					u8 rule, __be32 raddr,
 					u16 rport, u8 state,
 					enum nat64_stat *why)
 {
@@ -370,7 +371,7 @@ struct nat64_session *nat64_sess_create6(struct nat64_net *nn,
 	struct nat64_session *s, *old;
 	struct nat64_bib *b, *nb = NULL;
 
-	s = sess_alloc(nn, mt, rule, f->raddr, f->rport, state, why);
+	s = sess_alloc(nn, mt, rule->id, f->raddr, f->rport, state, why);
 	if (!s)
 		return NULL;
 
@@ -397,7 +398,7 @@ struct nat64_session *nat64_sess_create6(struct nat64_net *nn,
 		nb->is_static = 0;
 		nb->dead = 0;
 		nb->nsessions = 0;
-		nb->rule = rule;
+		nb->rule = rule->id;
 		INIT_HLIST_HEAD(&nb->sessions);
 		if (!sub_get(nn, mt, nb)) {
 			kmem_cache_free(bib_cache, nb);
@@ -423,10 +424,10 @@ struct nat64_session *nat64_sess_create6(struct nat64_net *nn,
 		struct nat64_ev ev;
 
 		if (nb) {
-			nat64_ev_fill(&ev, NAT64_EVENT_MAPPING_CREATED, b, NULL);
+			nat64_ev_fill(nn, &ev, NAT64_EVENT_MAPPING_CREATED, b, NULL);
 			nat64_ev_report(nn, &ev);
 		}
-		nat64_ev_fill(&ev, NAT64_EVENT_SESSION_CREATED, b, s);
+		nat64_ev_fill(nn, &ev, NAT64_EVENT_SESSION_CREATED, b, s);
 		nat64_ev_report(nn, &ev);
 	}
 	*bibp = b;
@@ -440,8 +441,7 @@ err:
 
 struct nat64_session *nat64_sess_create4(struct nat64_net *nn,
 					 struct nat64_maptable *mt,
-					 struct nat64_bib *b,
-					 struct nat64_rule *rule,
+					 struct nat64_bib *b, u8 rule,
 					 __be32 raddr, u16 rport, u8 state,
 					 enum nat64_stat *why)
 {
@@ -470,7 +470,7 @@ struct nat64_session *nat64_sess_create4(struct nat64_net *nn,
 	if (nat64_ev_wanted(nn)) {
 		struct nat64_ev ev;
 
-		nat64_ev_fill(&ev, NAT64_EVENT_SESSION_CREATED, b, s);
+		nat64_ev_fill(nn, &ev, NAT64_EVENT_SESSION_CREATED, b, s);
 		nat64_ev_report(nn, &ev);
 	}
 	return s;
@@ -486,8 +486,8 @@ struct nat64_session *nat64_sess_create4(struct nat64_net *nn,
  * context.
  */
 /* What one flow costs (issue: at most 128 bytes a session, buckets too). */
-static_assert(sizeof(struct nat64_session) <= 40);
-static_assert(sizeof(struct nat64_bib) <= 80);
+static_assert(sizeof(struct nat64_session) <= 32);
+static_assert(sizeof(struct nat64_bib) <= 72);
 
 struct reaper {
 	struct nat64_session *sess;	/* chained through node.pprev */
@@ -593,6 +593,7 @@ static void bib_remove(struct nat64_net *nn, struct nat64_maptable *mt,
 #define EVBUF_SIZE	8
 
 struct evbuf {
+	struct nat64_net *nn;
 	bool on;
 	unsigned int n;
 	struct nat64_ev ev[EVBUF_SIZE];
@@ -607,7 +608,7 @@ static void evbuf_add(struct evbuf *eb, u8 type, const struct nat64_bib *b,
 		      const struct nat64_session *s)
 {
 	if (eb->on)
-		nat64_ev_fill(&eb->ev[eb->n++], type, b, s);
+		nat64_ev_fill(eb->nn, &eb->ev[eb->n++], type, b, s);
 }
 
 static void evbuf_report(struct nat64_net *nn, struct evbuf *eb)
@@ -639,7 +640,7 @@ static bool bib_age(struct nat64_net *nn, struct nat64_maptable *mt,
 
 			if (next != TCPS_CLOSED) {
 				WRITE_ONCE(s->state, next);
-				WRITE_ONCE(s->last_used, jiffies);
+				WRITE_ONCE(s->last_used, (u32)jiffies);
 				continue;
 			}
 		}
@@ -657,8 +658,7 @@ static bool bib_age(struct nat64_net *nn, struct nat64_maptable *mt,
  * IPv6 bucket lock is held. False if @eb filled up first.
  */
 static bool bib_clear(struct nat64_maptable *mt, struct nat64_bib *b,
-		      const struct nat64_rule *rule, struct evbuf *eb,
-		      struct reaper *rp)
+		      u8 rule, struct evbuf *eb, struct reaper *rp)
 {
 	struct nat64_session *s;
 	struct hlist_node *tmp;
@@ -676,7 +676,7 @@ static bool bib_clear(struct nat64_maptable *mt, struct nat64_bib *b,
 
 /* What a sweep removes. */
 struct sweep {
-	const struct nat64_rule *rule;	/* NULL: any */
+	u8 rule;			/* id; 0: any */
 	bool statics;			/* static BIB entries too */
 	bool expired;			/* only expired sessions */
 	struct reaper rp;		/* what it removed */
@@ -696,6 +696,7 @@ static unsigned int sweep_bucket(struct nat64_net *nn,
 
 	if (hlist_empty(&mt->h6[i]))
 		return 0;
+	eb.nn = nn;
 	eb.on = nat64_ev_wanted(nn);
 	eb.n = 0;
 again:
@@ -714,7 +715,7 @@ again:
 			/* Sessions of the rule under other rules' entries. */
 			done = bib_clear(mt, b, sw->rule, &eb, &sw->rp);
 		else
-			done = bib_clear(mt, b, NULL, &eb, &sw->rp);
+			done = bib_clear(mt, b, 0, &eb, &sw->rp);
 		if (!done || (evbuf_full(&eb) && !b->is_static &&
 			      hlist_empty(&b->sessions))) {
 			more = true;
@@ -753,8 +754,28 @@ static void maps_sweep(struct nat64_net *nn, struct nat64_maptable *mt,
 }
 
 /*
+ * How many GC runs one pass over the whole table takes: a pass every
+ * tenth of the shortest idle timeout, but at least every GC_PERIOD_MAX
+ * and at most every second. An idle session thus goes at most 10% (and
+ * GC_PERIOD_MAX) after its timeout ran out, while a large table is not
+ * walked every second (with 2^20 buckets that walk was most of the
+ * translator's idle cost). The short SYN timeout (6 s) is left out: a
+ * session an unanswered IPv4 SYN opened may live a pass longer.
+ */
+static unsigned int gc_runs_per_pass(struct nat64_net *nn)
+{
+	u32 t = READ_ONCE(nn->timeout[NAT64_TO_UDP]);
+
+	t = min(t, READ_ONCE(nn->timeout[NAT64_TO_TCP_EST]));
+	t = min(t, READ_ONCE(nn->timeout[NAT64_TO_TCP_TRANS]));
+	t = min(t, READ_ONCE(nn->timeout[NAT64_TO_ICMP]));
+	t = clamp_t(u32, t / 10, 1, GC_PERIOD_MAX);
+	return t * HZ / GC_INTERVAL;
+}
+
+/*
  * The GC: each run ages a slice of the buckets, so that one run never
- * takes long and the whole table is seen about once a second.
+ * takes long and a pass over the table takes gc_runs_per_pass() runs.
  */
 static void maps_gc(struct work_struct *work)
 {
@@ -763,11 +784,13 @@ static void maps_gc(struct work_struct *work)
 	struct nat64_maptable *mt = rcu_dereference_protected(nn->maps, 1);
 	struct sweep aged = { .expired = true };
 	unsigned int slice = max_t(unsigned int, GC_MIN_BUCKETS,
-				   (mt->mask + 1) / (HZ / GC_INTERVAL));
+				   (mt->mask + 1) / gc_runs_per_pass(nn));
 	unsigned int i, n = 0;
 
 	for (i = 0; i < slice; i++) {
-		n += sweep_bucket(nn, mt, mt->gc_next, &aged);
+		/* An empty bucket costs a load, not a call. */
+		if (!hlist_empty(&mt->h6[mt->gc_next]))
+			n += sweep_bucket(nn, mt, mt->gc_next, &aged);
 		mt->gc_next = (mt->gc_next + 1) & mt->mask;
 		if (!(i & 255))
 			cond_resched();
@@ -781,13 +804,12 @@ static void maps_gc(struct work_struct *work)
 }
 
 /*
- * Flush the sessions made through @rule and the BIB entries it made (all
- * dynamic ones if NULL; the static ones too if @statics). The caller made
- * sure no new ones can be made through @rule (it is unpublished and a
- * grace period has passed).
+ * Flush the sessions made through rule id @rule and the BIB entries it
+ * made (all dynamic ones if 0; the static ones too if @statics). The
+ * caller made sure no new ones can be made through it (it is unpublished
+ * and a grace period has passed).
  */
-void nat64_maps_flush(struct nat64_net *nn, const struct nat64_rule *rule,
-		      bool statics)
+void nat64_maps_flush(struct nat64_net *nn, u8 rule, bool statics)
 {
 	struct sweep sw = { .rule = rule, .statics = statics };
 	struct nat64_maptable *mt;

@@ -32,15 +32,20 @@ extern const u8 nat64_ipproto[XL_NPROTO];
 /*
  * No rcu_head in these two: removed ones are chained through their
  * node's pprev and freed in batches after a grace period (mapping.c).
+ * Rules are named by id and time is 32 bits of jiffies (the longest
+ * timeout, a week, is far below 2^31 jiffies): a session is 32 bytes, a
+ * BIB entry 72.
  */
 struct nat64_session {
 	struct hlist_node node;		/* bib->sessions, under its lock */
 	__be32 raddr;			/* the IPv4 peer */
+	u32 last_used;			/* jiffies, WRITE_ONCE/READ_ONCE */
 	u16 rport;			/* its port, host order; ICMP: 0 */
 	u8 state;			/* TCP: enum tcp_state */
 	u8 dead;			/* unlinked: do not touch */
-	unsigned long last_used;	/* jiffies, WRITE_ONCE/READ_ONCE */
-	struct nat64_rule *rule;	/* whose prefix the IPv6 side used */
+	u8 rule;			/* id of the rule whose prefix the
+					 * IPv6 side used
+					 */
 };
 
 struct nat64_bib {
@@ -55,8 +60,10 @@ struct nat64_bib {
 	u8 dead;			/* unlinked: add no sessions */
 	u8 counted;			/* holds a nat64_subscriber port */
 	u8 sub_plen;			/* ... of that prefix length */
+	u8 rule;			/* id of the rule that made it
+					 * (0: static)
+					 */
 	u16 nsessions;			/* under the node6 bucket's lock */
-	struct nat64_rule *rule;	/* made it (NULL: static) */
 };
 
 /* BIB entries an IPv6 subscriber (prefix) holds, for its limit. */
@@ -110,8 +117,8 @@ struct nat64_ev {
 
 /* event.c */
 /* Fill @ev for event @type of @b and, for session events, @s. */
-void nat64_ev_fill(struct nat64_ev *ev, u8 type, const struct nat64_bib *b,
-		   const struct nat64_session *s);
+void nat64_ev_fill(struct nat64_net *nn, struct nat64_ev *ev, u8 type,
+		   const struct nat64_bib *b, const struct nat64_session *s);
 /* Log and send @ev as the settings and listeners want. */
 void nat64_ev_report(struct nat64_net *nn, const struct nat64_ev *ev);
 /*
@@ -126,8 +133,7 @@ void nat64_maps_module_exit(void);
 void nat64_maps_gc_init(struct nat64_net *nn);
 int nat64_maps_init(struct nat64_net *nn);
 void nat64_maps_uninit(struct nat64_net *nn);
-void nat64_maps_flush(struct nat64_net *nn, const struct nat64_rule *rule,
-		      bool statics);
+void nat64_maps_flush(struct nat64_net *nn, u8 rule, bool statics);
 
 struct nat64_bib *nat64_bib_find6(struct nat64_net *nn,
 				  struct nat64_maptable *mt, u8 proto,
@@ -153,8 +159,7 @@ struct nat64_session *nat64_sess_create6(struct nat64_net *nn,
 /* A session of @b with IPv4 peer @raddr:@rport, IPv4 initiated. */
 struct nat64_session *nat64_sess_create4(struct nat64_net *nn,
 					 struct nat64_maptable *mt,
-					 struct nat64_bib *b,
-					 struct nat64_rule *rule,
+					 struct nat64_bib *b, u8 rule,
 					 __be32 raddr, u16 rport, u8 state,
 					 enum nat64_stat *why);
 
@@ -173,7 +178,7 @@ int nat64_bib_del_static(struct nat64_net *nn, u8 proto,
 /* Write the timestamp only when it changes: keeps the line shared. */
 static inline void nat64_sess_touch(struct nat64_session *s)
 {
-	unsigned long now = jiffies;
+	u32 now = jiffies;
 
 	if (READ_ONCE(s->last_used) != now)
 		WRITE_ONCE(s->last_used, now);

@@ -57,8 +57,17 @@ struct nat64_rule {
 	u8 src_plen;			/* 0: any source */
 	u8 src[16];
 	struct nat64_pool *pool;	/* holds a users count */
+	u8 id;				/* its nat64_net.rule_by_id slot */
 	struct rcu_head rcu;
 };
+
+/*
+ * Sessions and BIB entries name their rule by a one-byte id (0: none),
+ * not a pointer. An id is taken when its rule is built and given back
+ * after the rule's mappings are flushed, so one commit may hold every
+ * old rule's id and every new rule's at once.
+ */
+#define NAT64_RULE_IDS	(2 * NAT64_MAX_RULES + 1)
 
 /* The published set of rules: replaced whole, read under RCU. */
 struct nat64_ruleset {
@@ -86,6 +95,8 @@ struct nat64_net {
 	struct list_head pools;		/* under config_lock */
 	unsigned int npools;
 	struct nat64_ruleset __rcu *rules;	/* written under config_lock */
+	/* Every built rule by its id; [0] stays NULL. */
+	struct nat64_rule __rcu *rule_by_id[NAT64_RULE_IDS];
 	bool hooks_registered;		/* under config_lock */
 	/* enum nat64_mode: written under config_lock, read with READ_ONCE() */
 	u8 mode;
@@ -138,6 +149,13 @@ extern unsigned int nat64_net_id;
 static inline struct nat64_net *nat64_pernet(struct net *net)
 {
 	return net_generic(net, nat64_net_id);
+}
+
+/* The rule of id @id (NULL for 0, or once its mappings were flushed). */
+static inline struct nat64_rule *nat64_rule_by_id(struct nat64_net *nn, u8 id)
+{
+	return rcu_dereference_check(nn->rule_by_id[id],
+				     lockdep_is_held(&nn->config_lock));
 }
 
 static inline void nat64_stat_inc(struct nat64_net *nn, enum nat64_stat s)

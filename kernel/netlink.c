@@ -707,7 +707,7 @@ static int put_mapping(struct sk_buff *skb, struct nat64_net *nn,
 		       const struct nat64_bib *b)
 {
 	struct nlattr *nest = nla_nest_start(skb, NAT64_A_MAPPING);
-	struct nat64_rule *rule = READ_ONCE(b->rule);
+	struct nat64_rule *rule = nat64_rule_by_id(nn, b->rule);
 
 	if (!nest ||
 	    nla_put_u8(skb, NAT64_MAPPING_A_PROTO, nat64_ipproto[b->proto]) ||
@@ -719,7 +719,7 @@ static int put_mapping(struct sk_buff *skb, struct nat64_net *nn,
 			READ_ONCE(b->nsessions)))
 		return -EMSGSIZE;
 	if (b->is_static ? nla_put_flag(skb, NAT64_MAPPING_A_STATIC) :
-	    (nla_put_string(skb, NAT64_MAPPING_A_RULE, rule->name) ||
+	    ((rule && nla_put_string(skb, NAT64_MAPPING_A_RULE, rule->name)) ||
 	     nla_put_u32(skb, NAT64_MAPPING_A_EXPIRES_MS,
 			 jiffies_to_msecs(nat64_bib_remaining(nn, b)))))
 		return -EMSGSIZE;
@@ -732,10 +732,12 @@ static int put_session(struct sk_buff *skb, struct nat64_net *nn,
 		       const struct nat64_session *s)
 {
 	struct nlattr *nest = nla_nest_start(skb, NAT64_A_SESSION);
-	u8 r6[16];
+	struct nat64_rule *rule = nat64_rule_by_id(nn, s->rule);
+	u8 r6[16] = {};
 
-	rfc6052_embed(s->rule->prefix, s->rule->plen, (const u8 *)&s->raddr,
-		      r6);
+	if (rule)
+		rfc6052_embed(rule->prefix, rule->plen,
+			      (const u8 *)&s->raddr, r6);
 	if (!nest ||
 	    nla_put_u8(skb, NAT64_SESSION_A_PROTO, nat64_ipproto[b->proto]) ||
 	    nla_put_in6_addr(skb, NAT64_SESSION_A_ADDR6, &b->addr6) ||
@@ -871,7 +873,7 @@ static int nl_session_flush(struct sk_buff *skb, struct genl_info *info)
 	struct nat64_net *nn = info_nn(info);
 
 	mutex_lock(&nn->config_lock);
-	nat64_maps_flush(nn, NULL, false);
+	nat64_maps_flush(nn, 0, false);
 	mutex_unlock(&nn->config_lock);
 	nat64_synq_flush(nn);
 	return 0;

@@ -734,7 +734,8 @@ static unsigned int xlat_err_4to6(struct nat64_net *nn, struct sk_buff *skb,
 	if (!m)
 		return drop(nn, NAT64_STAT_DROP_BAD_INNER);
 	s = nat64_sess_find(m, idst, in->proto == XL_ICMP ? 0 : in->dport);
-	rule = s ? s->rule : m->rule ? m->rule : rule4;
+	/* No rule: the session's is being flushed. */
+	rule = nat64_rule_by_id(nn, s ? s->rule : m->rule) ?: rule4;
 	out_opts(nn, &outer);
 	rfc6052_embed(rule->prefix, rule->plen, p->src, outer.src);
 	memcpy(outer.dst, &m->addr6, 16);
@@ -800,7 +801,7 @@ static struct nat64_session *session4(struct nat64_net *nn,
 	} else if (!known) {
 		return ERR_PTR(-(long)NAT64_STAT_DROP_FILTERED);
 	}
-	s = nat64_sess_create4(nn, mt, b, b->rule ? b->rule : rule4, src4,
+	s = nat64_sess_create4(nn, mt, b, b->rule ?: rule4->id, src4,
 			       rport, TCPS_CLOSED, &why);
 	if (s)
 		return s;
@@ -825,6 +826,7 @@ static unsigned int xlat_4to6(struct nat64_net *nn, struct nat64_rule *rule4,
 	struct nat64_maptable *mt = rcu_dereference(nn->maps);
 	unsigned int len6, mtu, lowest;
 	struct nat64_session *s;
+	struct nat64_rule *rule;
 	struct nat64_bib *m;
 	struct dst_entry *dst;
 	bool udp_nocsum;
@@ -860,8 +862,11 @@ static unsigned int xlat_4to6(struct nat64_net *nn, struct nat64_rule *rule4,
 	if (IS_ERR(s))
 		return drop(nn, (enum nat64_stat)-PTR_ERR(s));
 
+	rule = nat64_rule_by_id(nn, s->rule);
+	if (!rule)	/* being flushed */
+		return drop(nn, NAT64_STAT_4TO6_NO_MAPPING);
 	out_opts(nn, &o);
-	rfc6052_embed(s->rule->prefix, s->rule->plen, p.src, o.src);
+	rfc6052_embed(rule->prefix, rule->plen, p.src, o.src);
 	memcpy(o.dst, &m->addr6, 16);
 	o.sport = p.proto == XL_ICMP ? m->port6 : p.sport;
 	o.dport = m->port6;

@@ -195,8 +195,9 @@
  *	  NAT64_A_EVENT      u8, enum nat64_event;
  *	  NAT64_A_TIMESTAMP  u64, CLOCK_REALTIME in nanoseconds, when the
  *	                     kernel saw the event (for expiries: when the
- *	                     garbage collector found it expired, up to about
- *	                     a second after the idle timeout ran out);
+ *	                     garbage collector found it expired; its pass
+ *	                     over all sessions takes a tenth of the
+ *	                     shortest idle timeout, from 1 to 5 seconds);
  *	  NAT64_A_MAPPING    nest: NAT64_MAPPING_A_PROTO, _ADDR6, _PORT6,
  *	                     and _ADDR4, _PORT4 except in
  *	                     NAT64_EVENT_MAPPING_REFUSED (none was given);
