@@ -7,9 +7,10 @@
 # packets with scapy on both hosts' veths and reads `nat64ctl session
 # show` / `bib show` and the counters (see its header for the cases); then
 # real sockets go through static BIB entries: a TCP and a UDP server on the
-# IPv6 host, reached by the IPv4 host at 198.51.100.1:80.
-# Usage: stateful.sh [CASE...]   (default: every case of stateful.py and
-#                                 the real-socket checks)
+# IPv6 host, reached by the IPv4 host at 198.51.100.1:80; then rules are
+# added and deleted more times than there are rule ids, around a session.
+# Usage: stateful.sh [CASE...]   (default: every case of stateful.py, the
+#                                 real-socket checks and rule_ids)
 . "$(dirname "$0")/lib.sh"
 
 if ! [ -x "$PY" ] || ! "$PY" -c 'import scapy' 2>/dev/null; then
@@ -90,6 +91,44 @@ static_real() {
 if [ $# = 0 ] || [[ " $* " == *" static_bib "* ]]; then
 	static_real tcp
 	static_real udp
+fi
+
+# --- rule ids: a session names its rule by an id; commits recycle them ---
+rule_ids() {
+	local i n0 ok_cycles=0
+	ctl session flush 2>/dev/null
+	# The cycles below take minutes on an emulated machine.
+	ctl set timeout icmp 3600
+	check "rule ids: ping through r1" x6 ping -c 1 -W 5 64:ff9b::192.0.2.2
+	match "rule ids: the session shows r1's prefix" \
+		'"remote6":"64:ff9b::c000:202"' "$(ctl -j session show icmp)"
+	n0=$(counter sessions-created)
+	# More commits that build a rule than there are ids (128).
+	for i in $(seq 130); do
+		ctl rule add rt prefix 2001:db8:77::/96 pool p1 &&
+			ctl rule del rt && ok_cycles=$((ok_cycles + 1))
+	done
+	check "rule ids: 130 rule add/del cycles ($ok_cycles)" [ "$ok_cycles" = 130 ]
+	match "rule ids: r1's session outlived them, with r1's prefix" \
+		'"remote6":"64:ff9b::c000:202"' "$(ctl -j session show icmp)"
+	check "rule ids: no session was made meanwhile" \
+		[ "$(counter sessions-created)" = "$n0" ]
+	check "rule ids: ping through r1 again" x6 ping -c 1 -W 5 64:ff9b::192.0.2.2
+	# r1 rebuilt (a source filter): its sessions go, new ones come.
+	check "rule ids: r1 rebuilt" ctl -f - <<-EOF
+		rule del r1
+		rule add r1 prefix 64:ff9b::/96 pool p1 from 2001:db8:6::/64
+	EOF
+	refute "rule ids: r1's old session went with it" \
+		grep -q . <<< "$(ctl session show icmp 2>/dev/null)"
+	check "rule ids: ping through the rebuilt r1" x6 ping -c 1 -W 5 64:ff9b::192.0.2.2
+	match "rule ids: a new session with r1's prefix" \
+		'"remote6":"64:ff9b::c000:202"' "$(ctl -j session show icmp)"
+	ctl set timeout icmp 60
+}
+
+if [ $# = 0 ] || [[ " $* " == *" rule_ids "* ]]; then
+	rule_ids
 fi
 
 check_kernel_log stateful
