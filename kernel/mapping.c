@@ -171,16 +171,16 @@ bool nat64_host_owns(struct net *net, u8 proto, __be32 addr, u16 port)
 }
 
 /*
- * Pick a free IPv4 transport address for @b and link it into the IPv4
- * table; called with @b's IPv6 bucket lock held. Candidates whose bucket
+ * Pick a free IPv4 transport address for @b (@khash: its IPv6 side's
+ * hash) and link it into the IPv4 table; called with @b's IPv6 bucket
+ * lock held. Candidates whose bucket
  * lock is contended are skipped rather than waited for: the search is
  * bounded, as it runs in softirq.
  */
 static bool bib_link4(struct nat64_net *nn, struct nat64_maptable *mt,
-		      struct nat64_bib *b, struct nat64_pool *pool)
+		      struct nat64_bib *b, u32 khash, struct nat64_pool *pool)
 {
 	u32 ahash = siphash(&b->addr6, sizeof(b->addr6), &nn->hash_key);
-	u32 khash = hash6(nn, b->proto, &b->addr6, b->port6);
 	const struct nat64_pranges *rs = rcu_dereference(pool->ranges);
 	unsigned int i, k;
 	u32 addr;
@@ -405,7 +405,7 @@ struct nat64_session *nat64_sess_create6(struct nat64_net *nn,
 			*why = NAT64_STAT_DROP_LIMIT;
 			goto err;
 		}
-		if (!bib_link4(nn, mt, nb, rule->pool)) {
+		if (!bib_link4(nn, mt, nb, h, rule->pool)) {
 			sub_put(nn, mt, nb);
 			kmem_cache_free(bib_cache, nb);
 			*why = NAT64_STAT_6TO4_NO_PORT;
