@@ -46,7 +46,7 @@ from scapy.all import (Ether, IP, IPv6, UDP, TCP, ICMP, Raw, raw,
                        ICMPv6PacketTooBig, ICMPv6TimeExceeded,
                        ICMPv6ParamProblem, ICMPv6ND_NS, ICMPv6Unknown,
                        IPv6ExtHdrHopByHop, IPv6ExtHdrDestOpt,
-                       IPv6ExtHdrRouting, IPv6ExtHdrFragment, IPOption,
+                       IPv6ExtHdrRouting, IPv6ExtHdrFragment,
                        IPerror, UDPerror, TCPerror, IPerror6,
                        PadN, fragment6, fragment)
 
@@ -121,11 +121,11 @@ def drain():
 
 
 def send6(pkt):
-    S6.send(raw(Ether(src=M6, dst=MX6) / pkt))
+    S6.send(raw(Ether(src=M6, dst=MX6, type=0x86dd) / pkt))
 
 
 def send4(pkt):
-    S4.send(raw(Ether(src=M4, dst=MX4) / pkt))
+    S4.send(raw(Ether(src=M4, dst=MX4, type=0x800) / pkt))
 
 
 def ctl(*args):
@@ -142,7 +142,8 @@ def counters():
     c = {}
     for line in ctl("stats").splitlines():
         f = line.split()
-        if len(f) == 2 and f[1].isdigit():
+        # Counters, not the gauges ("mappings: N").
+        if len(f) == 2 and f[1].isdigit() and not f[0].endswith(":"):
             c[f[0]] = int(f[1])
     return c
 
@@ -219,6 +220,19 @@ def raw6(nh, body, **kw):
 
 def raw4(proto, body, **kw):
     return IP(src=T4, dst=POOL, proto=proto, **kw) / Raw(body)
+
+
+def with_opts(pkt, opts):
+    """IPv4 packet @pkt (built without options) with option bytes @opts
+    (a multiple of 4) put in, lengths and header checksum made right."""
+    b = raw(pkt)
+    ihl = (b[0] & 0xf) * 4
+    hdr = bytearray(b[:ihl] + opts)
+    hdr[0] = 0x40 | len(hdr) // 4
+    hdr[2:4] = struct.pack("!H", len(b) + len(opts))
+    hdr[10:12] = b"\0\0"
+    hdr[10:12] = struct.pack("!H", 0xffff - csum16(bytes(hdr)))
+    return bytes(hdr) + b[ihl:]
 
 
 def fixed(pkt, **fields):
@@ -569,16 +583,16 @@ def opts_check(p):
 
 
 case("v4 options ignored (record route, timestamp, no-ops)", "4",
-     lambda: u4(PAY, ttl=64, options=[IPOption(
-         b"\x01\x01" + b"\x07\x07\x04" + bytes(4) +
-         b"\x44\x0c\x05\x00" + bytes(8) + b"\x00" * 3)]),
+     lambda: with_opts(u4(PAY, ttl=64), b"\x01\x01" + b"\x07\x07\x04" +
+                       bytes(4) + b"\x44\x0c\x05\x00" + bytes(8) +
+                       b"\x00" * 3),
      want=[out6(is_udp_payload(PAY), opts_check)],
      stats={"4to6-packets": 1, "4to6-udp": 1})
 case("v4 option with length 0", "4",
-     lambda: u4(PAY, options=[IPOption(b"\x07\x00\x00\x00")]),
+     lambda: with_opts(u4(PAY), b"\x07\x00\x00\x00"),
      stats={"drop-truncated": 1})
 case("v4 option running past the header", "4",
-     lambda: u4(PAY, options=[IPOption(b"\x07\x0b\x04\x00")]),
+     lambda: with_opts(u4(PAY), b"\x07\x0b\x04\x00"),
      stats={"drop-truncated": 1})
 
 
@@ -590,13 +604,13 @@ def sr_failed(p):
 
 for _name, _t in (("loose", 0x83), ("strict", 0x89)):
     case("v4 unexpired %s source route: source route failed" % _name, "4",
-         lambda _t=_t: u4(PAY, options=[IPOption(bytes([_t]) +
-                                                 b"\x07\x04\xc0\x00\x02\x09\x00")]),
+         lambda _t=_t: with_opts(u4(PAY), bytes([_t]) +
+                                 b"\x07\x04\xc0\x00\x02\x09\x00"),
          want=[out4(lambda p: ICMP in p and p[ICMP].type == 3, sr_failed,
                     what="ICMP source route failed")],
          stats={"drop-source-route": 1, "icmp-sent": 1})
 case("v4 expired source route: ignored, translated", "4",
-     lambda: u4(PAY, options=[IPOption(b"\x83\x07\x08\xc0\x00\x02\x09\x00")]),
+     lambda: with_opts(u4(PAY), b"\x83\x07\x08\xc0\x00\x02\x09\x00"),
      want=[out6(is_udp_payload(PAY), opts_check)],
      stats={"4to6-packets": 1, "4to6-udp": 1})
 
@@ -632,7 +646,8 @@ case("v6 mobility header (135)", "6",
 case("v6 hop-by-hop after destination options", "6",
      IPv6(src=T6, dst=SRV6) / IPv6ExtHdrDestOpt() / IPv6ExtHdrHopByHop() /
      UDP(sport=SPORT6, dport=9) / Raw(PAY), stats={"drop-unsupported": 1})
-BIGOPT = [PadN(optdata=b"\0" * 2040)]       # a 2048-byte header
+# A 2048-byte header: 2 + 8 x 255 + 6 bytes.
+BIGOPT = [PadN(optdata=b"\0" * 253)] * 8 + [PadN(optdata=b"\0" * 4)]
 case("v6 2 x 2 KB destination options (past 4 KB, paged skb): translated",
      "6", IPv6(src=T6, dst=SRV6) / IPv6ExtHdrDestOpt(options=BIGOPT) /
      IPv6ExtHdrDestOpt(options=BIGOPT) / UDP(sport=SPORT6, dport=9) /
@@ -893,13 +908,13 @@ def inner_opts_check(p):
 
 
 case("v4 icmp error, inner header with options: translated", "4",
-     lambda: err4(3, 3, udp_q4(options=[IPOption(b"\x07\x07\x04" +
-                                                 bytes(4))])),
+     lambda: err4(3, 3, Raw(with_opts(udp_q4(), b"\x07\x07\x04" +
+                                      bytes(5)))),
      want=[out6(lambda p: ICMPv6DestUnreach in p, inner_opts_check,
                 what="ICMPv6 port unreachable")],
      stats={"icmp-err-4to6": 1})
 case("v4 icmp error with outer options: translated", "4",
-     lambda: err4(3, 3, udp_q4(), options=[IPOption(b"\x01\x01\x01\x00")]),
+     lambda: with_opts(err4(3, 3, udp_q4()), b"\x01\x01\x01\x00"),
      want=[out6(lambda p: ICMPv6DestUnreach in p, inner_opts_check,
                 what="ICMPv6 port unreachable")],
      stats={"icmp-err-4to6": 1})
