@@ -44,6 +44,7 @@ static const enum nat64_stat verdict_stat[XL_NVERDICTS] = {
 	[XL_ROUTING_HDR] = NAT64_STAT_DROP_ROUTING_HDR,
 	[XL_SOURCE_ROUTE] = NAT64_STAT_DROP_SOURCE_ROUTE,
 	[XL_BAD_INNER] = NAT64_STAT_DROP_BAD_INNER,
+	[XL_BAD_ADDR] = NAT64_STAT_DROP_BAD_ADDR,
 };
 
 /* Translated packets per protocol, each way. */
@@ -602,6 +603,10 @@ static unsigned int xlat_6to4(struct nat64_net *nn, struct nat64_rule *rule,
 	v = parse(skb, xl_parse6, &p);
 	if (v)
 		return refuse6(nn, skb, v, &p);
+	/* RFC 1812 §5.3.7: nothing to 0/8, loopback, multicast, broadcast. */
+	rfc6052_extract(rule->plen, p.dst, o.dst);
+	if (xl_addr4_bad(o.dst))
+		return drop(nn, NAT64_STAT_DROP_BAD_ADDR);
 	if (p.is_err)
 		return xlat_err_6to4(nn, skb, rule, &p);
 	len4 = XL_IP4_HLEN + p.l4len;

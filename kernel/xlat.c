@@ -263,6 +263,19 @@ static enum xl_verdict parse_inner4(struct xl_pkt *p, const u8 *buf,
 	return XL_OK;
 }
 
+/*
+ * Is IPv6 source @a one no router forwards: unspecified (RFC 4291
+ * §2.5.2), loopback, link-local (§2.5.6) or multicast?
+ */
+static bool addr6_bad_src(const u8 *a)
+{
+	static const u8 zero[15];
+
+	if (a[0] == 0xff || (a[0] == 0xfe && (a[1] & 0xc0) == 0x80))
+		return true;
+	return !memcmp(a, zero, 15) && a[15] <= 1;
+}
+
 /* Does an ICMPv6 type/code have a translation (RFC 7915 §4.2)? */
 static bool icmp6_translatable(u8 type, u8 code, u32 ptr);
 static bool icmp4_translatable(u8 type, u8 code, u8 ptr);
@@ -287,6 +300,8 @@ enum xl_verdict xl_parse6(const u8 *buf, u32 len, u32 pktlen,
 	memcpy(p->dst, buf + 24, 16);
 	p->tclass = (u8)(xl_get16(buf) >> 4);
 	p->hop_limit = buf[7];
+	if (addr6_bad_src(p->src))
+		return XL_BAD_ADDR;
 
 	v = walk6(p, buf, len, pktlen, 0, &w);
 	if (v == XL_ROUTING_HDR)
@@ -392,6 +407,8 @@ enum xl_verdict xl_parse4(const u8 *buf, u32 len, u32 pktlen,
 		return v;
 	memcpy(p->src, buf + 12, 4);
 	memcpy(p->dst, buf + 16, 4);
+	if (xl_addr4_bad(p->src))
+		return XL_BAD_ADDR;
 	p->tclass = buf[1];
 	p->hop_limit = buf[8];
 	p->df = !!(buf[6] & 0x40);

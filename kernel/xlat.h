@@ -53,6 +53,7 @@ enum xl_verdict {
 	XL_ROUTING_HDR,	/* routing header with segments left: param problem */
 	XL_SOURCE_ROUTE,	/* unexpired IPv4 source route: unreachable */
 	XL_BAD_INNER,	/* ICMP error whose inner packet is unusable */
+	XL_BAD_ADDR,	/* a source (or destination) no router forwards */
 	XL_NVERDICTS
 };
 
@@ -159,6 +160,15 @@ int xl_err_6to4(const struct xl_pkt *p, const u8 *pkt, u32 pktlen,
 int xl_err_4to6(const struct xl_pkt *p, const u8 *pkt, u32 pktlen,
 		const struct xl_out *outer, const struct xl_out *inner,
 		const struct xl_mtus *mtu, u8 *out, u32 cap);
+
+/*
+ * Is IPv4 address @a one no router forwards (RFC 1812 §5.3.7): 0/8,
+ * loopback, multicast, reserved and limited broadcast (224/3)?
+ */
+static inline bool xl_addr4_bad(const u8 a[4])
+{
+	return a[0] == 0 || a[0] == 127 || a[0] >= 224;
+}
 
 /* RFC 1191 plateau below an IPv4 total length (for MTU 0 reports). */
 u32 xl_plateau(u32 totlen);
