@@ -183,6 +183,25 @@ static bool icmp4_is_error(u8 type)
 	       type == 12;
 }
 
+/*
+ * Does the checksum of the ICMPv6 message at @l4 (@l4len bytes, linear)
+ * of IPv6 header @ip6 add up? ICMP errors are translated into messages
+ * whose checksum is computed afresh: one that arrived damaged would leave
+ * looking sound.
+ */
+static bool icmp6_csum_ok(const u8 *ip6, const u8 *l4, u32 l4len)
+{
+	u32 sum = xl_csum_add_bytes(0, ip6 + 8, 32);
+
+	sum += (l4len >> 16) + (l4len & 0xffff) + PROTO_ICMPV6;
+	return xl_csum_fold(xl_csum_add_bytes(sum, l4, l4len)) == 0xffff;
+}
+
+static bool icmp4_csum_ok(const u8 *l4, u32 l4len)
+{
+	return xl_csum_fold(xl_csum_add_bytes(0, l4, l4len)) == 0xffff;
+}
+
 /* Parse the IPv6 packet inside an ICMPv6 error (all of it is linear). */
 static enum xl_verdict parse_inner6(struct xl_pkt *p, const u8 *buf,
 				    u32 pktlen, u32 off)
@@ -343,6 +362,8 @@ enum xl_verdict xl_parse6(const u8 *buf, u32 len, u32 pktlen,
 			v = have(p, pktlen, len, pktlen);
 			if (v)
 				return v;
+			if (!icmp6_csum_ok(buf, l4, p->l4len))
+				return XL_BADCSUM;
 			p->is_err = 1;
 			v = parse_inner6(p, buf, pktlen, w.off + XL_ICMP_HLEN);
 			if (v)
@@ -445,6 +466,8 @@ enum xl_verdict xl_parse4(const u8 *buf, u32 len, u32 pktlen,
 			v = have(p, pktlen, len, pktlen);
 			if (v)
 				return v;
+			if (!icmp4_csum_ok(l4, p->l4len))
+				return XL_BADCSUM;
 			p->is_err = 1;
 			v = parse_inner4(p, buf, pktlen, ihl + XL_ICMP_HLEN);
 			if (v)

@@ -48,7 +48,7 @@ enum xl_verdict {
 	XL_TRUNCATED,	/* headers shorter than they claim */
 	XL_UNSUPPORTED,	/* protocol, extension header, fragment */
 	XL_HOPLIMIT,	/* TTL / hop limit would run out: ICMP time exceeded */
-	XL_BADCSUM,	/* IPv6 UDP without a checksum */
+	XL_BADCSUM,	/* IPv6 UDP without a checksum, ICMP error's bad one */
 	XL_ICMP_UNTRANSLATABLE,	/* ICMP type/code with no translation */
 	XL_ROUTING_HDR,	/* routing header with segments left: param problem */
 	XL_SOURCE_ROUTE,	/* unexpired IPv4 source route: unreachable */

@@ -524,7 +524,11 @@ enum nat64_stat {
 	NAT64_STAT_DROP_NOMEM,		/* dropped: out of memory */
 	/* dropped: translated packet over the MTU with DF (ICMP too big sent) */
 	NAT64_STAT_DROP_TOO_BIG,
-	NAT64_STAT_DROP_CHECKSUM,	/* dropped: IPv6 UDP without checksum */
+	/*
+	 * dropped: IPv6 UDP without checksum, or an ICMP error whose
+	 * checksum is wrong (its translation gets a new one)
+	 */
+	NAT64_STAT_DROP_CHECKSUM,
 	/* dropped: ICMP type/code with no translation (RFC 7915 §4.2, §5.2) */
 	NAT64_STAT_DROP_ICMP_TYPE,
 	/* dropped: routing header with segments left (ICMPv6 parameter problem sent) */
