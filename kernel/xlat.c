@@ -913,9 +913,11 @@ int xl_err_6to4(const struct xl_pkt *p, const u8 *pkt, u32 pktlen,
 	icmp[1] = code;
 	if (p->icmp_type == ICMP6_PKT_TOOBIG) {
 		/* RFC 7915 §4.2: min(advertised - 20, IPv4 next hop,
-		 * IPv6 link - 20).
+		 * IPv6 link - 20). No IPv6 path is narrower than 1280
+		 * (RFC 8200 §5): a smaller report (0 included) is taken as
+		 * 1280, as RFC 8201 §4 has IPv6 nodes do.
 		 */
-		u32 m = field > 20 ? field - 20 : 0;
+		u32 m = (field < IPV6_MIN_MTU_ ? IPV6_MIN_MTU_ : field) - 20;
 
 		if (mtu->out)
 			m = min_u32(m, mtu->out);
