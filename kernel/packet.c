@@ -111,10 +111,16 @@ static void icmp6_error(struct nat64_net *nn, struct sk_buff *skb, u8 type,
 	nat64_stat_inc(nn, NAT64_STAT_ICMP_SENT);
 }
 
-/* A packet the core refused: count it, and tell the sender if due. */
+/*
+ * A packet the core refused: count it, and tell the sender if due; never
+ * about an ICMP error (RFC 4443 §2.4 (e.1), RFC 1812 §4.3.2.7), which the
+ * kernel's senders would quietly refuse, leaving icmp-sent wrong.
+ */
 static unsigned int refuse6(struct nat64_net *nn, struct sk_buff *skb,
 			    enum xl_verdict v, const struct xl_pkt *p)
 {
+	if (p->is_err)
+		return drop(nn, verdict_stat[v]);
 	if (v == XL_HOPLIMIT)
 		icmp6_error(nn, skb, ICMPV6_TIME_EXCEED, ICMPV6_EXC_HOPLIMIT,
 			    0);
@@ -125,8 +131,10 @@ static unsigned int refuse6(struct nat64_net *nn, struct sk_buff *skb,
 }
 
 static unsigned int refuse4(struct nat64_net *nn, struct sk_buff *skb,
-			    enum xl_verdict v)
+			    enum xl_verdict v, const struct xl_pkt *p)
 {
+	if (p->is_err)
+		return drop(nn, verdict_stat[v]);
 	if (v == XL_HOPLIMIT)
 		icmp4_error(nn, skb, ICMP_TIME_EXCEEDED, ICMP_EXC_TTL, 0);
 	else if (v == XL_SOURCE_ROUTE)
@@ -845,7 +853,7 @@ static unsigned int xlat_4to6(struct nat64_net *nn, struct nat64_rule *rule4,
 	/* The pool is the translator's: what it cannot translate, it drops. */
 	v = parse(skb, xl_parse4, &p);
 	if (v)
-		return refuse4(nn, skb, v);
+		return refuse4(nn, skb, v, &p);
 	if (p.is_err)
 		return xlat_err_4to6(nn, skb, rule4, &p);
 
