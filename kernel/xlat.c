@@ -109,7 +109,8 @@ struct walk6 {
 	u8 frag;		/* a fragment header was seen */
 	u16 frag_off;		/* its offset (bytes) and M flag (bit 0) */
 	u32 frag_id;
-	u32 err_ptr;		/* routing header: Segments Left, from @start */
+	u8 rh_left;		/* a routing header has segments left */
+	u32 err_ptr;		/* ... its Segments Left, from @start */
 };
 
 /*
@@ -126,6 +127,7 @@ static enum xl_verdict walk6(struct xl_pkt *p, const u8 *buf, u32 len,
 	w->nh = buf[start + 6];
 	w->off = start + XL_IP6_HLEN;
 	w->frag = 0;
+	w->rh_left = 0;
 	for (n = 0; n <= XL_MAX_EXTHDRS; n++) {
 		u32 hl;
 
@@ -144,9 +146,10 @@ static enum xl_verdict walk6(struct xl_pkt *p, const u8 *buf, u32 len,
 			if (v)
 				return v;
 			hl = (buf[w->off + 1] + 1u) * 8;
-			if (w->nh == NH_ROUTING && buf[w->off + 3]) {
+			if (w->nh == NH_ROUTING && buf[w->off + 3] &&
+			    !w->rh_left) {
 				w->err_ptr = w->off + 3 - start;
-				return XL_ROUTING_HDR;
+				w->rh_left = 1;
 			}
 			v = have(p, w->off + hl, len, pktlen);
 			if (v)
@@ -213,7 +216,7 @@ static enum xl_verdict parse_inner6(struct xl_pkt *p, const u8 *buf,
 
 	if (off + XL_IP6_HLEN > pktlen || buf[off] >> 4 != 6)
 		return XL_BAD_INNER;
-	if (walk6(&scratch, buf, pktlen, pktlen, off, &w))
+	if (walk6(&scratch, buf, pktlen, pktlen, off, &w) || w.rh_left)
 		return XL_BAD_INNER;
 	proto = proto_from6(w.nh);
 	/* Ports are only in a first fragment, and must be there. */
@@ -323,8 +326,6 @@ enum xl_verdict xl_parse6(const u8 *buf, u32 len, u32 pktlen,
 		return XL_BAD_ADDR;
 
 	v = walk6(p, buf, len, pktlen, 0, &w);
-	if (v == XL_ROUTING_HDR)
-		p->err_ptr = w.err_ptr;
 	if (v)
 		return v;
 	proto = proto_from6(w.nh);
@@ -342,6 +343,15 @@ enum xl_verdict xl_parse6(const u8 *buf, u32 len, u32 pktlen,
 	if (v)
 		return v;
 	l4 = buf + w.off;
+	/*
+	 * RFC 7915 §4.1: segments left, not translated; parameter problem,
+	 * unless it is an ICMPv6 error (RFC 4443 §2.4 (e.1)).
+	 */
+	if (w.rh_left) {
+		p->err_ptr = w.err_ptr;
+		p->is_err = p->proto == XL_ICMP && icmp6_is_error(l4[0]);
+		return XL_ROUTING_HDR;
+	}
 	if (p->proto == XL_TCP &&
 	    ((l4[12] >> 4) < 5 || (l4[12] >> 4) * 4u > p->l4len))
 		return XL_TRUNCATED;
@@ -408,7 +418,7 @@ static enum xl_verdict check_options(const u8 *buf, u32 ihl)
 enum xl_verdict xl_parse4(const u8 *buf, u32 len, u32 pktlen,
 			  struct xl_pkt *p)
 {
-	enum xl_verdict v;
+	enum xl_verdict v, sr;
 	const u8 *l4;
 	int proto;
 	u32 ihl;
@@ -443,13 +453,20 @@ enum xl_verdict xl_parse4(const u8 *buf, u32 len, u32 pktlen,
 	/* Fragments are reassembled before us. */
 	if (xl_get16(buf + 6) & 0x3fff)
 		return XL_UNSUPPORTED;
-	v = check_options(buf, ihl);
-	if (v)
-		return v;
+	sr = check_options(buf, ihl);
+	if (sr && sr != XL_SOURCE_ROUTE)
+		return sr;
 	v = have(p, ihl + l4_min(p->proto), len, pktlen);
 	if (v)
 		return v;
 	l4 = buf + ihl;
+	/* Source route failed, unless it is an ICMP error (RFC 1812
+	 * §4.3.2.7).
+	 */
+	if (sr) {
+		p->is_err = p->proto == XL_ICMP && icmp4_is_error(l4[0]);
+		return sr;
+	}
 	if (p->proto == XL_TCP &&
 	    ((l4[12] >> 4) < 5 || (l4[12] >> 4) * 4u > p->l4len))
 		return XL_TRUNCATED;

@@ -83,7 +83,9 @@ struct xl_pkt {
 	u8 icmp_type, icmp_code;	/* XL_ICMP: as received */
 	u8 df;			/* IPv4: Don't Fragment was set */
 	u8 frag;		/* IPv6: had an atomic fragment header */
-	u8 is_err;		/* an ICMP error: see inner */
+	u8 is_err;		/* an ICMP error: see inner (refused ones too:
+				 * no ICMP error answers them)
+				 */
 	u16 l3len;		/* bytes of the network header(s) */
 	u16 l4len;		/* bytes from the transport header to the end */
 	u16 sport, dport;	/* host order; XL_ICMP: both are the identifier */
