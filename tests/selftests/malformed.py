@@ -684,6 +684,10 @@ for _name, _t in (("loose", 0x83), ("strict", 0x89)):
          want=[out4(lambda p: ICMP in p and p[ICMP].type == 3, sr_failed,
                     what="ICMP source route failed")],
          stats={"drop-source-route": 1, "icmp-sent": 1})
+case("v4 icmp error with an unexpired source route: no error about it",
+     "4", lambda: with_opts(err4(3, 3, udp_q4()),
+                            b"\x83\x07\x04\xc0\x00\x02\x09\x00"),
+     stats={"drop-source-route": 1})
 case("v4 expired source route: ignored, translated", "4",
      lambda: with_opts(u4(PAY), b"\x83\x07\x08\xc0\x00\x02\x09\x00"),
      want=[out6(is_udp_payload(PAY), opts_check)],
@@ -744,6 +748,11 @@ case("v6 routing header, segments left 1: parameter problem", "6",
      want=[out6(lambda p: ICMPv6ParamProblem in p, paramprob43,
                 what="ICMPv6 parameter problem")],
      stats={"drop-routing-hdr": 1, "icmp-sent": 1})
+case("v6 icmpv6 error with segments left: no error about it", "6",
+     lambda: IPv6(src=T6, dst=SRV6) /
+     IPv6ExtHdrRouting(addresses=["2001:db8::9"], segleft=1) /
+     ICMPv6DestUnreach(code=4) / udp_q6(),
+     stats={"drop-routing-hdr": 1})
 case("v6 routing header, segments left 0: translated", "6",
      IPv6(src=T6, dst=SRV6) / IPv6ExtHdrRouting(addresses=["2001:db8::9"],
                                                 segleft=0) /

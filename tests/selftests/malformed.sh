@@ -88,16 +88,16 @@ if [ $# = 0 ]; then
 	# by tc (clones held in a netem queue).
 	$off tap "$XL" x6 x4 "$TMPD/tap" &
 	tap=$!
-	if ip -n "$XL" link add m6 type dummy 2>/dev/null &&
-	   ip -n "$XL" link set m6 up &&
-	   X tc qdisc add dev m6 root netem delay 20ms limit 100000 2>/dev/null &&
-	   X tc qdisc add dev x6 clsact &&
+	if err=$(ip -n "$XL" link add m6 type dummy 2>&1 &&
+	   ip -n "$XL" link set m6 up 2>&1 &&
+	   X tc qdisc add dev m6 root netem delay 20ms limit 100000 2>&1 &&
+	   X tc qdisc add dev x6 clsact 2>&1 &&
 	   X tc filter add dev x6 ingress matchall \
-		action mirred egress mirror dev m6 2>/dev/null; then
+		action mirred egress mirror dev m6 2>&1); then
 		mirred=" + mirred"
 	else
 		mirred=""
-		note "no tc mirred/netem: taps only"
+		note "no tc mirred/netem ($err): taps only"
 	fi
 	bulk "cloned (taps$mirred)"
 	kill "$tap"

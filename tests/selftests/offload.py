@@ -17,7 +17,8 @@ GSO, paged and (with a tap) cloned skbs; for malformed.sh.
   offload.py tap NS DEV6 DEV4 OUTFILE
       in NS, read every frame on DEV6 and DEV4 until SIGTERM; then write
       to OUTFILE "frames N max-len L bad B" and the first bad frames: on
-      DEV6 every IP frame must be IPv6, on DEV4 IPv4 (a translator that
+      DEV6 every IP frame must be IPv6, on DEV4 IPv4 or ICMPv6, and the
+      IP version must be the one the EtherType says (a translator that
       wrote into a shared skb would show through)
 Exit 0 on success.
 """
@@ -140,8 +141,12 @@ def tap(dev6, dev4, out):
                 continue
             stats["frames"] += 1
             stats["max"] = max(stats["max"], len(f))
-            want = (0x86dd, 6) if socks[s] == 6 else (0x0800, 4)
-            if et != want[0] or f[14] >> 4 != want[1]:
+            # A header rewritten under the tap shows as an IP version
+            # its EtherType denies; IPv4 on the IPv6 link is wrong too
+            # (the IPv4 link carries the stack's own ICMPv6: RS, MLD).
+            ver = 6 if et == 0x86dd else 4
+            if f[14] >> 4 != ver or (socks[s] == 6 and ver == 4) or \
+                    (socks[s] == 4 and ver == 6 and f[20] != 58):
                 stats["bad"] += 1
                 if len(bad) < 3:
                     bad.append(f[:64].hex())
