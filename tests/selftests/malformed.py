@@ -979,6 +979,9 @@ case("v4 icmp error with an inner packet of 24 bytes", "4",
 case("v4 icmp error inside an icmp error", "4",
      lambda: err4(3, 3, quoted4(ICMP(type=3, code=3) / udp_q4())),
      stats={"drop-bad-inner": 1})
+case("v4 icmp error, inner total length shorter than its headers", "4",
+     lambda: err4(3, 3, Raw(fixed(udp_q4(), **{"IP.len": 24}))),
+     stats={"drop-bad-inner": 1})
 case("v4 icmp error about a packet of no mapping", "4",
      lambda: err4(3, 3, quoted4(UDP(sport=2999, dport=9))),
      stats={"drop-bad-inner": 1})
@@ -1137,6 +1140,10 @@ case("v6 icmpv6 error with no inner packet", "6",
      stats={"drop-bad-inner": 1})
 case("v6 icmpv6 error with an inner packet of 30 bytes", "6",
      lambda: err6(ICMPv6DestUnreach(code=4), Raw(raw(udp_q6())[:30])),
+     stats={"drop-bad-inner": 1})
+case("v6 icmpv6 error, inner payload length 0", "6",
+     lambda: err6(ICMPv6DestUnreach(code=4),
+                  Raw(fixed(udp_q6(), **{"IPv6.plen": 0}))),
      stats={"drop-bad-inner": 1})
 case("v6 icmpv6 error inside an icmpv6 error", "6",
      lambda: err6(ICMPv6DestUnreach(code=4),

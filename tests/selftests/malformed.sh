@@ -88,6 +88,7 @@ if [ $# = 0 ]; then
 	# by tc (clones held in a netem queue).
 	$off tap "$XL" x6 x4 "$TMPD/tap" &
 	tap=$!
+	modprobe -qa dummy sch_netem sch_ingress cls_matchall act_mirred
 	if err=$(ip -n "$XL" link add m6 type dummy 2>&1 &&
 	   ip -n "$XL" link set m6 up 2>&1 &&
 	   X tc qdisc add dev m6 root netem delay 20ms limit 100000 2>&1 &&
