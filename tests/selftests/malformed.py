@@ -1108,6 +1108,24 @@ case("v4 icmp error with ttl 1: no error about an error", "4",
      stats={"drop-hoplimit": 1})
 
 
+def inner_mf_check(p):
+    inner6_ok(p)
+    fh = p[IPerror6].getlayer(IPv6ExtHdrFragment)
+    check(fh is not None and fh.m == 1 and fh.offset == 0 and
+          fh.id == 0x7301 and fh.nh == 17,
+          "inner fragment header %r" % (fh and fh.summary()))
+
+
+case("v4 icmp error about a first fragment: inner fragment header", "4",
+     lambda: err4(3, 3, udp_q4(id=0x7301, flags="MF")),
+     want=[out6(lambda p: ICMPv6DestUnreach in p, inner_mf_check,
+                what="ICMPv6 port unreachable")],
+     stats={"icmp-err-4to6": 1})
+case("v4 icmp error about a non-first fragment", "4",
+     lambda: err4(3, 3, udp_q4(id=0x7302, frag=100)),
+     stats={"drop-bad-inner": 1})
+
+
 def big_err4():
     return err4(3, 3, udp_q4(b"E" * 5000))
 
@@ -1215,6 +1233,15 @@ for _mtu, _want in ((1400, 1380), (1000, 1260), (0, 1260),
                     what="ICMP fragmentation needed")],
          stats={"icmp-err-6to4": 1})
 
+case("v6 icmpv6 error of 5 KB (paged): translated, cut to 576", "6",
+     lambda: err6(ICMPv6DestUnreach(code=4), udp_q6(b"E" * 5000)),
+     want=[out4(lambda p: ICMP in p and p[ICMP].type == 3,
+                lambda p: (check(p.len == 576, "%d bytes" % p.len),
+                           check(p[IPerror].len == 20 + 8 + 5000,
+                                 "inner total length %d" %
+                                 p[IPerror].len)),
+                what="ICMP port unreachable")],
+     stats={"icmp-err-6to4": 1})
 case("v6 unknown icmpv6 types and codes", "6",
      lambda: [IPv6(src=T6, dst=SRV6) / ICMPv6Unknown(type=200, code=0,
                                                     msgbody=bytes(8)),
@@ -1322,6 +1349,19 @@ case("v6 udp with a bad checksum: translated, stays bad", "6", bad_csum6,
      want=[out4(is_udp_payload(PAY),
                 lambda p: check(not l4_sum_ok(p), "checksum became good"))],
      stats={"6to4-packets": 1, "6to4-udp": 1})
+def fn8980(p):
+    check(p[ICMP].code == 4 and p[ICMP].nexthopmtu == 8980 and p.dst == T4,
+          "code %d mtu %d" % (p[ICMP].code, p[ICMP].nexthopmtu))
+
+
+case("v4 DF, 9000 bytes for an IPv6 MTU of 9000: fragmentation needed "
+     "8980", "4", lambda: u4(b"B" * (9000 - 28), flags="DF"),
+     want=[out4(lambda p: ICMP in p and p[ICMP].type == 3, fn8980,
+                what="ICMP fragmentation needed")],
+     stats={"drop-too-big": 1, "icmp-sent": 1})
+case("v4 tcp without SYN to a mapping, from a new peer: filtered", "4",
+     lambda: IP(src=T4, dst=POOL) / TCP(sport=81, dport=P_TCP, flags="A"),
+     stats={"drop-filtered": 1})
 case("v4 8 KB udp with DF (paged skb): translated whole", "4",
      lambda: u4(PAY * 125, flags="DF"),
      want=[out6(is_udp_payload(PAY * 125),
