@@ -1109,11 +1109,16 @@ case("v4 icmp error with ttl 1: no error about an error", "4",
 
 
 def inner_mf_check(p):
-    inner6_ok(p)
-    fh = p[IPerror6].getlayer(IPv6ExtHdrFragment)
+    i = p[IPerror6]
+    check(same(i.src, T6) and same(i.dst, SRV6) and i.nh == 44,
+          "inner %s -> %s nh %d" % (i.src, i.dst, i.nh))
+    fh = i.getlayer(IPv6ExtHdrFragment)
     check(fh is not None and fh.m == 1 and fh.offset == 0 and
           fh.id == 0x7301 and fh.nh == 17,
           "inner fragment header %r" % (fh and fh.summary()))
+    sp, dp = struct.unpack("!HH", raw(fh.payload)[:4])
+    check(sp == SPORT6 and dp == 9, "inner ports %d %d" % (sp, dp))
+    check(l4_sum_ok(p), "icmpv6 checksum")
 
 
 case("v4 icmp error about a first fragment: inner fragment header", "4",
