@@ -18,7 +18,14 @@ counters of the translator's namespace instead (kernel4/kernel6: the sum
 of the input error counters); nat64's own counters must not move for
 those.
 
-Usage: malformed.py V6NS V4NS XLATNS NAT64CTL [CASE...]
+With --cloned, the cases where something must come out run a second
+time with packet sockets open on the translator's links, unread until the
+case is over: every skb the translator gets is then a clone whose data
+the taps share, and what the taps read must be the packets as they were
+on the wire (the IP version the EtherType says, IPv4 only on x4).
+
+Usage: malformed.py V6NS V4NS XLATNS NAT64CTL [--cloned] [CASE...]
+  (CASE: a substring of case names)
 Output: TAP lines (one per case, numbered over the cases run); exit 0 if
 every case passed.
 
@@ -52,7 +59,8 @@ from scapy.all import (Ether, IP, IPv6, UDP, TCP, ICMP, Raw, raw,
                        PadN, fragment6, fragment)
 
 V6NS, V4NS, XNS, CTL = sys.argv[1:5]
-ONLY = sys.argv[5:]
+CLONED = "--cloned" in sys.argv[5:]
+ONLY = [a for a in sys.argv[5:] if a != "--cloned"]
 M6, MX6 = "02:00:00:00:06:02", "02:00:00:00:06:01"
 M4, MX4 = "02:00:00:00:04:02", "02:00:00:00:04:01"
 T6, T4, POOL = "2001:db8:6::7", "192.0.2.7", "198.51.100.1"
@@ -272,6 +280,50 @@ KERNEL6 = ("Ip6InHdrErrors", "Ip6InAddrErrors", "Ip6InTruncatedPkts",
 ASYNC = {"mappings-expired", "sessions-expired", "syn-expired"}
 
 
+# Packet sockets on the translator's links (--cloned): (socket, dev).
+TAPS = []
+
+
+def open_taps():
+    own = os.open("/proc/self/ns/net", os.O_RDONLY)
+    try:
+        nsutil.enter(XNS)
+        for dev in ("x6", "x4"):
+            s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW,
+                              socket.htons(3))
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 << 20)
+            s.bind((dev, 0))
+            TAPS.append((s, dev))
+    finally:
+        nsutil._setns(own, "back")
+        os.close(own)
+
+
+def tap_frames():
+    """Frames the taps hold, as (dev, bytes)."""
+    r = []
+    for s, dev in TAPS:
+        while select.select([s], [], [], 0)[0]:
+            r.append((dev, s.recv(1 << 17)))
+    return r
+
+
+def tap_bad(frames):
+    """Frames a translator writing into shared data would have made: an
+    IP version other than the EtherType's, IPv4 on x6, IPv6 but ICMPv6 (the
+    stack's own) on x4."""
+    bad = []
+    for dev, f in frames:
+        et = f[12] << 8 | f[13]
+        if et not in (0x0800, 0x86dd):
+            continue
+        ver = 6 if et == 0x86dd else 4
+        if f[14] >> 4 != ver or (dev == "x6" and ver == 4) or \
+                (dev == "x4" and ver == 6 and f[20] != 58):
+            bad.append("%s %s" % (dev, f[:48].hex()))
+    return bad
+
+
 # ---- packets ----
 
 def u6(payload=b"x" * 16, sport=SPORT6, dport=9, **kw):
@@ -465,6 +517,7 @@ def run(c):
         c.setup()
     try:
         drain()
+        tap_frames()
         c0, m0 = counters(), mibs()
         sends = c.send() if callable(c.send) else c.send
         for p in (sends if isinstance(sends, list) else [sends]):
@@ -524,6 +577,14 @@ def run(c):
             if m1.get(k, 0) - m0.get(k, 0) != v:
                 errs.append("%s +%d, want +%d" % (k, m1.get(k, 0) -
                                                   m0.get(k, 0), v))
+        if TAPS:
+            tapped = tap_frames()
+            bad = tap_bad(tapped)
+            if bad:
+                errs.append("taps saw rewritten frames: " +
+                            "; ".join(bad[:2]))
+            if not tapped:
+                errs.append("taps saw nothing")
         if errs:
             raise Fail("; ".join(errs))
     finally:
@@ -1422,20 +1483,26 @@ def main():
         print("not ok 1 setup # %s" % e)
         return 1
     n = 0
-    for c in CASES:
+    todo = [("", c) for c in CASES]
+    if CLONED:
+        todo += [("cloned: ", c) for c in CASES if c.want]
+    for tag, c in todo:
         if ONLY and not any(o in c.name for o in ONLY):
             continue
+        if tag and not TAPS:
+            open_taps()
         n += 1
+        name = tag + c.name
         t0 = time.time()
         try:
             run(c)
-            print("ok %d %s # %.1fs" % (n, c.name, time.time() - t0),
+            print("ok %d %s # %.1fs" % (n, name, time.time() - t0),
                   flush=True)
         except Fail as e:
-            print("not ok %d %s # %s" % (n, c.name, e), flush=True)
+            print("not ok %d %s # %s" % (n, name, e), flush=True)
             failed = True
         except Exception as e:  # a test bug is a failure too
-            print("not ok %d %s # %s: %s" % (n, c.name, type(e).__name__,
+            print("not ok %d %s # %s: %s" % (n, name, type(e).__name__,
                                                e), flush=True)
             failed = True
     return 1 if failed else 0
