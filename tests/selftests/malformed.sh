@@ -94,6 +94,7 @@ if [ "$*" = --cloned ]; then
 	# by tc (clones held in a netem queue).
 	$off tap "$XL" x6 x4 "$TMPD/tap" &
 	tap=$!
+	busywait 20000 test -e "$TMPD/tap.ready"
 	modprobe -qa dummy sch_netem sch_ingress cls_matchall act_mirred
 	if err=$(ip -n "$XL" link add m6 type dummy 2>&1 &&
 	   ip -n "$XL" link set m6 up 2>&1 &&

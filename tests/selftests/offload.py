@@ -15,7 +15,8 @@ GSO, paged and (with a tap) cloned skbs; for malformed.sh.
       send SEGMENTS datagrams of SIZE bytes in one UDP_SEGMENT send; print
       "sent N received M same|DIFFERENT" for the echoes
   offload.py tap NS DEV6 DEV4 OUTFILE
-      in NS, read every frame on DEV6 and DEV4 until SIGTERM; then write
+      in NS, read every frame on DEV6 and DEV4 (OUTFILE.ready once it
+      does) until SIGTERM; then write
       to OUTFILE "frames N max-len L bad B" and the first bad frames: on
       DEV6 every IP frame must be IPv6, on DEV4 IPv4 or ICMPv6, and the
       IP version must be the one the EtherType says (a translator that
@@ -125,6 +126,7 @@ def tap(dev6, dev4, out):
         s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 8 << 20)
         s.bind((dev, 0))
         socks[s] = ver
+    open(out + ".ready", "w").close()
     stats = {"frames": 0, "max": 0, "bad": 0}
     bad = []
     stop = []
