@@ -44,6 +44,7 @@ static const enum nat64_stat verdict_stat[XL_NVERDICTS] = {
 	[XL_ROUTING_HDR] = NAT64_STAT_DROP_ROUTING_HDR,
 	[XL_SOURCE_ROUTE] = NAT64_STAT_DROP_SOURCE_ROUTE,
 	[XL_BAD_INNER] = NAT64_STAT_DROP_BAD_INNER,
+	[XL_BAD_ADDR] = NAT64_STAT_DROP_BAD_ADDR,
 };
 
 /* Translated packets per protocol, each way. */
@@ -110,10 +111,16 @@ static void icmp6_error(struct nat64_net *nn, struct sk_buff *skb, u8 type,
 	nat64_stat_inc(nn, NAT64_STAT_ICMP_SENT);
 }
 
-/* A packet the core refused: count it, and tell the sender if due. */
+/*
+ * A packet the core refused: count it, and tell the sender if due; never
+ * about an ICMP error (RFC 4443 §2.4 (e.1), RFC 1812 §4.3.2.7), which the
+ * kernel's senders would quietly refuse, leaving icmp-sent wrong.
+ */
 static unsigned int refuse6(struct nat64_net *nn, struct sk_buff *skb,
 			    enum xl_verdict v, const struct xl_pkt *p)
 {
+	if (p->is_err)
+		return drop(nn, verdict_stat[v]);
 	if (v == XL_HOPLIMIT)
 		icmp6_error(nn, skb, ICMPV6_TIME_EXCEED, ICMPV6_EXC_HOPLIMIT,
 			    0);
@@ -124,8 +131,10 @@ static unsigned int refuse6(struct nat64_net *nn, struct sk_buff *skb,
 }
 
 static unsigned int refuse4(struct nat64_net *nn, struct sk_buff *skb,
-			    enum xl_verdict v)
+			    enum xl_verdict v, const struct xl_pkt *p)
 {
+	if (p->is_err)
+		return drop(nn, verdict_stat[v]);
 	if (v == XL_HOPLIMIT)
 		icmp4_error(nn, skb, ICMP_TIME_EXCEEDED, ICMP_EXC_TTL, 0);
 	else if (v == XL_SOURCE_ROUTE)
@@ -602,6 +611,10 @@ static unsigned int xlat_6to4(struct nat64_net *nn, struct nat64_rule *rule,
 	v = parse(skb, xl_parse6, &p);
 	if (v)
 		return refuse6(nn, skb, v, &p);
+	/* RFC 1812 §5.3.7: nothing to 0/8, loopback, multicast, broadcast. */
+	rfc6052_extract(rule->plen, p.dst, o.dst);
+	if (xl_addr4_bad(o.dst))
+		return drop(nn, NAT64_STAT_DROP_BAD_ADDR);
 	if (p.is_err)
 		return xlat_err_6to4(nn, skb, rule, &p);
 	len4 = XL_IP4_HLEN + p.l4len;
@@ -840,7 +853,7 @@ static unsigned int xlat_4to6(struct nat64_net *nn, struct nat64_rule *rule4,
 	/* The pool is the translator's: what it cannot translate, it drops. */
 	v = parse(skb, xl_parse4, &p);
 	if (v)
-		return refuse4(nn, skb, v);
+		return refuse4(nn, skb, v, &p);
 	if (p.is_err)
 		return xlat_err_4to6(nn, skb, rule4, &p);
 

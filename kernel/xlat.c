@@ -109,7 +109,8 @@ struct walk6 {
 	u8 frag;		/* a fragment header was seen */
 	u16 frag_off;		/* its offset (bytes) and M flag (bit 0) */
 	u32 frag_id;
-	u32 err_ptr;		/* routing header: Segments Left, from @start */
+	u8 rh_left;		/* a routing header has segments left */
+	u32 err_ptr;		/* ... its Segments Left, from @start */
 };
 
 /*
@@ -126,6 +127,7 @@ static enum xl_verdict walk6(struct xl_pkt *p, const u8 *buf, u32 len,
 	w->nh = buf[start + 6];
 	w->off = start + XL_IP6_HLEN;
 	w->frag = 0;
+	w->rh_left = 0;
 	for (n = 0; n <= XL_MAX_EXTHDRS; n++) {
 		u32 hl;
 
@@ -144,9 +146,10 @@ static enum xl_verdict walk6(struct xl_pkt *p, const u8 *buf, u32 len,
 			if (v)
 				return v;
 			hl = (buf[w->off + 1] + 1u) * 8;
-			if (w->nh == NH_ROUTING && buf[w->off + 3]) {
+			if (w->nh == NH_ROUTING && buf[w->off + 3] &&
+			    !w->rh_left) {
 				w->err_ptr = w->off + 3 - start;
-				return XL_ROUTING_HDR;
+				w->rh_left = 1;
 			}
 			v = have(p, w->off + hl, len, pktlen);
 			if (v)
@@ -183,6 +186,25 @@ static bool icmp4_is_error(u8 type)
 	       type == 12;
 }
 
+/*
+ * Does the checksum of the ICMPv6 message at @l4 (@l4len bytes, linear)
+ * of IPv6 header @ip6 add up? ICMP errors are translated into messages
+ * whose checksum is computed afresh: one that arrived damaged would leave
+ * looking sound.
+ */
+static bool icmp6_csum_ok(const u8 *ip6, const u8 *l4, u32 l4len)
+{
+	u32 sum = xl_csum_add_bytes(0, ip6 + 8, 32);
+
+	sum += (l4len >> 16) + (l4len & 0xffff) + PROTO_ICMPV6;
+	return xl_csum_fold(xl_csum_add_bytes(sum, l4, l4len)) == 0xffff;
+}
+
+static bool icmp4_csum_ok(const u8 *l4, u32 l4len)
+{
+	return xl_csum_fold(xl_csum_add_bytes(0, l4, l4len)) == 0xffff;
+}
+
 /* Parse the IPv6 packet inside an ICMPv6 error (all of it is linear). */
 static enum xl_verdict parse_inner6(struct xl_pkt *p, const u8 *buf,
 				    u32 pktlen, u32 off)
@@ -194,7 +216,7 @@ static enum xl_verdict parse_inner6(struct xl_pkt *p, const u8 *buf,
 
 	if (off + XL_IP6_HLEN > pktlen || buf[off] >> 4 != 6)
 		return XL_BAD_INNER;
-	if (walk6(&scratch, buf, pktlen, pktlen, off, &w))
+	if (walk6(&scratch, buf, pktlen, pktlen, off, &w) || w.rh_left)
 		return XL_BAD_INNER;
 	proto = proto_from6(w.nh);
 	/* Ports are only in a first fragment, and must be there. */
@@ -263,6 +285,19 @@ static enum xl_verdict parse_inner4(struct xl_pkt *p, const u8 *buf,
 	return XL_OK;
 }
 
+/*
+ * Is IPv6 source @a one no router forwards: unspecified (RFC 4291
+ * §2.5.2), loopback, link-local (§2.5.6) or multicast?
+ */
+static bool addr6_bad_src(const u8 *a)
+{
+	static const u8 zero[15];
+
+	if (a[0] == 0xff || (a[0] == 0xfe && (a[1] & 0xc0) == 0x80))
+		return true;
+	return !memcmp(a, zero, 15) && a[15] <= 1;
+}
+
 /* Does an ICMPv6 type/code have a translation (RFC 7915 §4.2)? */
 static bool icmp6_translatable(u8 type, u8 code, u32 ptr);
 static bool icmp4_translatable(u8 type, u8 code, u8 ptr);
@@ -287,10 +322,10 @@ enum xl_verdict xl_parse6(const u8 *buf, u32 len, u32 pktlen,
 	memcpy(p->dst, buf + 24, 16);
 	p->tclass = (u8)(xl_get16(buf) >> 4);
 	p->hop_limit = buf[7];
+	if (addr6_bad_src(p->src))
+		return XL_BAD_ADDR;
 
 	v = walk6(p, buf, len, pktlen, 0, &w);
-	if (v == XL_ROUTING_HDR)
-		p->err_ptr = w.err_ptr;
 	if (v)
 		return v;
 	proto = proto_from6(w.nh);
@@ -308,6 +343,15 @@ enum xl_verdict xl_parse6(const u8 *buf, u32 len, u32 pktlen,
 	if (v)
 		return v;
 	l4 = buf + w.off;
+	/*
+	 * RFC 7915 §4.1: segments left, not translated; parameter problem,
+	 * unless it is an ICMPv6 error (RFC 4443 §2.4 (e.1)).
+	 */
+	if (w.rh_left) {
+		p->err_ptr = w.err_ptr;
+		p->is_err = p->proto == XL_ICMP && icmp6_is_error(l4[0]);
+		return XL_ROUTING_HDR;
+	}
 	if (p->proto == XL_TCP &&
 	    ((l4[12] >> 4) < 5 || (l4[12] >> 4) * 4u > p->l4len))
 		return XL_TRUNCATED;
@@ -328,6 +372,8 @@ enum xl_verdict xl_parse6(const u8 *buf, u32 len, u32 pktlen,
 			v = have(p, pktlen, len, pktlen);
 			if (v)
 				return v;
+			if (!icmp6_csum_ok(buf, l4, p->l4len))
+				return XL_BADCSUM;
 			p->is_err = 1;
 			v = parse_inner6(p, buf, pktlen, w.off + XL_ICMP_HLEN);
 			if (v)
@@ -372,7 +418,7 @@ static enum xl_verdict check_options(const u8 *buf, u32 ihl)
 enum xl_verdict xl_parse4(const u8 *buf, u32 len, u32 pktlen,
 			  struct xl_pkt *p)
 {
-	enum xl_verdict v;
+	enum xl_verdict v, sr;
 	const u8 *l4;
 	int proto;
 	u32 ihl;
@@ -392,6 +438,8 @@ enum xl_verdict xl_parse4(const u8 *buf, u32 len, u32 pktlen,
 		return v;
 	memcpy(p->src, buf + 12, 4);
 	memcpy(p->dst, buf + 16, 4);
+	if (xl_addr4_bad(p->src))
+		return XL_BAD_ADDR;
 	p->tclass = buf[1];
 	p->hop_limit = buf[8];
 	p->df = !!(buf[6] & 0x40);
@@ -405,13 +453,20 @@ enum xl_verdict xl_parse4(const u8 *buf, u32 len, u32 pktlen,
 	/* Fragments are reassembled before us. */
 	if (xl_get16(buf + 6) & 0x3fff)
 		return XL_UNSUPPORTED;
-	v = check_options(buf, ihl);
-	if (v)
-		return v;
+	sr = check_options(buf, ihl);
+	if (sr && sr != XL_SOURCE_ROUTE)
+		return sr;
 	v = have(p, ihl + l4_min(p->proto), len, pktlen);
 	if (v)
 		return v;
 	l4 = buf + ihl;
+	/* Source route failed, unless it is an ICMP error (RFC 1812
+	 * §4.3.2.7).
+	 */
+	if (sr) {
+		p->is_err = p->proto == XL_ICMP && icmp4_is_error(l4[0]);
+		return sr;
+	}
 	if (p->proto == XL_TCP &&
 	    ((l4[12] >> 4) < 5 || (l4[12] >> 4) * 4u > p->l4len))
 		return XL_TRUNCATED;
@@ -428,6 +483,8 @@ enum xl_verdict xl_parse4(const u8 *buf, u32 len, u32 pktlen,
 			v = have(p, pktlen, len, pktlen);
 			if (v)
 				return v;
+			if (!icmp4_csum_ok(l4, p->l4len))
+				return XL_BADCSUM;
 			p->is_err = 1;
 			v = parse_inner4(p, buf, pktlen, ihl + XL_ICMP_HLEN);
 			if (v)
@@ -873,9 +930,11 @@ int xl_err_6to4(const struct xl_pkt *p, const u8 *pkt, u32 pktlen,
 	icmp[1] = code;
 	if (p->icmp_type == ICMP6_PKT_TOOBIG) {
 		/* RFC 7915 §4.2: min(advertised - 20, IPv4 next hop,
-		 * IPv6 link - 20).
+		 * IPv6 link - 20). No IPv6 path is narrower than 1280
+		 * (RFC 8200 §5): a smaller report (0 included) is taken as
+		 * 1280, as RFC 8201 §4 has IPv6 nodes do.
 		 */
-		u32 m = field > 20 ? field - 20 : 0;
+		u32 m = (field < IPV6_MIN_MTU_ ? IPV6_MIN_MTU_ : field) - 20;
 
 		if (mtu->out)
 			m = min_u32(m, mtu->out);

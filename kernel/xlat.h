@@ -48,11 +48,12 @@ enum xl_verdict {
 	XL_TRUNCATED,	/* headers shorter than they claim */
 	XL_UNSUPPORTED,	/* protocol, extension header, fragment */
 	XL_HOPLIMIT,	/* TTL / hop limit would run out: ICMP time exceeded */
-	XL_BADCSUM,	/* IPv6 UDP without a checksum */
+	XL_BADCSUM,	/* IPv6 UDP without a checksum, ICMP error's bad one */
 	XL_ICMP_UNTRANSLATABLE,	/* ICMP type/code with no translation */
 	XL_ROUTING_HDR,	/* routing header with segments left: param problem */
 	XL_SOURCE_ROUTE,	/* unexpired IPv4 source route: unreachable */
 	XL_BAD_INNER,	/* ICMP error whose inner packet is unusable */
+	XL_BAD_ADDR,	/* a source (or destination) no router forwards */
 	XL_NVERDICTS
 };
 
@@ -82,7 +83,9 @@ struct xl_pkt {
 	u8 icmp_type, icmp_code;	/* XL_ICMP: as received */
 	u8 df;			/* IPv4: Don't Fragment was set */
 	u8 frag;		/* IPv6: had an atomic fragment header */
-	u8 is_err;		/* an ICMP error: see inner */
+	u8 is_err;		/* an ICMP error: see inner (refused ones too:
+				 * no ICMP error answers them)
+				 */
 	u16 l3len;		/* bytes of the network header(s) */
 	u16 l4len;		/* bytes from the transport header to the end */
 	u16 sport, dport;	/* host order; XL_ICMP: both are the identifier */
@@ -159,6 +162,15 @@ int xl_err_6to4(const struct xl_pkt *p, const u8 *pkt, u32 pktlen,
 int xl_err_4to6(const struct xl_pkt *p, const u8 *pkt, u32 pktlen,
 		const struct xl_out *outer, const struct xl_out *inner,
 		const struct xl_mtus *mtu, u8 *out, u32 cap);
+
+/*
+ * Is IPv4 address @a one no router forwards (RFC 1812 §5.3.7): 0/8,
+ * loopback, multicast, reserved and limited broadcast (224/3)?
+ */
+static inline bool xl_addr4_bad(const u8 a[4])
+{
+	return a[0] == 0 || a[0] == 127 || a[0] >= 224;
+}
 
 /* RFC 1191 plateau below an IPv4 total length (for MTU 0 reports). */
 u32 xl_plateau(u32 totlen);

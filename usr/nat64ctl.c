@@ -66,6 +66,7 @@ static const char *const stat_names[NAT64_STAT_MAX + 1] = {
 	[NAT64_STAT_4TO6_ICMP] = "4to6-icmp",
 	[NAT64_STAT_MAPPINGS_REFUSED] = "mappings-refused",
 	[NAT64_STAT_SESSIONS_REFUSED] = "sessions-refused",
+	[NAT64_STAT_DROP_BAD_ADDR] = "drop-bad-addr",
 };
 
 /* The name of counter @t, or "stat-T" for one this build does not know. */

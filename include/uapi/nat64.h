@@ -524,7 +524,11 @@ enum nat64_stat {
 	NAT64_STAT_DROP_NOMEM,		/* dropped: out of memory */
 	/* dropped: translated packet over the MTU with DF (ICMP too big sent) */
 	NAT64_STAT_DROP_TOO_BIG,
-	NAT64_STAT_DROP_CHECKSUM,	/* dropped: IPv6 UDP without checksum */
+	/*
+	 * dropped: IPv6 UDP without checksum, or an ICMP error whose
+	 * checksum is wrong (its translation gets a new one)
+	 */
+	NAT64_STAT_DROP_CHECKSUM,
 	/* dropped: ICMP type/code with no translation (RFC 7915 §4.2, §5.2) */
 	NAT64_STAT_DROP_ICMP_TYPE,
 	/* dropped: routing header with segments left (ICMPv6 parameter problem sent) */
@@ -566,6 +570,13 @@ enum nat64_stat {
 	NAT64_STAT_MAPPINGS_REFUSED,
 	/* New sessions of existing BIB entries refused, likewise. */
 	NAT64_STAT_SESSIONS_REFUSED,
+	/*
+	 * dropped: an address no router forwards (RFC 1812 §5.3.7, RFC 4291
+	 * §2.5.2, §2.5.6): an unspecified, loopback, link-local or multicast
+	 * IPv6 source; an IPv4 source in 0/8, 127/8 or 224/3; an IPv6
+	 * destination embedding such an IPv4 address
+	 */
+	NAT64_STAT_DROP_BAD_ADDR,
 	__NAT64_STAT_MAX
 };
 #define NAT64_STAT_MAX (__NAT64_STAT_MAX - 1)

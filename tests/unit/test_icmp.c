@@ -372,6 +372,15 @@ static void ptb_mtu(void)
 	r = xl_err_6to4(&p, pkt, len, &o, &io, &m, out, sizeof(out));
 	CHECK_EQ(get16(out + 26), 1480);
 	CHECK(r > 0);
+	/* Below the IPv6 minimum, 0 too: taken as 1280, so 1260. */
+	len = err6(pkt, 2, 0, 1000, in, inner6(in, 100));
+	CHECK_EQ(xl_parse6(pkt, len, len, &p), XL_OK);
+	r = xl_err_6to4(&p, pkt, len, &o, &io, &m, out, sizeof(out));
+	CHECK_EQ(get16(out + 26), 1260);
+	len = err6(pkt, 2, 0, 0, in, inner6(in, 100));
+	CHECK_EQ(xl_parse6(pkt, len, len, &p), XL_OK);
+	r = xl_err_6to4(&p, pkt, len, &o, &io, &m, out, sizeof(out));
+	CHECK_EQ(get16(out + 26), 1260);
 
 	/* IPv4 frag needed 1400 -> min(1420, 1500, in + 20). */
 	m.in = 1500;
@@ -496,5 +505,46 @@ static void bad_inner(void)
 	CHECK_EQ(xl_parse4(pkt, len, len, &p), XL_BAD_INNER);
 }
 
+/* Errors get a fresh checksum: a damaged one is not translated. */
+static void bad_checksum(void)
+{
+	u8 in[200], pkt[400];
+	struct xl_pkt p;
+	u32 len;
+
+	len = err6(pkt, 1, 4, 0, in, inner6(in, 20));
+	CHECK_EQ(xl_parse6(pkt, len, len, &p), XL_OK);
+	pkt[60] ^= 0x40;	/* an inner address bit */
+	CHECK_EQ(xl_parse6(pkt, len, len, &p), XL_BADCSUM);
+	len = err4(pkt, 3, 3, 0, in, inner4(in, 20));
+	CHECK_EQ(xl_parse4(pkt, len, len, &p), XL_OK);
+	pkt[40] ^= 0x40;
+	CHECK_EQ(xl_parse4(pkt, len, len, &p), XL_BADCSUM);
+}
+
+/* Sources no router forwards, either family. */
+static void bad_source(void)
+{
+	static const char *const bad6[] = { "::", "::1", "fe80::7", "ff02::1" };
+	static const char *const bad4[] = { "0.1.2.3", "127.0.0.1",
+					    "224.0.0.9", "255.255.255.255" };
+	u8 in[200], pkt[400];
+	struct xl_pkt p;
+	unsigned int i;
+	u32 len;
+
+	for (i = 0; i < 4; i++) {
+		len = err6(pkt, 1, 4, 0, in, inner6(in, 20));
+		inet_pton(AF_INET6, bad6[i], pkt + 8);
+		CHECK_EQ(xl_parse6(pkt, len, len, &p), XL_BAD_ADDR);
+		len = err4(pkt, 3, 3, 0, in, inner4(in, 20));
+		inet_pton(AF_INET, bad4[i], pkt + 12);
+		CHECK_EQ(xl_parse4(pkt, len, len, &p), XL_BAD_ADDR);
+	}
+	CHECK(!xl_addr4_bad((const u8 *)"\xc0\x00\x02\x07"));
+	CHECK(xl_addr4_bad((const u8 *)"\xf0\x00\x00\x01"));
+}
+
 UNIT_MAIN(T(all_pairs_6to4), T(all_pairs_4to6), T(ptb_mtu),
-	  T(size_bounds), T(rfc4884_ext), T(bad_inner))
+	  T(size_bounds), T(rfc4884_ext), T(bad_inner), T(bad_checksum),
+	  T(bad_source))
