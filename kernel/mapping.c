@@ -774,6 +774,35 @@ static unsigned int gc_runs_per_pass(struct nat64_net *nn)
 }
 
 /*
+ * Has bucket @i anything for the GC: an expired session, or a dynamic
+ * entry left without sessions? Looked at under RCU, without the lock,
+ * which most buckets of a large table then never take.
+ */
+static bool gc_due(struct nat64_maptable *mt, unsigned int i, const u32 *to,
+		   u32 now)
+{
+	const struct nat64_session *s;
+	const struct nat64_bib *b;
+	bool due = false;
+
+	rcu_read_lock();
+	hlist_for_each_entry_rcu(b, &mt->h6[i], node6) {
+		if (!b->is_static && hlist_empty(&b->sessions))
+			due = true;
+		hlist_for_each_entry_rcu(s, &b->sessions, node) {
+			u32 t = to[sess_timeout(b->proto, READ_ONCE(s->state))];
+
+			if ((s32)(READ_ONCE(s->last_used) + t - now) <= 0)
+				due = true;
+		}
+		if (due)
+			break;
+	}
+	rcu_read_unlock();
+	return due;
+}
+
+/*
  * The GC: each run ages a slice of the buckets, so that one run never
  * takes long and a pass over the table takes gc_runs_per_pass() runs.
  */
@@ -786,10 +815,14 @@ static void maps_gc(struct work_struct *work)
 	unsigned int slice = max_t(unsigned int, GC_MIN_BUCKETS,
 				   (mt->mask + 1) / gc_runs_per_pass(nn));
 	unsigned int i, n = 0;
+	u32 to[NAT64_TO_COUNT], now = jiffies;
 
+	for (i = 0; i < NAT64_TO_COUNT; i++)
+		to[i] = READ_ONCE(nn->timeout[i]) * HZ;
 	for (i = 0; i < slice; i++) {
 		/* An empty bucket costs a load, not a call. */
-		if (!hlist_empty(&mt->h6[mt->gc_next]))
+		if (!hlist_empty(&mt->h6[mt->gc_next]) &&
+		    gc_due(mt, mt->gc_next, to, now))
 			n += sweep_bucket(nn, mt, mt->gc_next, &aged);
 		mt->gc_next = (mt->gc_next + 1) & mt->mask;
 		if (!(i & 255))

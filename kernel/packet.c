@@ -621,7 +621,6 @@ static unsigned int xlat_6to4(struct nat64_net *nn, struct nat64_rule *rule,
 	if (len4 > IP_MAX_MTU)
 		return drop(nn, NAT64_STAT_DROP_TOO_BIG);
 
-	rfc6052_extract(rule->plen, p.dst, o.dst);
 	memcpy(&dst4, o.dst, 4);
 	s = session6(nn, mt, rule, skb, &p, dst4, &b);
 	if (IS_ERR(s)) {
