@@ -251,3 +251,46 @@ finish() {
 	[ $failed = 0 ] && exit $KSFT_PASS
 	exit $KSFT_FAIL
 }
+
+# ---- Traffic under load (load.py) ----
+# load_start SIDE ARGS...  load.py in the v6 or v4 host (SIDE v6|v4) in the
+#                          background, counters in $TMPD/SIDE.stats
+# load_stop                end them (SIGTERM: they write their counters)
+# load_val SIDE NAME       a counter of theirs (0 before the first write)
+# progress MS SIDE NAME... all the counters grow within MS ms
+# NAT64_SLOW=1 (a debug kernel, ~10x slower): tests scale down rates and
+# sizes by $SLOW (10, else 1) and stretch their waits by $WAIT (3, else 1).
+SLOW=1 WAIT=1
+if [ -n "${NAT64_SLOW:-}" ] && [ "${NAT64_SLOW}" != 0 ]; then
+	SLOW=10 WAIT=3
+fi
+load_pids=()
+load_start() {
+	local side=$1 ns
+	shift
+	ns=$V6
+	[ "$side" = v4 ] && ns=$V4
+	rm -f "$TMPD/$side.stats"
+	"$PY" "$TOP/tests/selftests/load.py" "$ns" "$side" "$TMPD/$side.stats" "$@" &
+	load_pids+=($!)
+	busywait $((20000 * WAIT)) test -e "$TMPD/$side.stats"
+}
+load_stop() {
+	local p
+	for p in "${load_pids[@]}"; do kill "$p" 2>/dev/null; done
+	for p in "${load_pids[@]}"; do wait "$p" 2>/dev/null; done
+	load_pids=()
+}
+load_val() {
+	local v
+	v=$(tr ' ' '\n' < "$TMPD/$1.stats" 2>/dev/null | sed -n "s/^$2=//p")
+	echo "${v:-0}"
+}
+progress() {
+	local ms=$1 side=$2 n cond=""
+	shift 2
+	for n in "$@"; do
+		cond="$cond [ \$(load_val $side $n) -gt $(load_val "$side" "$n") ] &&"
+	done
+	busywait "$ms" eval "$cond true"
+}
