@@ -367,15 +367,18 @@ def udp_read(fd):
 
 t0 = last_stats = time.monotonic()
 owed = syn_owed = 0.0
+next_long = t0
 last = t0
 while not stop:
     now = time.monotonic()
     if CLIENTS:
         owed += (now - last) * args.rate
-        # Long connections: keep --long of them.
+        # Long connections: keep --long of them, reopening at most one
+        # every 0.2 s (no storm when the other side refuses them).
         nlong = sum(1 for f in flows.values() if f[0] == "long")
-        for _ in range(args.long - nlong):
+        if nlong < args.long and now >= next_long:
             start_tcp("long")
+            next_long = now + 0.2
         while owed >= 1 and len(flows) < MAX_OPEN:
             owed -= 1
             start_udp()

@@ -30,14 +30,28 @@ nat64_load
 kmsg_mark teardown
 topo_up || { fail "topology"; finish; }
 
-RATE=$((20 / SLOW))
+RATE=$((10 / SLOW))
 [ $RATE -gt 0 ] || RATE=2
 T=$((30000 * WAIT))	# ms for traffic to resume
 
+nstatic() { ctl bib show | grep -c ' static$'; }
+# The static entries. An IPv6 address and port that has a dynamic mapping
+# cannot get a static one: when the v6 host's server answered a datagram
+# in flight after its static entry went, it made one. Flush, try again.
+STATICS="tcp [2001:db8:6::2]:8080 198.51.100.1:80
+udp [2001:db8:6::2]:8080 198.51.100.1:80
+icmp [2001:db8:6::2]:4000 198.51.100.1:4000"
 statics() {
-	ctl bib add tcp '[2001:db8:6::2]:8080' 198.51.100.1:80 &&
-	ctl bib add udp '[2001:db8:6::2]:8080' 198.51.100.1:80 &&
-	ctl bib add icmp '[2001:db8:6::2]:4000' 198.51.100.1:4000
+	local try p a6 a4
+	for try in 1 2 3 4 5; do
+		while read -r p a6 a4; do
+			ctl bib show "$p" | grep -q " static$" ||
+				ctl bib add "$p" "$a6" "$a4" 2>/dev/null || break
+		done <<< "$STATICS"
+		[ "$(nstatic)" = 3 ] && return 0
+		ctl session flush
+	done
+	return 1
 }
 configure() {
 	ctl set timeout icmp 2 timeout tcp-trans 4 timeout tcp-est 60 \
@@ -52,7 +66,6 @@ sed 's/ports 2000-2999/ports 3000-3999/' "$TMPD/base.conf" > "$TMPD/alt.conf"
 
 sessions() { ctl stats | awk '$1 == "sessions:" { print $2 }'; }
 mappings() { ctl stats | awk '$1 == "mappings:" { print $2 }'; }
-nstatic() { ctl bib show | grep -c ' static$'; }
 # Counts that can be: numbers, mappings at most sessions + static entries.
 sane() {
 	local st s m
@@ -89,9 +102,10 @@ after() {
 	fi
 }
 load_all() {
-	load_start v6 --rate "$RATE" --ports 64 --long 4 &&
-	load_start v4 --rate "$RATE" --syns "$RATE"
+	load_start v4 --rate "$RATE" --syns "$RATE" &&
+	load_start v6 --rate "$RATE" --ports 64 --long 4
 }
+show_is() { ctl show > "$TMPD/show" && diff -u "$1" "$TMPD/show"; }
 
 X "$NAT64CTL" monitor > /dev/null 2>&1 &
 monitor=$!
@@ -143,7 +157,7 @@ check "flush" ctl flush
 check "flush: no session or mapping left, none made" busywait 5000 stays_empty
 refute "flush: no pool or rule left" grep -qE '^(pool|rule) ' <<< "$(ctl show)"
 check "configuration back (-f)" ctl -f "$TMPD/base.conf"
-check "show prints the configuration back" diff -u "$TMPD/base.conf" <(ctl show)
+check "show prints the configuration back" show_is "$TMPD/base.conf"
 after "flush"
 
 # 5. Batches replacing the configuration, back and forth.
@@ -154,7 +168,7 @@ for i in 1 2 3 4 5 6 7 8; do
 done
 check "eight batches each way" [ $ok = 1 ]
 check "the same batch again changes nothing" ctl -f "$TMPD/base.conf"
-check "show prints the configuration back" diff -u "$TMPD/base.conf" <(ctl show)
+check "show prints the configuration back" show_is "$TMPD/base.conf"
 after "-f batches"
 note "sessions $(sessions), mappings $(mappings); $(counter syn-stored) SYNs stored, $(counter syn-expired) expired"
 
