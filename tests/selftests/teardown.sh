@@ -92,6 +92,7 @@ flowing() {
 }
 # After STEP: log clean, counts sane, every kind of traffic flows.
 after() {
+	note "$1: at ${SECONDS} s"
 	check "$1: kernel log clean" clean_log
 	check "$1: counts sane" sane
 	if flowing; then
