@@ -72,9 +72,13 @@ established() {
 # Sample the counts and caches every 0.2 s into $TMPD/samples until
 # $TMPD/sampling goes.
 sampler() {
+	local st
 	while [ -e "$TMPD/sampling" ]; do
-		echo "$(sessions) $(mappings) $(slab nat64_session) $(slab nat64_bib) $(slab_kb)"
-		sleep 0.2
+		st=$(ctl stats)
+		echo "$(awk '$1 == "sessions:" { s = $2 } $1 == "mappings:" { m = $2 } END { print s, m }' <<< "$st")" \
+			"$(awk '$1 == "nat64_session" { s = $2 } $1 == "nat64_bib" { b = $2 } END { print s + 0, b + 0 }' /proc/slabinfo)" \
+			"$(slab_kb)"
+		sleep 0.1
 	done > "$TMPD/samples"
 }
 col_max() { awk -v c="$1" 'NF == 5 && $c > m { m = $c } END { print m + 0 }' "$TMPD/samples"; }
@@ -84,6 +88,7 @@ col_max() { awk -v c="$1" 'NF == 5 && $c > m { m = $c } END { print m + 0 }' "$T
 load_start v4 --no-static || fail "load.py v4"
 load_start v6 --rate 0 --long 4 || fail "load.py v6"
 x6 ping -i 0.5 -W 2 -I 2001:db8:6::2 64:ff9b::192.0.2.2 > "$TMPD/ping" 2>&1 &
+ping_pid=$!
 check "established flows work" established
 s0=$(slab nat64_session) b0=$(slab nat64_bib) k0=$(slab_kb)
 note "before: sessions $(sessions), slab nat64_session $s0, nat64_bib $b0, Slab $k0 kB"
@@ -148,9 +153,12 @@ check "flood: kernel log clean" check_log
 
 # 3. Flushed, the table is usable again by anyone. (The ping would make
 # a new session at once, the long connections only when they reconnect.)
-kill %?ping 2>/dev/null
+kill $ping_pid 2>/dev/null
+wait $ping_pid 2>/dev/null
 ctl session flush
-check "flushed: no session left" [ "$(sessions)" = 0 ]
+n=$(sessions)
+check "flushed: no session left ($n)" [ "$n" = 0 ]
+[ "$n" = 0 ] || note "$(ctl session show)"
 check "flushed: a new subscriber gets mappings" ping3
 check "long connections come back" progress "$T" v6 long_rx
 load_stop
