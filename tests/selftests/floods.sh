@@ -87,7 +87,7 @@ col_max() { awk -v c="$1" 'NF == 5 && $c > m { m = $c } END { print m + 0 }' "$T
 # servers on the v4 host), a ping.
 load_start v4 --no-static || fail "load.py v4"
 load_start v6 --rate 0 --long 4 || fail "load.py v6"
-x6 ping -i 0.5 -W 2 -I 2001:db8:6::2 64:ff9b::192.0.2.2 > "$TMPD/ping" 2>&1 &
+ip netns exec "$V6" ping -i 0.5 -W 2 -I 2001:db8:6::2 64:ff9b::192.0.2.2 > "$TMPD/ping" 2>&1 &
 ping_pid=$!
 check "established flows work" established
 s0=$(slab nat64_session) b0=$(slab nat64_bib) k0=$(slab_kb)

@@ -282,9 +282,8 @@ load_stop() {
 	load_pids=()
 }
 load_val() {
-	local v
-	v=$(tr ' ' '\n' < "$TMPD/$1.stats" 2>/dev/null | sed -n "s/^$2=//p")
-	echo "${v:-0}"
+	awk -v k="$2" '{ for (i = 1; i <= NF; i++) if (index($i, k "=") == 1) v = substr($i, length(k) + 2) }
+		END { print v + 0 }' "$TMPD/$1.stats" 2>/dev/null || echo 0
 }
 progress() {
 	local ms=$1 side=$2 n cond=""

@@ -21,7 +21,7 @@ sessions that must survive what the test does.
 
 Every error is counted, never fatal: the translator may be gone. The
 counters are written to STATS (one line, "name=value ...", replaced
-atomically) every 0.2 s and at exit (SIGTERM):
+atomically) every 0.25 s and at exit (SIGTERM):
 
   udp_tx/udp_rx      datagrams sent / echoes received
   tcp_tx/tcp_ok/tcp_err  connections tried / echoed / failed or timed out
@@ -105,6 +105,7 @@ def write_stats():
 
 def close(fd):
     kind, s, _, _ = flows.pop(fd)
+    longs.discard(fd)
     try:
         sel.unregister(s)
     except (KeyError, ValueError):
@@ -112,9 +113,14 @@ def close(fd):
     s.close()
 
 
+longs = set()			# fds of the long connections
+
+
 def add(kind, s, events, extra=None, timeout=FLOW_TIMEOUT):
     flows[s.fileno()] = (kind, s, time.monotonic() + timeout, extra)
     sel.register(s, events)
+    if kind == "long":
+        longs.add(s.fileno())
 
 
 # ---- servers ----
@@ -287,8 +293,9 @@ def start_syn():
 
 
 def long_tick(now):
-    for fd, (kind, s, _, st) in list(flows.items()):
-        if kind == "long" and st[0] == 2 and now >= st[1]:
+    for fd in list(longs):
+        kind, s, _, st = flows[fd]
+        if st[0] == 2 and now >= st[1]:
             try:
                 s.send(b"long\n")
             except OSError:
@@ -367,7 +374,7 @@ def udp_read(fd):
 
 t0 = last_stats = time.monotonic()
 owed = syn_owed = 0.0
-next_long = t0
+next_long = next_expiry = t0
 last = t0
 while not stop:
     now = time.monotonic()
@@ -375,8 +382,7 @@ while not stop:
         owed += (now - last) * args.rate
         # Long connections: keep --long of them, reopening at most one
         # every 0.2 s (no storm when the other side refuses them).
-        nlong = sum(1 for f in flows.values() if f[0] == "long")
-        if nlong < args.long and now >= next_long:
+        if len(longs) < args.long and now >= next_long:
             start_tcp("long")
             next_long = now + 0.2
         while owed >= 1 and len(flows) < MAX_OPEN:
@@ -392,7 +398,7 @@ while not stop:
         syn_owed = min(syn_owed, max(args.syns, 1))
         long_tick(now)
     last = now
-    for key, mask in sel.select(timeout=0.02):
+    for key, mask in sel.select(timeout=0.05):
         s = key.fileobj
         if s is srv_u:
             serve_udp()
@@ -414,6 +420,9 @@ while not stop:
             else:
                 tcp_event(fd, mask)
     now = time.monotonic()
+    if now < next_expiry:
+        continue
+    next_expiry = now + 0.25
     for fd, (kind, s, deadline, _) in list(flows.items()):
         if now > deadline:
             if kind == "tcp":
@@ -421,7 +430,7 @@ while not stop:
             elif kind == "long":
                 c["long_err"] += 1
             close(fd)
-    if now - last_stats >= 0.2:
+    if now - last_stats >= 0.25:
         write_stats()
         last_stats = now
 write_stats()

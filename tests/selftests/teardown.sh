@@ -30,7 +30,7 @@ nat64_load
 kmsg_mark teardown
 topo_up || { fail "topology"; finish; }
 
-RATE=$((10 / SLOW))
+RATE=$((5 / SLOW))
 [ $RATE -gt 0 ] || RATE=2
 T=$((30000 * WAIT))	# ms for traffic to resume
 
@@ -108,7 +108,7 @@ load_all() {
 }
 show_is() { ctl show > "$TMPD/show" && diff -u "$1" "$TMPD/show"; }
 
-X "$NAT64CTL" monitor > /dev/null 2>&1 &
+ip netns exec "$XL" "$NAT64CTL" monitor > /dev/null 2>&1 &
 monitor=$!
 load_all || fail "load.py started"
 after "start"
@@ -190,7 +190,7 @@ check "module still loaded" nat64_loaded
 # 7. rmmod while another translator namespace translates.
 topo_up || { fail "topology again"; finish; }
 configure || fail "configuration again"
-X "$NAT64CTL" monitor > /dev/null 2>&1 &
+ip netns exec "$XL" "$NAT64CTL" monitor > /dev/null 2>&1 &
 monitor2=$!
 load_all || fail "load.py started again"
 after "new namespace"
