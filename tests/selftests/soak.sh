@@ -69,6 +69,7 @@ sane() {
 	st=$(ctl stats) || return 1
 	s=$(awk '$1 == "sessions:" { print $2 }' <<< "$st")
 	m=$(awk '$1 == "mappings:" { print $2 }' <<< "$st")
+	# (at most 3 static entries)
 	[ -n "$s" ] && [ -n "$m" ] && [ "$s" -lt 100000 ] &&
 		[ "$m" -le $((s + 3)) ] && return 0
 	note "counts: sessions $s, mappings $m"
@@ -101,6 +102,7 @@ change() {
 	esac
 }
 start=$(date +%s) i=0 errs=0 insane=0 bad=""
+next=$((start + STEP))
 while [ $(( $(date +%s) - start )) -lt "$DUR" ]; do
 	if ! change $i; then
 		errs=$((errs + 1))
@@ -110,7 +112,10 @@ while [ $(( $(date +%s) - start )) -lt "$DUR" ]; do
 	bad=$(kmsg_bad soak)
 	[ -n "$bad" ] && break
 	i=$((i + 1))
-	sleep $STEP
+	# The next change STEP seconds after this one began.
+	left=$((next - $(date +%s)))
+	[ $left -gt 0 ] && sleep $left
+	next=$((next + STEP))
 done
 note "$i changes in $(( $(date +%s) - start )) s; sessions $(sessions), mappings $(mappings)"
 note "v6: $(cat "$TMPD/v6.stats")" "v4: $(cat "$TMPD/v4.stats")"
