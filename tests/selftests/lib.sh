@@ -258,6 +258,11 @@ finish() {
 # load_stop                end them (SIGTERM: they write their counters)
 # load_val SIDE NAME       a counter of theirs (0 before the first write)
 # progress MS SIDE NAME... all the counters grow within MS ms
+# load_statics / load_statics_del
+#                          the static entries the v4 side's clients use:
+#                          tcp, udp [2001:db8:6::2]:8080 <-> 198.51.100.1:80,
+#                          icmp [2001:db8:6::2]:4000 <-> 198.51.100.1:4000
+# nstatic                  static entries in the translator
 # NAT64_SLOW=1 (a debug kernel, ~10x slower): tests scale down rates and
 # sizes by $SLOW (10, else 1) and stretch their waits by $WAIT (3, else 1).
 SLOW=1 WAIT=1
@@ -298,4 +303,30 @@ progress() {
 		[ $(( $(date +%s%3N) - start )) -ge "$ms" ] && return 1
 		sleep 0.25
 	done
+}
+
+nstatic() { ctl bib show | grep -c ' static$'; }
+LOAD_STATICS="tcp [2001:db8:6::2]:8080 198.51.100.1:80
+udp [2001:db8:6::2]:8080 198.51.100.1:80
+icmp [2001:db8:6::2]:4000 198.51.100.1:4000"
+# An IPv6 address and port that has a dynamic mapping cannot get a static
+# one: the v6 host's server makes one when it answers a datagram in
+# flight after its static entry went. Flush, try again.
+load_statics() {
+	local p a6 a4
+	for _ in 1 2 3 4 5; do
+		while read -r p a6 a4; do
+			ctl bib show "$p" | grep -q " static$" ||
+				ctl bib add "$p" "$a6" "$a4" 2>/dev/null || break
+		done <<< "$LOAD_STATICS"
+		[ "$(nstatic)" = 3 ] && return 0
+		ctl session flush
+	done
+	return 1
+}
+load_statics_del() {
+	local p a6 a4
+	while read -r p a6 a4; do
+		ctl bib del "$p" "$a6" "$a4" || return 1
+	done <<< "$LOAD_STATICS"
 }

@@ -28,33 +28,8 @@ RATE=$((10 / SLOW))
 [ $RATE -gt 0 ] || RATE=1
 T=$((30000 * WAIT))
 
-nstatic() { ctl bib show | grep -c ' static$'; }
-STATICS="tcp [2001:db8:6::2]:8080 198.51.100.1:80
-udp [2001:db8:6::2]:8080 198.51.100.1:80
-icmp [2001:db8:6::2]:4000 198.51.100.1:4000"
-# (A static entry cannot take an IPv6 address and port that has a
-# dynamic mapping, which the v6 host's server makes when it answers a
-# datagram in flight: flush and try again.)
-statics() {
-	local try p a6 a4
-	for try in 1 2 3 4 5; do
-		while read -r p a6 a4; do
-			ctl bib show "$p" | grep -q " static$" ||
-				ctl bib add "$p" "$a6" "$a4" 2>/dev/null || break
-		done <<< "$STATICS"
-		[ "$(nstatic)" = 3 ] && return 0
-		ctl session flush
-	done
-	return 1
-}
-statics_del() {
-	local p a6 a4
-	while read -r p a6 a4; do
-		ctl bib del "$p" "$a6" "$a4"
-	done <<< "$STATICS"
-}
 ctl set timeout icmp 2 timeout tcp-trans 4 timeout tcp-est 20 \
-	timeout syn 2 timeout udp 120 && statics || fail "configuration"
+	timeout syn 2 timeout udp 120 && load_statics || fail "configuration"
 ctl show > "$TMPD/base.conf"
 sed 's/ports 2000-2999/ports 3000-3999/' "$TMPD/base.conf" > "$TMPD/alt.conf"
 {
@@ -96,7 +71,7 @@ change() {
 	4) ctl -f "$TMPD/base.conf" ;;
 	5) ctl -f "$TMPD/norule.conf" ;;
 	6) ctl -f "$TMPD/base.conf" ;;
-	7) statics_del && statics ;;
+	7) load_statics_del && load_statics ;;
 	8) ctl set limit ports-per-subscriber 20 timeout icmp 1 ;;
 	9) ctl set limit ports-per-subscriber 0 timeout icmp 2 ;;
 	esac
@@ -124,7 +99,7 @@ check "counts sane all along" [ $insane = 0 ]
 check "kernel log clean all along" [ -z "$bad" ]
 
 # Back to the configuration, everything translates.
-ctl -f "$TMPD/base.conf" && statics || fail "configuration back"
+ctl -f "$TMPD/base.conf" && load_statics || fail "configuration back"
 check "traffic flows at the end" flowing
 check "sessions expired during the run" [ "$(counter sessions-expired)" -gt 0 ]
 check "refusals while the limits were low" [ "$(counter drop-limit)" -gt 0 ]
@@ -134,7 +109,7 @@ load_stop
 zero() { [ "$(sessions)" = 0 ] && [ "$(mappings)" = 3 ]; }
 check "all sessions expire" busywait $((150000 * WAIT)) zero
 note "sessions $(sessions), mappings $(mappings); expired: $(counter sessions-expired) sessions, $(counter mappings-expired) mappings"
-statics_del
+load_statics_del
 check "session slab back to where it was" busywait 20000 sh -c "[ \$(awk '\$1 == \"nat64_session\" { print \$2 }' /proc/slabinfo) -le $((s0 + 1000)) ]"
 check "bib slab back to where it was" busywait 20000 sh -c "[ \$(awk '\$1 == \"nat64_bib\" { print \$2 }' /proc/slabinfo) -le $((b0 + 1000)) ]"
 note "slab: nat64_session $s0 -> $(slab nat64_session), nat64_bib $b0 -> $(slab nat64_bib)"

@@ -34,29 +34,10 @@ RATE=$((5 / SLOW))
 [ $RATE -gt 0 ] || RATE=2
 T=$((30000 * WAIT))	# ms for traffic to resume
 
-nstatic() { ctl bib show | grep -c ' static$'; }
-# The static entries. An IPv6 address and port that has a dynamic mapping
-# cannot get a static one: when the v6 host's server answered a datagram
-# in flight after its static entry went, it made one. Flush, try again.
-STATICS="tcp [2001:db8:6::2]:8080 198.51.100.1:80
-udp [2001:db8:6::2]:8080 198.51.100.1:80
-icmp [2001:db8:6::2]:4000 198.51.100.1:4000"
-statics() {
-	local try p a6 a4
-	for try in 1 2 3 4 5; do
-		while read -r p a6 a4; do
-			ctl bib show "$p" | grep -q " static$" ||
-				ctl bib add "$p" "$a6" "$a4" 2>/dev/null || break
-		done <<< "$STATICS"
-		[ "$(nstatic)" = 3 ] && return 0
-		ctl session flush
-	done
-	return 1
-}
 configure() {
 	ctl set timeout icmp 2 timeout tcp-trans 4 timeout tcp-est 60 \
 		timeout syn 2 &&
-	statics
+	load_statics
 }
 configure || fail "configuration"
 ctl show > "$TMPD/base.conf"
@@ -126,10 +107,7 @@ after "session flush"
 
 # 2. The static entries go and come back, three times.
 for i in 1 2 3; do
-	ctl bib del tcp '[2001:db8:6::2]:8080' 198.51.100.1:80 &&
-	ctl bib del udp '[2001:db8:6::2]:8080' 198.51.100.1:80 &&
-	ctl bib del icmp '[2001:db8:6::2]:4000' 198.51.100.1:4000 &&
-	sleep 0.3 && statics || fail "static entries del/add $i"
+	load_statics_del && sleep 0.3 && load_statics || fail "static entries del/add $i"
 done
 after "static entries del/add"
 
@@ -148,7 +126,7 @@ check "pool del: no pool left" [ -z "$(ctl pool show)" ]
 check_nothing() { clean_log && empty; }
 check "rule and pool gone: log clean, counts 0" check_nothing
 ctl pool add p1 198.51.100.1/32 ports 2000-2999 &&
-	ctl rule add r1 prefix 64:ff9b::/96 pool p1 && statics ||
+	ctl rule add r1 prefix 64:ff9b::/96 pool p1 && load_statics ||
 	fail "rule, pool and static entries added back"
 after "rule and pool del/add"
 refute "pool del refused while a rule uses it" ctl pool del p1
