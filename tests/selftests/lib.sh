@@ -265,8 +265,10 @@ finish() {
 # nstatic                  static entries in the translator
 # NAT64_SLOW=1 (a debug kernel, ~10x slower): tests scale down rates and
 # sizes by $SLOW (10, else 1) and stretch their waits by $WAIT (3, else 1).
+# shellcheck disable=SC2034 # for the tests
 SLOW=1 WAIT=1
 if [ -n "${NAT64_SLOW:-}" ] && [ "${NAT64_SLOW}" != 0 ]; then
+	# shellcheck disable=SC2034
 	SLOW=10 WAIT=3
 fi
 load_pids=()
