@@ -6,6 +6,7 @@
 #                        usr/libxt_NAT64.so (the iptables extension)
 #   make check           userspace unit tests (ASan + UBSan)
 #   make selftest        kselftest-style scripts in a QEMU VM, every kernel
+#   make soak            soak.sh for SOAK_SECONDS (600), every kernel
 #   make test            both; ends with "N passed, N failed"
 #   make demo            an IPv6-only host reaching an IPv4 host, in the VM
 #   make bench           nat64 vs Jool vs forwarding, in VMs (bench/README)
@@ -32,7 +33,7 @@ KVERS ?= $(foreach d,$(sort $(wildcard /lib/modules/6.1.*/build /lib/modules/6.1
 
 KSRC := Kbuild $(wildcard kernel/*.c kernel/*.h) kernel/Kbuild include/uapi/nat64.h
 
-.PHONY: all module nat64ctl modules-all check fuzz selftest test demo bench \
+.PHONY: all module nat64ctl modules-all check fuzz selftest soak test demo bench \
 	install uninstall deps clean
 
 all: module nat64ctl
@@ -70,6 +71,12 @@ fuzz:
 
 selftest: modules-all nat64ctl
 	scripts/selftest $(KVERS)
+
+# The selftests' soak.sh alone, for SOAK_SECONDS (default 600 here).
+SOAK_SECONDS ?= 600
+soak: modules-all nat64ctl
+	SELFTESTS=soak SOAK_SECONDS=$(SOAK_SECONDS) \
+		SELFTEST_TIMEOUT=$$(($(SOAK_SECONDS) + 600)) scripts/selftest $(KVERS)
 
 test:
 	@scripts/test

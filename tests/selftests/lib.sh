@@ -251,3 +251,84 @@ finish() {
 	[ $failed = 0 ] && exit $KSFT_PASS
 	exit $KSFT_FAIL
 }
+
+# ---- Traffic under load (load.py) ----
+# load_start SIDE ARGS...  load.py in the v6 or v4 host (SIDE v6|v4) in the
+#                          background, counters in $TMPD/SIDE.stats
+# load_stop                end them (SIGTERM: they write their counters)
+# load_val SIDE NAME       a counter of theirs (0 before the first write)
+# progress MS SIDE NAME... all the counters grow within MS ms
+# load_statics / load_statics_del
+#                          the static entries the v4 side's clients use:
+#                          tcp, udp [2001:db8:6::2]:8080 <-> 198.51.100.1:80,
+#                          icmp [2001:db8:6::2]:4000 <-> 198.51.100.1:4000
+# nstatic                  static entries in the translator
+# NAT64_SLOW=1 (a debug kernel, ~10x slower): tests scale down rates and
+# sizes by $SLOW (10, else 1) and stretch their waits by $WAIT (3, else 1).
+# shellcheck disable=SC2034 # for the tests
+SLOW=1 WAIT=1
+if [ -n "${NAT64_SLOW:-}" ] && [ "${NAT64_SLOW}" != 0 ]; then
+	# shellcheck disable=SC2034
+	SLOW=10 WAIT=3
+fi
+load_pids=()
+load_start() {
+	local side=$1 ns
+	shift
+	ns=$V6
+	[ "$side" = v4 ] && ns=$V4
+	rm -f "$TMPD/$side.stats"
+	"$PY" "$TOP/tests/selftests/load.py" "$ns" "$side" "$TMPD/$side.stats" "$@" &
+	load_pids+=($!)
+	busywait $((20000 * WAIT)) test -e "$TMPD/$side.stats"
+}
+load_stop() {
+	local p
+	for p in "${load_pids[@]}"; do kill "$p" 2>/dev/null; done
+	for p in "${load_pids[@]}"; do wait "$p" 2>/dev/null; done
+	load_pids=()
+}
+load_val() {
+	awk -v k="$2" '{ for (i = 1; i <= NF; i++) if (index($i, k "=") == 1) v = substr($i, length(k) + 2) }
+		END { print v + 0 }' "$TMPD/$1.stats" 2>/dev/null || echo 0
+}
+progress() {
+	local ms=$1 side=$2 n cond=""
+	shift 2
+	for n in "$@"; do
+		cond="$cond [ \$(load_val $side $n) -gt $(load_val "$side" "$n") ] &&"
+	done
+	# (polled slowly: the traffic needs the CPU more)
+	local start
+	start=$(date +%s%3N)
+	until eval "$cond true"; do
+		[ $(( $(date +%s%3N) - start )) -ge "$ms" ] && return 1
+		sleep 0.25
+	done
+}
+
+nstatic() { ctl bib show | grep -c ' static$'; }
+LOAD_STATICS="tcp [2001:db8:6::2]:8080 198.51.100.1:80
+udp [2001:db8:6::2]:8080 198.51.100.1:80
+icmp [2001:db8:6::2]:4000 198.51.100.1:4000"
+# An IPv6 address and port that has a dynamic mapping cannot get a static
+# one: the v6 host's server makes one when it answers a datagram in
+# flight after its static entry went. Flush, try again.
+load_statics() {
+	local p a6 a4
+	for _ in 1 2 3 4 5; do
+		while read -r p a6 a4; do
+			ctl bib show "$p" | grep -q " static$" ||
+				ctl bib add "$p" "$a6" "$a4" 2>/dev/null || break
+		done <<< "$LOAD_STATICS"
+		[ "$(nstatic)" = 3 ] && return 0
+		ctl session flush
+	done
+	return 1
+}
+load_statics_del() {
+	local p a6 a4
+	while read -r p a6 a4; do
+		ctl bib del "$p" "$a6" "$a4" || return 1
+	done <<< "$LOAD_STATICS"
+}
