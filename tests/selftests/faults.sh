@@ -191,9 +191,11 @@ pool add p2 203.0.113.0/29 proto tcp,udp
 rule add r2 prefix 2001:db8:64::/64 pool p2 from 2001:db8:6::/48
 bib add tcp [2001:db8:6::2]:80 198.51.100.1:2080
 CONF
-# The same configuration whole, as a file of show's (flush first).
-{ cat "$TMPD/base.conf"; cat "$TMPD/batch.conf"; } > "$TMPD/whole.conf"
 max_n=${FAULTS_MAX_N:-400}
+
+# nat64ctl in the translator, in one exec (the loop below runs it often):
+# FAILNTH, FAILNTH_OUT in the environment apply.
+ctl1() { LD_PRELOAD=$TMPD/failnth.so "$NAT64CTL" -n "$XL" "$@"; }
 
 # faulty DESC ARGS...: nat64ctl ARGS from base.conf, each allocation
 # failing in turn (see the top).
@@ -203,8 +205,7 @@ faulty() {
 	shift
 	ctl -f "$TMPD/base.conf" || { fail "$desc: base configuration"; return; }
 	before=$(ctl show)
-	if ! out=$(X env FAILNTH_OUT="$res" LD_PRELOAD="$TMPD/failnth.so" \
-		"$NAT64CTL" "$@" 2>&1); then
+	if ! out=$(FAILNTH_OUT=$res ctl1 "$@" 2>&1); then
 		fail "$desc: runs without faults"
 		note "$out"
 		return
@@ -216,13 +217,12 @@ faulty() {
 		local last_hit=0 errs_after=""
 		for ((n = 1; n <= max_n; n++)); do
 			rm -f "$res"
-			out=$(X env FAILNTH="$k $n" FAILNTH_OUT="$res" \
-				LD_PRELOAD="$TMPD/failnth.so" "$NAT64CTL" "$@" 2>&1)
+			out=$(FAILNTH="$k $n" FAILNTH_OUT=$res ctl1 "$@" 2>&1)
 			rc=$?
 			hit=0
 			[ -s "$res" ] && read -r _ hit < "$res"
 			runs=$((runs + 1))
-			show=$(ctl show)
+			show=$("$NAT64CTL" -n "$XL" show)
 			if [ "$rc" = 0 ] && [ "$show" != "$after" ]; then
 				note "$desc: request $k, point $n: success, but the configuration is not the change's:" "$show"
 				bad=1
@@ -262,7 +262,6 @@ faulty "bib add" bib add tcp '[2001:db8:6::2]:80' 198.51.100.1:2080
 faulty "set" set timeout udp 600 limit sessions 1000
 faulty "rule del" rule del r1
 faulty "-f batch" -f "$TMPD/batch.conf"
-faulty "-f whole configuration" -f "$TMPD/whole.conf"
 faults_off
 kill "$pinger" 2>/dev/null
 
