@@ -84,7 +84,8 @@ except OSError:
     sys.exit(1)'
 }
 tcp1() {
-	x6 socat -T 5 - 'TCP6:[64:ff9b::192.0.2.2]:8080,connect-timeout=3' </dev/null 2>/dev/null |
+	# -t: wait for the answer after stdin's EOF (the server forks a shell).
+	x6 socat -T 10 -t 10 - 'TCP6:[64:ff9b::192.0.2.2]:8080,connect-timeout=3' </dev/null 2>/dev/null |
 		grep -q hi
 }
 # N UDP flows at once, one source port each; prints how many were
@@ -212,6 +213,7 @@ faulty() {
 	fi
 	after=$(ctl show)
 	read -r calls hit < "$res"
+	ctl -f "$TMPD/base.conf" || { fail "$desc: base configuration"; return; }
 	# Request 1 asks for the family id: not nat64's.
 	for ((k = 2; k <= calls; k++)); do
 		local last_hit=0 errs_after=""
