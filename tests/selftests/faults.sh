@@ -176,8 +176,8 @@ echo N > $FS/task-filter
 echo N > $FS/ignore-gfp-wait
 echo N > $FP/ignore-gfp-wait
 echo 0 > $FP/min-order
-# Traffic meanwhile.
-x6 ping -i 0.5 64:ff9b::192.0.2.2 >/dev/null 2>&1 &
+# Traffic meanwhile (ip's PID is ping's: $! ends it).
+ip netns exec "$V6" ping -i 0.5 64:ff9b::192.0.2.2 >/dev/null 2>&1 &
 pinger=$!
 faults_on
 
@@ -273,5 +273,6 @@ check "translates after all that" busywait 10000 ping1
 ctl session flush
 check "no sessions left" busywait 10000 stat_is sessions 0
 check "no mappings left" busywait 10000 stat_is mappings 0
+note "$(ctl stats | grep -E '^(sessions|mappings):')"
 check_kernel_log faults
 finish
