@@ -7,6 +7,8 @@
 #   make check           userspace unit tests (ASan + UBSan)
 #   make selftest        kselftest-style scripts in a QEMU VM, every kernel
 #   make soak            soak.sh for SOAK_SECONDS (600), every kernel
+#   make selftest-debug  the same on a debug kernel (KASAN, kmemleak, lockdep,
+#                        UBSAN, fault injection) built from linux-source
 #   make test            both; ends with "N passed, N failed"
 #   make demo            an IPv6-only host reaching an IPv4 host, in the VM
 #   make bench           nat64 vs Jool vs forwarding, in VMs (bench/README)
@@ -33,7 +35,8 @@ KVERS ?= $(foreach d,$(sort $(wildcard /lib/modules/6.1.*/build /lib/modules/6.1
 
 KSRC := Kbuild $(wildcard kernel/*.c kernel/*.h) kernel/Kbuild include/uapi/nat64.h
 
-.PHONY: all module nat64ctl modules-all check fuzz selftest soak test demo bench \
+.PHONY: all module nat64ctl modules-all check fuzz selftest selftest-debug soak test \
+	demo bench \
 	install uninstall deps clean
 
 all: module nat64ctl
@@ -58,6 +61,16 @@ build/%/nat64.ko: $(KSRC)
 	$(MAKE) -C /lib/modules/$*/build M=$(CURDIR)/build/$*/src W=1 modules
 	@cp build/$*/src/kernel/nat64.ko $@
 
+# Against the debug kernel's tree (scripts/debug-kernel prints its
+# directory; scripts/selftest --debug-kernel passes DEBUG_KDIR=DIR/linux).
+build/debug-%/nat64.ko: $(KSRC) $(wildcard $(DEBUG_KDIR)/vmlinux)
+	@test -n "$(DEBUG_KDIR)" -a -e "$(DEBUG_KDIR)/Makefile" || \
+		{ echo "DEBUG_KDIR: the debug kernel's tree (scripts/debug-kernel)" >&2; exit 1; }
+	@mkdir -p build/debug-$*/src
+	@cp -r Kbuild kernel include build/debug-$*/src/
+	$(MAKE) -C $(DEBUG_KDIR) M=$(CURDIR)/build/debug-$*/src W=1 modules
+	@cp build/debug-$*/src/kernel/nat64.ko $@
+
 modules-all:
 	@scripts/deps
 	@$(MAKE) --no-print-directory $(foreach k,$(KVERS),build/$(k)/nat64.ko)
@@ -77,6 +90,9 @@ SOAK_SECONDS ?= 600
 soak: modules-all nat64ctl
 	SELFTESTS=soak SOAK_SECONDS=$(SOAK_SECONDS) \
 		SELFTEST_TIMEOUT=$$(($(SOAK_SECONDS) + 600)) scripts/selftest $(KVERS)
+
+selftest-debug: nat64ctl
+	scripts/selftest --debug-kernel
 
 test:
 	@scripts/test

@@ -84,14 +84,14 @@ check "-f with a command too is a usage error" sh -c "\"$NAT64CTL\" -n $XL -f $T
 
 # A good batch that changes several things at once.
 cat > "$TMPD/change.conf" <<'CONF'
-set timeout icmp 30
+set timeout icmp 600
 rule del r2
 pool del p2
 pool add p3 192.0.2.128/25
 CONF
 check "good batch" ctl -f "$TMPD/change.conf"
 show=$(ctl show)
-match "batch applied: timeout" '^set timeout icmp 30$' "$show"
+match "batch applied: timeout" '^set timeout icmp 600$' "$show"
 match "batch applied: new pool" '^pool add p3 192\.0\.2\.128/25 ' "$show"
 check "batch applied: r2 and p2 gone" [ -z "$(grep -E 'r2|p2' <<< "$show")" ]
 check "batch kept r1's mapping" [ -n "$(ctl bib show icmp)" ]

@@ -22,6 +22,8 @@
 #   kmsg_mark TAG; check_kernel_log TAG
 #                         mark the kernel log; then ok if nothing since the
 #                         mark is a splat (WARNING, BUG, leak, ...)
+#   kmsg_unfaulted        filter: the kernel log less the allocation
+#                         failure reports that faults.sh asked for
 #   udp_echo_server NS PORT [peer [PEERFILE]]
 #                         a UDP echo server in NS (see below)
 #   cleanup_hooks+=(FN)   FN runs at exit, after the standard cleanup
@@ -233,7 +235,18 @@ while True:
 # The kernel log since a mark, and the splats in it.
 kmsg_mark() { echo "nat64-selftest-mark-$S-$1" > /dev/kmsg; }
 kmsg_since() { dmesg | sed -n "/nat64-selftest-mark-$S-$1\$/,\$p"; }
-kmsg_bad() { kmsg_since "$1" | grep -E "$KMSG_BAD"; }
+kmsg_bad() { kmsg_since "$1" | kmsg_unfaulted | grep -E "$KMSG_BAD"; }
+# Allocations that fail because faults.sh made them fail may be reported
+# with a stack dump (warn_alloc: "page allocation failure", "vmalloc
+# error"). Between its marks nat64-faults-on and nat64-faults-off, such
+# reports (to the end of their stack dump) are no splat.
+kmsg_unfaulted() {
+	awk '/nat64-faults-on$/ { on = 1 }
+		/nat64-faults-off$/ { on = 0; skip = 0 }
+		on && /page allocation failure:|vmalloc error:/ { skip = 1 }
+		!skip { print }
+		skip && /<\/TASK>/ { skip = 0 }'
+}
 check_kernel_log() {
 	local bad
 	bad=$(kmsg_bad "$1")
