@@ -60,8 +60,10 @@ static_real() {
 		"$(ctl bib show "$proto")"
 	rm -f "$TMPD/peer"
 	if [ "$proto" = tcp ]; then
+		# -t 10: after the client's EOF, wait for the shell's answer
+		# (a loaded guest takes longer than socat's default 0.5 s).
 		# shellcheck disable=SC2016 # expanded by the server's shell
-		x6 socat -T 20 TCP6-LISTEN:8080,reuseaddr \
+		x6 socat -T 20 -t 10 TCP6-LISTEN:8080,reuseaddr \
 			SYSTEM:'echo "$SOCAT_PEERADDR" > '"$TMPD/peer"'; cat' 2>/dev/null &
 		srv=$!
 		listening "$V6" tcp 8080
