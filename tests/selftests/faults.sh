@@ -67,7 +67,7 @@ cc -O2 -Wall -shared -fPIC -o "$TMPD/failnth.so" "$(dirname "$0")/failnth.c" -ld
 
 topo_up || { fail "topology"; finish; }
 udp_echo_server "$V4" 5353
-x4 socat -T 20 TCP4-LISTEN:8080,reuseaddr,fork SYSTEM:'echo hi' 2>/dev/null &
+x4 socat -T 20 -t 10 TCP4-LISTEN:8080,reuseaddr,fork SYSTEM:'echo hi' 2>/dev/null &
 listening "$V4" tcp 8080
 
 ping1() { x6 ping -c 1 -W 2 64:ff9b::192.0.2.2 >/dev/null 2>&1; }
