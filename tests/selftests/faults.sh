@@ -46,12 +46,14 @@ kmsg_mark faults
 # All fault injection off, whatever the test did (also at exit).
 faults_on() { echo nat64-faults-on > /dev/kmsg; }
 faults_off() {
-	local d c
+	local d
 	for d in $FS $FP; do
 		echo 0 > "$d"/probability
 		echo 0 > "$d"/times
+		echo Y > "$d"/ignore-gfp-wait	# the defaults
 	done
 	echo N > $FS/cache-filter
+	echo 1 > $FP/min-order
 	echo nat64-faults-off > /dev/kmsg
 }
 cleanup_hooks+=(faults_off)
