@@ -39,8 +39,13 @@ check "ping after expiry" x6 ping -c 1 -W 5 64:ff9b::192.0.2.2
 check "new icmp mapping" has icmp
 # UDP: gone after its 120 s (and a GC pass), not before.
 left=$((udp_start + 110 - $(date +%s)))
-[ $left -gt 0 ] && sleep $left
-check "udp mapping still there before its timeout" has udp
+if [ $left -gt 0 ]; then
+	sleep $left
+	check "udp mapping still there before its timeout" has udp
+else
+	# A slow guest took longer than that over the rest.
+	skip "udp mapping still there before its timeout ($((110 - left)) s passed already)"
+fi
 check "udp mapping expires after 120 s" busywait 40000 sh -c "! ip netns exec $XL $NAT64CTL mapping show | grep -q '^udp '"
 check_kernel_log expiry
 finish
