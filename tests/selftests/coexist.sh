@@ -62,7 +62,7 @@ read -r payload peer _ <<< "$udp"
 check "nat44 udp through, answer back" [ "${payload:-}" = via-nat44 ]
 check "nat44: v4 host sees the masquerade address" [ "${peer:-}" = 192.0.2.1 ]
 
-x4 socat -T 30 TCP4-LISTEN:8080,reuseaddr,fork SYSTEM:'echo hi' 2>/dev/null &
+x4 socat -T 30 -t 10 TCP4-LISTEN:8080,reuseaddr,fork SYSTEM:'echo hi' 2>/dev/null &
 listening "$V4" tcp 8080
 check "nat64 tcp with a stateful firewall" sh -c "ip netns exec $V6 socat -T 10 -t 10 - 'TCP6:[64:ff9b::192.0.2.2]:8080,connect-timeout=5' </dev/null | grep -q hi"
 check "nat44 tcp with a stateful firewall" sh -c "ip netns exec lan-$S socat -T 10 -t 10 - TCP4:192.0.2.2:8080,connect-timeout=5 </dev/null | grep -q hi"

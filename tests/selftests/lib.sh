@@ -45,7 +45,9 @@
 #
 # Environment: NAT64_KO (default build/$(uname -r)/nat64.ko, else
 # kernel/nat64.ko), NAT64CTL (default usr/nat64ctl), both relative to the
-# repository holding this file.
+# repository holding this file. SELFTEST_SLOW (default 1): how many times
+# slower than usual the guest is (scripts/selftest --debug-kernel sets
+# it); tests that shorten timeouts lengthen them by it.
 
 set -u
 

@@ -168,11 +168,11 @@ refute "nothing logged with logging off" logged log-off "nat64: ns="
 # Per-protocol counters, both directions.
 ctl set timeout icmp 60
 ctl stats reset
-x4 socat -T 10 TCP4-LISTEN:8080,reuseaddr SYSTEM:'echo hi' 2>/dev/null &
+x4 socat -T 10 -t 10 TCP4-LISTEN:8080,reuseaddr SYSTEM:'echo hi' 2>/dev/null &
 x4 socat -T 10 UDP4-RECVFROM:5353 SYSTEM:'echo hi' 2>/dev/null &
 listening "$V4" tcp 8080
 listening "$V4" udp 5353
-check "tcp through" sh -c "ip netns exec $V6 socat -T 5 - 'TCP6:[64:ff9b::192.0.2.2]:8080' </dev/null | grep -q hi"
+check "tcp through" sh -c "ip netns exec $V6 socat -T 5 -t 10 - 'TCP6:[64:ff9b::192.0.2.2]:8080' </dev/null | grep -q hi"
 check "udp through" sh -c "echo x | ip netns exec $V6 socat -t 5 -T 5 - 'UDP6:[64:ff9b::192.0.2.2]:5353' | grep -q hi"
 check "icmp through" pings 2
 ctl -j stats > "$TMPD/stats.json"
