@@ -48,6 +48,7 @@ import sys
 import time
 
 import nsutil
+from checks import Fail, check, csum_fold, l4_ok, note, same
 from nsutil import packet_socket
 from scapy.all import (Ether, IP, IPv6, UDP, TCP, ICMP, Raw, raw,
                        ICMPv6EchoRequest, ICMPv6DestUnreach,
@@ -70,29 +71,6 @@ SRV6 = PFX + T4                 # the IPv4 host as the IPv6 host sees it
 SPORT6 = 40000                  # the UDP mapping every case may use
 ECHO_ID = 4000                  # the ICMP echo mapping
 TCP_SPORT6 = 40001              # the TCP mapping (a SYN sent)
-
-
-class Fail(Exception):
-    pass
-
-
-def check(cond, what):
-    if not cond:
-        raise Fail(what)
-
-
-def note(*lines):
-    for line in lines:
-        for x in str(line).splitlines():
-            print("# " + x, flush=True)
-
-
-def same(a, b):
-    fam = socket.AF_INET6 if ":" in a else socket.AF_INET
-    try:
-        return socket.inet_pton(fam, a) == socket.inet_pton(fam, b)
-    except OSError:
-        return False
 
 
 # ---- the wire ----
@@ -356,7 +334,7 @@ def with_opts(pkt, opts):
     hdr[0] = 0x40 | len(hdr) // 4
     hdr[2:4] = struct.pack("!H", len(b) + len(opts))
     hdr[10:12] = b"\0\0"
-    hdr[10:12] = struct.pack("!H", 0xffff - csum16(bytes(hdr)))
+    hdr[10:12] = struct.pack("!H", 0xffff - csum_fold(bytes(hdr)))
     return bytes(hdr) + b[ihl:]
 
 
@@ -371,34 +349,6 @@ def fixed(pkt, **fields):
         setattr(b[{"IP": IP, "IPv6": IPv6, "UDP": UDP, "TCP": TCP,
                    "ICMP": ICMP}[layer]], name, v)
     return raw(b)
-
-
-def csum16(data):
-    if len(data) % 2:
-        data += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
-    while s >> 16:
-        s = (s & 0xffff) + (s >> 16)
-    return s
-
-
-def l4_sum_ok(p):
-    """Does the transport checksum of IPv4/IPv6 packet @p add up?"""
-    b = raw(p)
-    if isinstance(p, IP):
-        hl = p.ihl * 4
-        l4 = b[hl:p.len]
-        pseudo = b"" if p.proto == 1 else \
-            b[12:20] + bytes([0, p.proto]) + struct.pack("!H", len(l4))
-    else:
-        q, nh, off = p, p.nh, 40
-        while nh not in (6, 17, 58):
-            nh = b[off]
-            off += 8 if q.nh == 44 else (b[off + 1] + 1) * 8
-            q = q.payload
-        l4 = b[off:]
-        pseudo = b[8:40] + struct.pack("!I", len(l4)) + bytes([0, 0, 0, nh])
-    return csum16(pseudo + l4) == 0xffff
 
 
 def quoted4(proto_layer, **kw):
@@ -668,7 +618,7 @@ case("v6 payload length past the frame (kernel drops)", "6",
 case("v6 payload length short of the frame: trailer trimmed, translated",
      "6", raw(u6(PAY)) + b"TRAILER-TRAILER!",
      want=[out4(is_udp_payload(PAY),
-                lambda p: check(p.len == 28 + len(PAY) and l4_sum_ok(p),
+                lambda p: check(p.len == 28 + len(PAY) and l4_ok(p),
                                 "len %d or checksum" % p.len))],
      stats={"6to4-packets": 1, "6to4-udp": 1})
 case("v6 destination options header cut short", "6",
@@ -697,7 +647,7 @@ case("v4 total length past the frame (kernel drops)", "4",
 case("v4 total length short of the frame: trailer trimmed, translated",
      "4", lambda: raw(u4(PAY)) + b"TRAILER",
      want=[out6(is_udp_payload(PAY),
-                lambda p: check(p.plen == 8 + len(PAY) and l4_sum_ok(p),
+                lambda p: check(p.plen == 8 + len(PAY) and l4_ok(p),
                                 "plen %d or checksum" % p.plen))],
      stats={"4to6-packets": 1, "4to6-udp": 1})
 case("v4 header length 4 (kernel drops)", "4",
@@ -715,7 +665,7 @@ def opts_check(p):
           "extension headers")
     check(p.hlim == 63 and same(p.src, SRV6) and same(p.dst, T6),
           "hlim %d %s -> %s" % (p.hlim, p.src, p.dst))
-    check(l4_sum_ok(p), "udp checksum")
+    check(l4_ok(p), "udp checksum")
 
 
 case("v4 options ignored (record route, timestamp, no-ops)", "4",
@@ -767,7 +717,7 @@ def eh_chain(n):
 def plain_udp4(p):
     check(p.ihl == 5 and p.proto == 17 and p.src == POOL and p.dst == T4,
           "ihl %d proto %d" % (p.ihl, p.proto))
-    check(p.ttl == 63 and l4_sum_ok(p), "ttl %d or checksum" % p.ttl)
+    check(p.ttl == 63 and l4_ok(p), "ttl %d or checksum" % p.ttl)
 
 
 case("v6 8 extension headers: translated", "6",
@@ -962,7 +912,7 @@ def frags4(payload, size, fid, **kw):
 def whole6(payload):
     def chk(p):
         check(IPv6ExtHdrFragment not in p, "fragment header under 1280")
-        check(l4_sum_ok(p) and p[UDP].dport == SPORT6, "checksum or port")
+        check(l4_ok(p) and p[UDP].dport == SPORT6, "checksum or port")
     return out6(is_udp_payload(payload), chk, what="one IPv6 packet")
 
 
@@ -997,7 +947,7 @@ def zero_csum_frags4():
 case("v4 fragmented udp with zero checksum: checksum computed (RFC 7915 "
      "§4.5)", "4", zero_csum_frags4,
      want=[out6(is_udp_payload(BIG4),
-                lambda p: check(p[UDP].chksum != 0 and l4_sum_ok(p),
+                lambda p: check(p[UDP].chksum != 0 and l4_ok(p),
                                 "checksum %#x" % p[UDP].chksum))],
      stats={"4to6-packets": 1, "4to6-udp": 1})
 
@@ -1025,7 +975,7 @@ def inner6_ok(p, proto="udp"):
     if proto == "udp":
         check(i[UDPerror].sport == SPORT6 and i[UDPerror].dport == 9,
               "inner ports %d %d" % (i[UDPerror].sport, i[UDPerror].dport))
-    check(l4_sum_ok(p), "icmpv6 checksum")
+    check(l4_ok(p), "icmpv6 checksum")
 
 
 def udp_q4(payload=PAY, **kw):
@@ -1077,7 +1027,7 @@ def bad_inner_csum4():
 case("v4 icmp error, bad inner udp checksum: translated, stays bad", "4",
      bad_inner_csum4,
      want=[out6(lambda p: ICMPv6DestUnreach in p,
-                lambda p: check(not l4_sum_ok(IPv6(raw(p[IPerror6]))),
+                lambda p: check(not l4_ok(IPv6(raw(p[IPerror6]))),
                                 "inner checksum became good"),
                 what="ICMPv6 port unreachable")],
      stats={"icmp-err-4to6": 1})
@@ -1111,7 +1061,7 @@ case("v4 icmp error with a bad icmp checksum", "4", bad_outer_csum4,
 
 def ptb(mtu):
     return lambda p: check(p[ICMPv6PacketTooBig].mtu == mtu and
-                           l4_sum_ok(p), "mtu %d" %
+                           l4_ok(p), "mtu %d" %
                            p[ICMPv6PacketTooBig].mtu)
 
 
@@ -1135,7 +1085,7 @@ def echo_err_check(p):
     e = raw(i.payload)
     check(e[0] == 128 and struct.unpack("!H", e[4:6])[0] == ECHO_ID,
           "inner echo type %d id %d" % (e[0], struct.unpack("!H", e[4:6])[0]))
-    check(l4_sum_ok(p), "icmpv6 checksum")
+    check(l4_ok(p), "icmpv6 checksum")
 
 
 case("v4 time exceeded about an echo request: inner echo translated", "4",
@@ -1151,7 +1101,7 @@ def tcp8_check(p):
     sp, dp = struct.unpack("!HH", raw(i.payload)[:4])
     check(sp == TCP_SPORT6 and dp == 80 and len(raw(i.payload)) == 8,
           "inner ports %d %d, %d bytes" % (sp, dp, len(raw(i.payload))))
-    check(l4_sum_ok(p), "icmpv6 checksum")
+    check(l4_ok(p), "icmpv6 checksum")
 
 
 case("v4 icmp error, inner tcp header cut at 8 bytes: translated", "4",
@@ -1179,7 +1129,7 @@ def inner_mf_check(p):
           "inner fragment header %r" % (fh and fh.summary()))
     sp, dp = struct.unpack("!HH", raw(fh.payload)[:4])
     check(sp == SPORT6 and dp == 9, "inner ports %d %d" % (sp, dp))
-    check(l4_sum_ok(p), "icmpv6 checksum")
+    check(l4_ok(p), "icmpv6 checksum")
 
 
 case("v4 icmp error about a first fragment: inner fragment header", "4",
@@ -1216,7 +1166,7 @@ def inner4_ok(p):
     check(i.src == T4 and i.dst == POOL, "inner %s -> %s" % (i.src, i.dst))
     check(i[UDPerror].sport == 9 and i[UDPerror].dport == P_UDP,
           "inner ports %d %d" % (i[UDPerror].sport, i[UDPerror].dport))
-    check(csum16(raw(p[ICMP])) == 0xffff, "icmp checksum")
+    check(csum_fold(raw(p[ICMP])) == 0xffff, "icmp checksum")
 
 
 case("v6 icmpv6 error with no inner packet", "6",
@@ -1402,7 +1352,7 @@ def zero_csum4():
 case("v4 udp with zero checksum: computed (RFC 7915 §4.5)", "4",
      zero_csum4,
      want=[out6(is_udp_payload(PAY),
-                lambda p: check(p[UDP].chksum != 0 and l4_sum_ok(p),
+                lambda p: check(p[UDP].chksum != 0 and l4_ok(p),
                                 "checksum %#x" % p[UDP].chksum))],
      stats={"4to6-packets": 1, "4to6-udp": 1})
 
@@ -1413,7 +1363,7 @@ def bad_csum6():
 
 case("v6 udp with a bad checksum: translated, stays bad", "6", bad_csum6,
      want=[out4(is_udp_payload(PAY),
-                lambda p: check(not l4_sum_ok(p), "checksum became good"))],
+                lambda p: check(not l4_ok(p), "checksum became good"))],
      stats={"6to4-packets": 1, "6to4-udp": 1})
 def fn8980(p):
     check(p[ICMP].code == 4 and p[ICMP].nexthopmtu == 8980 and p.dst == T4,
@@ -1431,7 +1381,7 @@ case("v4 tcp without SYN to a mapping, from a new peer: filtered", "4",
 case("v4 8 KB udp with DF (paged skb): translated whole", "4",
      lambda: u4(PAY * 125, flags="DF"),
      want=[out6(is_udp_payload(PAY * 125),
-                lambda p: check(l4_sum_ok(p) and
+                lambda p: check(l4_ok(p) and
                                 IPv6ExtHdrFragment not in p,
                                 "checksum or fragment header"))],
      stats={"4to6-packets": 1, "4to6-udp": 1})

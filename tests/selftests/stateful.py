@@ -47,6 +47,7 @@ import subprocess
 import sys
 import time
 
+from checks import Fail, check, note, same
 from nsutil import packet_socket
 from scapy.all import (Ether, IP, IPv6, UDP, TCP, ICMP, Raw, raw,
                        ICMPv6EchoRequest, ICMPv6DestUnreach, IPerror,
@@ -65,35 +66,12 @@ DEFAULT_TIMEOUT = {"udp": 300, "tcp-est": 7440, "tcp-trans": 240,
                    "icmp": 60, "syn": 6}
 
 
-class Fail(Exception):
-    pass
-
-
-def check(cond, what):
-    if not cond:
-        raise Fail(what)
-
-
-def note(*lines):
-    for line in lines:
-        for x in str(line).splitlines():
-            print("# " + x, flush=True)
-
-
 # ---- addresses ----
 
 def emb(v4, prefix=PFX):
     """@v4 embedded in the /96 @prefix (RFC 6052)."""
     return str(ipaddress.IPv6Address(int(ipaddress.IPv6Address(prefix)) |
                                      int(ipaddress.IPv4Address(v4))))
-
-
-def same(a, b):
-    """Are two addresses equal, whatever their spelling?"""
-    try:
-        return ipaddress.ip_address(a) == ipaddress.ip_address(b)
-    except ValueError:
-        return False
 
 
 # ---- the wire ----

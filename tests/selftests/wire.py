@@ -16,11 +16,11 @@ Topology (made by the calling script, MAC addresses fixed):
 """
 import select
 import socket
-import struct
 import subprocess
 import sys
 import time
 
+from checks import Fail, check, csum_fold, l4_ok, same
 from nsutil import packet_socket
 from scapy.all import (Ether, IP, IPv6, UDP, TCP, ICMP, Raw, raw,
                        ICMPv6EchoRequest, ICMPv6EchoReply, ICMPv6DestUnreach,
@@ -102,52 +102,6 @@ def counter(name):
         if len(f) == 2 and f[0] == name:
             return int(f[1])
     raise KeyError(name)
-
-
-def same(a, b):
-    """Are two addresses of one family equal, whatever their spelling?"""
-    fam = socket.AF_INET6 if ":" in a else socket.AF_INET
-    try:
-        return socket.inet_pton(fam, a) == socket.inet_pton(fam, b)
-    except OSError:
-        return False
-
-
-class Fail(Exception):
-    pass
-
-
-def check(cond, what):
-    if not cond:
-        raise Fail(what)
-
-
-def csum_fold(data, s=0):
-    if len(data) % 2:
-        data += b"\0"
-    for k in range(0, len(data), 2):
-        s += data[k] << 8 | data[k + 1]
-    while s >> 16:
-        s = (s & 0xffff) + (s >> 16)
-    return s
-
-
-def l4_ok(pkt):
-    """Does the transport checksum sum up right (0xffff)?"""
-    b = raw(pkt)
-    if isinstance(pkt, IP):
-        hl = pkt.ihl * 4
-        l4 = b[hl:pkt.len]
-        pseudo = b"" if pkt.proto == 1 else \
-            b[12:20] + bytes([0, pkt.proto]) + struct.pack("!H", len(l4))
-    else:
-        l4 = raw(pkt.payload)
-        while pkt.nh not in (6, 17, 58):   # skip extension headers
-            pkt = pkt.payload
-            l4 = raw(pkt.payload)
-        nh = pkt.nh
-        pseudo = b[8:40] + struct.pack("!I", len(l4)) + bytes([0, 0, 0, nh])
-    return csum_fold(pseudo + l4) == 0xffff
 
 
 PAYLOAD = b"nat64 on the wire " * 3
