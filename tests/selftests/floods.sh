@@ -53,9 +53,6 @@ ctl rule del r1 && ctl pool del p1 &&
 ctl set timeout icmp 30 timeout tcp-trans 60 timeout syn 120 \
 	max-stored-syns $SYNS || fail "settings"
 
-sessions() { ctl stats | awk '$1 == "sessions:" { print $2 }'; }
-mappings() { ctl stats | awk '$1 == "mappings:" { print $2 }'; }
-slab() { awk -v c="$1" '$1 == c { print $2; f = 1 } END { if (!f) print 0 }' /proc/slabinfo; }
 slab_kb() { awk '$1 == "Slab:" { print $2 }' /proc/meminfo; }
 # Mappings of the IPv6 address $1.
 held_by() { ctl bib show | awk -v a="$1" '$2 == a' | wc -l; }

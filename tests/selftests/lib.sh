@@ -117,6 +117,11 @@ ctl() { ip netns exec "$XL" "$NAT64CTL" "$@"; }
 
 # The value of a counter in `nat64ctl stats`.
 counter() { ctl stats | awk -v n="$1" '$1 == n { print $2 }'; }
+# The translator's session and mapping counts.
+sessions() { ctl stats | awk '$1 == "sessions:" { print $2 }'; }
+mappings() { ctl stats | awk '$1 == "mappings:" { print $2 }'; }
+# Active objects of slab cache $1 (0 if it has none).
+slab() { awk -v c="$1" '$1 == c { print $2; f = 1 } END { if (!f) print 0 }' /proc/slabinfo; }
 
 nat64_loaded() { grep -q '^nat64 ' /proc/modules; }
 
@@ -323,6 +328,18 @@ progress() {
 }
 
 nstatic() { ctl bib show | grep -c ' static$'; }
+# sane MAXSTATIC: the counts are numbers, sessions below 100,000 and
+# mappings at most sessions + MAXSTATIC (static entries have none).
+sane() {
+	local st s m
+	st=$(ctl stats) || return 1
+	s=$(awk '$1 == "sessions:" { print $2 }' <<< "$st")
+	m=$(awk '$1 == "mappings:" { print $2 }' <<< "$st")
+	[ -n "$s" ] && [ -n "$m" ] && [ "$s" -lt 100000 ] &&
+		[ "$m" -le $((s + $1)) ] && return 0
+	note "counts: sessions $s, mappings $m, static at most $1"
+	return 1
+}
 LOAD_STATICS="tcp [2001:db8:6::2]:8080 198.51.100.1:80
 udp [2001:db8:6::2]:8080 198.51.100.1:80
 icmp [2001:db8:6::2]:4000 198.51.100.1:4000"

@@ -25,15 +25,11 @@ sysctl -qw net.core.netdev_max_backlog=$((N + 1000))
 restore_backlog() { sysctl -qw net.core.netdev_max_backlog="$backlog"; }
 cleanup_hooks+=(restore_backlog)
 
-# active objects of slab cache $1 (0 if it has none)
-slab() { awk -v c="$1" '$1 == c { print $2; f = 1 } END { if (!f) print 0 }' /proc/slabinfo; }
 # bytes of the slabs of cache $1 (num_slabs * pages per slab * page size)
 slab_bytes() {
 	awk -v c="$1" -v pg="$(getconf PAGESIZE)" \
 		'$1 == c { print $15 * $6 * pg; f = 1 } END { if (!f) print 0 }' /proc/slabinfo
 }
-sessions() { ctl stats | awk '$1 == "sessions:" { print $2 }'; }
-mappings() { ctl stats | awk '$1 == "mappings:" { print $2 }'; }
 s0=$(slab nat64_session) b0=$(slab nat64_bib)
 m0=$(( $(slab_bytes nat64_session) + $(slab_bytes nat64_bib) ))
 note "slab before: nat64_session $s0, nat64_bib $b0"
