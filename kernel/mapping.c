@@ -42,12 +42,17 @@ static enum nat64_timeout sess_timeout(u8 proto, u8 state)
 	}
 }
 
+/* Jiffies @s has left at @now if its timeout is @to jiffies (<= 0: none). */
+static s32 sess_left(const struct nat64_session *s, u32 to, u32 now)
+{
+	return (s32)(READ_ONCE(s->last_used) + to - now);
+}
+
 unsigned long nat64_sess_remaining(struct nat64_net *nn, u8 proto,
 				   const struct nat64_session *s)
 {
 	enum nat64_timeout t = sess_timeout(proto, READ_ONCE(s->state));
-	u32 end = READ_ONCE(s->last_used) + READ_ONCE(nn->timeout[t]) * HZ;
-	s32 left = end - (u32)jiffies;
+	s32 left = sess_left(s, READ_ONCE(nn->timeout[t]) * HZ, jiffies);
 
 	return left > 0 ? left : 0;
 }
@@ -783,23 +788,22 @@ static bool gc_due(struct nat64_maptable *mt, unsigned int i, const u32 *to,
 {
 	const struct nat64_session *s;
 	const struct nat64_bib *b;
-	bool due = false;
 
 	rcu_read_lock();
 	hlist_for_each_entry_rcu(b, &mt->h6[i], node6) {
 		if (!b->is_static && hlist_empty(&b->sessions))
-			due = true;
-		hlist_for_each_entry_rcu(s, &b->sessions, node) {
-			u32 t = to[sess_timeout(b->proto, READ_ONCE(s->state))];
-
-			if ((s32)(READ_ONCE(s->last_used) + t - now) <= 0)
-				due = true;
-		}
-		if (due)
-			break;
+			goto due;
+		hlist_for_each_entry_rcu(s, &b->sessions, node)
+			if (sess_left(s, to[sess_timeout(b->proto,
+							 READ_ONCE(s->state))],
+				      now) <= 0)
+				goto due;
 	}
 	rcu_read_unlock();
-	return due;
+	return false;
+due:
+	rcu_read_unlock();
+	return true;
 }
 
 /*
