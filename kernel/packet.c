@@ -341,7 +341,7 @@ static unsigned int synq_store(struct nat64_net *nn, struct sk_buff *skb,
 		    e->raddr == q->raddr && e->rport == q->rport) {
 			spin_unlock_bh(&nn->synq_lock);
 			kfree(q);
-			return NF_DROP;
+			return drop(nn, NAT64_STAT_SYN_RETRANSMITTED);
 		}
 	}
 	list_add_tail(&q->list, &nn->synq);

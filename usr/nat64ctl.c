@@ -67,6 +67,7 @@ static const char *const stat_names[NAT64_STAT_MAX + 1] = {
 	[NAT64_STAT_MAPPINGS_REFUSED] = "mappings-refused",
 	[NAT64_STAT_SESSIONS_REFUSED] = "sessions-refused",
 	[NAT64_STAT_DROP_BAD_ADDR] = "drop-bad-addr",
+	[NAT64_STAT_SYN_RETRANSMITTED] = "syn-retransmitted",
 };
 
 /* The name of counter @t, or "stat-T" for one this build does not know. */

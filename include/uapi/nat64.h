@@ -577,6 +577,11 @@ enum nat64_stat {
 	 * destination embedding such an IPv4 address
 	 */
 	NAT64_STAT_DROP_BAD_ADDR,
+	/*
+	 * dropped: an unsolicited IPv4 SYN repeated while the first one is
+	 * kept (the first one keeps its deadline; RFC 6146 §3.5.2.2)
+	 */
+	NAT64_STAT_SYN_RETRANSMITTED,
 	__NAT64_STAT_MAX
 };
 #define NAT64_STAT_MAX (__NAT64_STAT_MAX - 1)

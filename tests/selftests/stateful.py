@@ -599,6 +599,17 @@ def stored_syn():
                         timeout=1.0), "unsolicited SYN translated")
         check(counter("syn-stored") == stored + 1,
               "syn-stored %d, was %d" % (counter("syn-stored"), stored))
+        # A retransmission is dropped and counted; the first keeps its
+        # deadline (one answer, quoting the first SYN).
+        retx = counter("syn-retransmitted")
+        send4(IP(src=T4, dst=POOL) / TCP(sport=7401, dport=2950, flags="S",
+                                          seq=777))
+        check(wait_counter("syn-retransmitted", retx + 1, 5) == retx + 1,
+              "syn-retransmitted %d, was %d" %
+              (counter("syn-retransmitted"), retx))
+        check(counter("syn-stored") == stored + 1,
+              "retransmitted SYN stored: syn-stored %d, was %d" %
+              (counter("syn-stored"), stored))
         r = recv4(icmp_for_syn(7401, 2950), timeout=12 - (time.time() - t0))
         check(r, "no ICMP error quoting the SYN within 12 s")
         dt = r[0].time - t0
@@ -611,6 +622,8 @@ def stored_syn():
         note("stored_syn: ICMP error %.1f s after the SYN" % dt)
         check(wait_counter("syn-expired", expired + 1, 5) == expired + 1,
               "syn-expired %d, was %d" % (counter("syn-expired"), expired))
+        check(not recv4(icmp_for_syn(7401, 2950), timeout=1.0),
+              "a second ICMP error for the retransmitted SYN")
     with part("simultaneous open: v6 SYN to the stored SYN's port"):
         set_timeout("syn", 3)
         drain()
