@@ -7,6 +7,7 @@
 #   make check           userspace unit tests (ASan + UBSan)
 #   make selftest        kselftest-style scripts in a QEMU VM, every kernel
 #   make soak            soak.sh for SOAK_SECONDS (600), every kernel
+#   make soak-debug      the same on the debug kernel
 #   make selftest-debug  the same on a debug kernel (KASAN, kmemleak, lockdep,
 #                        UBSAN, fault injection) built from linux-source
 #   make test            both; ends with "N passed, N failed"
@@ -35,7 +36,7 @@ KVERS ?= $(foreach d,$(sort $(wildcard /lib/modules/6.1.*/build /lib/modules/6.1
 
 KSRC := Kbuild $(wildcard kernel/*.c kernel/*.h) kernel/Kbuild include/uapi/nat64.h
 
-.PHONY: all module nat64ctl modules-all check fuzz selftest selftest-debug soak test \
+.PHONY: all module nat64ctl modules-all check fuzz selftest selftest-debug soak soak-debug test \
 	demo bench \
 	install uninstall deps clean
 
@@ -93,6 +94,10 @@ soak: modules-all nat64ctl
 
 selftest-debug: nat64ctl
 	scripts/selftest --debug-kernel
+
+soak-debug: nat64ctl
+	SELFTESTS=soak SOAK_SECONDS=$(SOAK_SECONDS) \
+		SELFTEST_TIMEOUT=$$(($(SOAK_SECONDS) * 2 + 600)) scripts/selftest --debug-kernel
 
 test:
 	@scripts/test
