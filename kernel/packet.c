@@ -943,6 +943,88 @@ static unsigned int xlat_4to6(struct nat64_net *nn, struct nat64_rule *rule4,
 }
 
 /*
+ * BIG TCP, or UDP GRO, past 64 KB (the operator raised gro_max_size or
+ * gso_max_size): no IPv4 header can hold the length, and IPv6 only in a
+ * jumbo option (6.1) or not at all (payload length 0). Such a packet is
+ * segmented, in software, and the segments are translated one by one:
+ * rare and slow, but no blackhole.
+ */
+static bool too_long(const struct sk_buff *skb)
+{
+	return skb_is_gso(skb) && skb->len > IP_MAX_MTU;
+}
+
+typedef unsigned int (*xlat_fn)(struct nat64_net *nn, struct nat64_rule *rule,
+				struct sk_buff *skb);
+
+static unsigned int xlat_segments(struct nat64_net *nn, struct nat64_rule *rule,
+				  struct sk_buff *skb, xlat_fn xlat)
+{
+	struct sk_buff *segs, *seg, *next;
+
+	segs = skb_gso_segment(skb, 0);
+	if (IS_ERR_OR_NULL(segs))
+		return drop(nn, NAT64_STAT_DROP_NOMEM);
+	consume_skb(skb);
+	skb_list_walk_safe(segs, seg, next) {
+		skb_mark_not_on_list(seg);
+		/* Dropped (and counted), or no more for us: it is gone. */
+		if (xlat(nn, rule, seg) != NF_STOLEN)
+			kfree_skb(seg);
+	}
+	return NF_STOLEN;
+}
+
+/*
+ * 6.1 marks an IPv6 BIG TCP packet with a jumbo hop-by-hop option, which
+ * its GSO code removes as if an Ethernet header came just before the IPv6
+ * header (so on transmit, not here: it would overwrite the TCP ports).
+ * It is removed here first; the payload length stays 0.
+ */
+static int jumbo_strip(struct sk_buff *skb)
+{
+	const unsigned int hlen = sizeof(struct hop_jumbo_hdr);
+	int nexthdr;
+
+	if (!pskb_may_pull(skb, sizeof(struct ipv6hdr) + hlen))
+		return 0;
+	nexthdr = ipv6_has_hopopt_jumbo(skb);
+	if (!nexthdr)
+		return 0;
+	if (skb_cow_head(skb, 0))
+		return -ENOMEM;
+	skb_postpull_rcsum(skb, skb->data + sizeof(struct ipv6hdr), hlen);
+	memmove(skb->data + hlen, skb->data, sizeof(struct ipv6hdr));
+	__skb_pull(skb, hlen);
+	skb_reset_network_header(skb);
+	ipv6_hdr(skb)->nexthdr = nexthdr;
+	return 0;
+}
+
+/*
+ * Would a long IPv4 packet be translated? If it has no BIB entry it is
+ * the host's, and is left alone whole, as a shorter one is.
+ */
+static bool mapped4(struct nat64_net *nn, const struct sk_buff *skb)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	__be16 buf[2];
+	const __be16 *ports;
+	u8 proto;
+
+	if (iph->protocol == IPPROTO_TCP)
+		proto = XL_TCP;
+	else if (iph->protocol == IPPROTO_UDP)
+		proto = XL_UDP;
+	else
+		return false;
+	ports = skb_header_pointer(skb, skb_network_offset(skb) + iph->ihl * 4,
+				   sizeof(buf), buf);
+	return ports && nat64_bib_find4(nn, rcu_dereference(nn->maps), proto,
+					iph->daddr, ntohs(ports[1]));
+}
+
+/*
  * An IPv6 packet, reassembled, entering the namespace: translated and
  * stolen, dropped, or left alone (NF_ACCEPT). The hooks and the xtables
  * target both come here. Under RCU, in softirq.
@@ -958,6 +1040,11 @@ unsigned int nat64_in6(struct nat64_net *nn, struct sk_buff *skb)
 	/* A source that claims to be IPv4 translated is spoofed or looped. */
 	if (rule_for6(nn, NULL, ipv6_hdr(skb)->saddr.s6_addr))
 		return drop(nn, NAT64_STAT_DROP_SRC_IN_PREFIX);
+	if (unlikely(too_long(skb))) {
+		if (jumbo_strip(skb))
+			return drop(nn, NAT64_STAT_DROP_NOMEM);
+		return xlat_segments(nn, rule, skb, xlat_6to4);
+	}
 	return xlat_6to4(nn, rule, skb);
 }
 
@@ -968,6 +1055,13 @@ unsigned int nat64_in4(struct nat64_net *nn, struct sk_buff *skb)
 
 	if (!rule4)
 		return NF_ACCEPT;
+	if (unlikely(too_long(skb))) {
+		if (!mapped4(nn, skb)) {
+			nat64_stat_inc(nn, NAT64_STAT_4TO6_NO_MAPPING);
+			return NF_ACCEPT;
+		}
+		return xlat_segments(nn, rule4, skb, xlat_4to6);
+	}
 	return xlat_4to6(nn, rule4, skb);
 }
 

@@ -14,7 +14,8 @@
 # TCP both ways over TSO veths, UDP with UDP_SEGMENT both ways, the same
 # again with a packet tap and a tc mirred mirror on the translator's
 # links (so the translator gets shared and cloned skbs); the data must
-# arrive intact and the taps must have seen the packets untouched.
+# arrive intact and the taps must have seen the packets untouched. Last,
+# BIG TCP: GSO packets over 64 KB, which the translator segments.
 #
 #  v6-$$                     xlat-$$                       v4-$$
 #  v6 2001:db8:6::2 --- x6 2001:db8:6::1  x4 192.0.2.1 --- v4 192.0.2.2
@@ -110,7 +111,7 @@ if [ "$*" = --cloned ]; then
 	bulk "cloned (taps$mirred)"
 	kill "$tap"
 	wait "$tap"
-	read -r _ frames _ maxlen _ bad < "$TMPD/tap"
+	read -r _ frames _ maxlen _ bad _ < "$TMPD/tap"
 	check "cloned: the taps saw $frames frames, none rewritten ($bad bad)" \
 		test "${frames:-0}" -gt 0 -a "${bad:-1}" = 0
 	[ "${bad:-0}" = 0 ] || sed 's/^/#     /' "$TMPD/tap"
@@ -118,6 +119,41 @@ if [ "$*" = --cloned ]; then
 		[ "${maxlen:-0}" -gt 9014 ]
 	check "no drop counted during the bulk transfers ($(($(drops) - d0)))" \
 		[ "$(drops)" = "$d0" ]
+	X tc qdisc del dev x6 clsact 2>/dev/null
+
+	# BIG TCP: GSO packets over 64 KB, from the IPv6 host (gso_max_size
+	# raised on its link) and, where the kernel has IPv4 BIG TCP (6.3+:
+	# IFLA_GSO_IPV4_MAX_SIZE), from the IPv4 host. No IPv4 header can
+	# hold such a length: the translator segments them.
+	ip -n "$V6" link set v6 gso_max_size 185000
+	ip -n "$XL" link set x6 gro_max_size 185000
+	if big4=$($off link-u32 "$V4" v4 63 185000 2>&1); then
+		big4="both ways"
+		both=1
+	else
+		both=0
+		big4="IPv6 to IPv4 only ($big4)"
+	fi
+	$off tap "$XL" x6 x4 "$TMPD/tapbig" &
+	tap=$!
+	busywait 20000 test -e "$TMPD/tapbig.ready"
+	d0=$(drops)
+	ctl stats > "$TMPD/stats.before"
+	out=$($off tcp-client "$V6" 64:ff9b::192.0.2.2 5001 4000000 2>&1)
+	check "BIG TCP, $big4: 4 MB over TCP both ways, intact ($out)" \
+		[ "${out##* }" = same ]
+	kill "$tap"
+	wait "$tap"
+	read -r _ _ _ _ _ _ _ max6 _ max4 < "$TMPD/tapbig"
+	check "BIG TCP: IPv6 packets of up to $max6 bytes reached the translator" \
+		[ "${max6:-0}" -gt 65550 ]
+	[ "$both" = 1 ] &&
+		check "BIG TCP: IPv4 packets of up to $max4 bytes reached the translator" \
+			[ "${max4:-0}" -gt 65550 ]
+	check "BIG TCP: no drop counted ($(($(drops) - d0)))" \
+		[ "$(drops)" = "$d0" ]
+	[ "$(drops)" = "$d0" ] ||
+		note "$(ctl stats | diff "$TMPD/stats.before" - | grep -E '^[<>] +drop-')"
 fi
 
 check_kernel_log malformed

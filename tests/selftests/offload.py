@@ -14,10 +14,15 @@ GSO, paged and (with a tap) cloned skbs; for malformed.sh.
   offload.py udp-client NS HOST PORT SEGMENTS SIZE
       send SEGMENTS datagrams of SIZE bytes in one UDP_SEGMENT send; print
       "sent N received M same|DIFFERENT" for the echoes
+  offload.py link-u32 NS DEV ATTR VALUE
+      set the u32 link attribute number ATTR of DEV (RTM_NEWLINK), for
+      those iproute2 6.1 has no name for (IFLA_GSO_IPV4_MAX_SIZE, 63);
+      exit 1 with the kernel's error if it refuses
   offload.py tap NS DEV6 DEV4 OUTFILE
       in NS, read every frame on DEV6 and DEV4 (OUTFILE.ready once it
       does) until SIGTERM; then write
-      to OUTFILE "frames N max-len L bad B" and the first bad frames: on
+      to OUTFILE "frames N max-len L bad B max-len6 L6 max-len4 L4" (the
+      longest frame on each link) and the first bad frames: on
       DEV6 every IP frame must be IPv6, on DEV4 IPv4 or ICMPv6, and the
       IP version must be the one the EtherType says (a translator that
       wrote into a shared skb would show through)
@@ -29,6 +34,7 @@ import random
 import select
 import signal
 import socket
+import struct
 import sys
 import threading
 
@@ -118,6 +124,41 @@ def udp_client(host, port, nseg, size):
     return 0 if same else 1
 
 
+def link_u32(dev, attr, value):
+    s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 0)  # ROUTE
+    s.bind((0, 0))
+    body = struct.pack("=BxHiII", socket.AF_UNSPEC, 0,
+                       socket.if_nametoindex(dev), 0, 0)
+    body += struct.pack("=HHI", 8, attr, value)
+    # RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK
+    s.send(struct.pack("=IHHII", 16 + len(body), 16, 5, 1, 0) + body)
+    ack = s.recv(4096)
+    err = struct.unpack_from("=i", ack, 16)[0]
+    if err:
+        print("RTM_NEWLINK %s attr %d: %s" % (dev, attr,
+                                             os.strerror(-err)))
+        return 1
+    # Older kernels ignore attributes they do not know: read it back.
+    s.send(struct.pack("=IHHII", 16 + 16, 18, 1, 2, 0) +  # RTM_GETLINK
+           struct.pack("=BxHiII", socket.AF_UNSPEC, 0,
+                       socket.if_nametoindex(dev), 0, 0))
+    msg = s.recv(65536)
+    off = 16 + 16
+    while off + 4 <= len(msg):
+        alen, atype = struct.unpack_from("=HH", msg, off)
+        if alen < 4:
+            break
+        if atype == attr and alen == 8:
+            got = struct.unpack_from("=I", msg, off + 4)[0]
+            if got == value:
+                return 0
+            print("attr %d of %s is %d, not %d" % (attr, dev, got, value))
+            return 1
+        off += (alen + 3) & ~3
+    print("this kernel has no link attribute %d" % attr)
+    return 1
+
+
 def tap(dev6, dev4, out):
     socks = {}
     for dev, ver in ((dev6, 6), (dev4, 4)):
@@ -127,7 +168,7 @@ def tap(dev6, dev4, out):
         s.bind((dev, 0))
         socks[s] = ver
     open(out + ".ready", "w").close()
-    stats = {"frames": 0, "max": 0, "bad": 0}
+    stats = {"frames": 0, "max": 0, "bad": 0, 6: 0, 4: 0}
     bad = []
     stop = []
     signal.signal(signal.SIGTERM, lambda *a: stop.append(1))
@@ -143,6 +184,7 @@ def tap(dev6, dev4, out):
                 continue
             stats["frames"] += 1
             stats["max"] = max(stats["max"], len(f))
+            stats[socks[s]] = max(stats[socks[s]], len(f))
             # A header rewritten under the tap shows as an IP version
             # its EtherType denies; IPv4 on the IPv6 link is wrong too
             # (the IPv4 link carries the stack's own ICMPv6: RS, MLD).
@@ -153,8 +195,9 @@ def tap(dev6, dev4, out):
                 if len(bad) < 3:
                     bad.append(f[:64].hex())
     with open(out, "w") as fo:
-        fo.write("frames %d max-len %d bad %d\n" % (
-            stats["frames"], stats["max"], stats["bad"]))
+        fo.write("frames %d max-len %d bad %d max-len6 %d max-len4 %d\n" % (
+            stats["frames"], stats["max"], stats["bad"], stats[6],
+            stats[4]))
         for b in bad:
             fo.write(b + "\n")
     return 0
@@ -172,6 +215,8 @@ def main():
         return udp_server(int(a[0]))
     if mode == "udp-client":
         return udp_client(a[0], int(a[1]), int(a[2]), int(a[3]))
+    if mode == "link-u32":
+        return link_u32(a[0], int(a[1]), int(a[2]))
     if mode == "tap":
         return tap(a[0], a[1], a[2])
     print("unknown mode " + mode, file=sys.stderr)
