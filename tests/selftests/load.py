@@ -171,14 +171,22 @@ def serve_accept():
         add("srv", s, selectors.EVENT_READ, timeout=30.0)
 
 
+def read(s):
+    """What stream socket @s has: None if nothing yet, b"" at its end or
+    on an error."""
+    try:
+        return s.recv(4096)
+    except BlockingIOError:
+        return None
+    except OSError:
+        return b""
+
+
 def serve_conn(fd):
     s = flows[fd][1]
-    try:
-        data = s.recv(4096)
-    except BlockingIOError:
+    data = read(s)
+    if data is None:
         return
-    except OSError:
-        data = b""
     if not data:
         close(fd)
         return
@@ -253,12 +261,9 @@ def tcp_event(fd, mask):
         st[0] = 1
         sel.modify(s, selectors.EVENT_READ)
         return
-    try:
-        data = s.recv(4096)
-    except BlockingIOError:
+    data = read(s)
+    if data is None:
         return
-    except OSError:
-        data = b""
     if not data:
         c[errk] += 1
         close(fd)
