@@ -31,7 +31,7 @@ static const char *const proto_name[XL_NPROTO] = {
 void nat64_ev_fill(struct nat64_net *nn, struct nat64_ev *ev, u8 type,
 		   const struct nat64_bib *b, const struct nat64_session *s)
 {
-	const struct nat64_rule *rule = nat64_rule_by_id(nn, b->rule);
+	const struct nat64_rule *rule;
 
 	ev->type = type;
 	ev->proto = b->proto;
@@ -44,7 +44,14 @@ void nat64_ev_fill(struct nat64_net *nn, struct nat64_ev *ev, u8 type,
 	ev->raddr = s ? s->raddr : 0;
 	ev->rport = s ? s->rport : 0;
 	ev->reason = 0;
+	/*
+	 * The GC fills events under a bucket lock alone: the rule is read
+	 * under RCU here, whoever the caller is.
+	 */
+	rcu_read_lock();
+	rule = nat64_rule_by_id(nn, b->rule);
 	strscpy(ev->rule, rule ? rule->name : "", sizeof(ev->rule));
+	rcu_read_unlock();
 }
 
 /* Header, attributes and the two nests, at most. */
