@@ -116,7 +116,7 @@ def send4(pkt):
 
 
 def ctl(*args):
-    r = subprocess.run(["ip", "netns", "exec", XNS, CTL] +
+    r = subprocess.run([CTL, "-n", XNS] +
                        [str(a) for a in args], capture_output=True,
                        text=True)
     if r.returncode:

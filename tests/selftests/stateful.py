@@ -152,7 +152,7 @@ def journal(sock, layer, since, want):
 # ---- nat64ctl ----
 
 def ctl_run(*args):
-    return subprocess.run(["ip", "netns", "exec", XNS, CTL] +
+    return subprocess.run([CTL, "-n", XNS] +
                           [str(a) for a in args],
                           capture_output=True, text=True)
 

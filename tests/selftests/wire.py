@@ -92,7 +92,7 @@ def recv6(want=lambda p: True, timeout=3.0, n=1):
 
 
 def ctl(*args):
-    return subprocess.run(["ip", "netns", "exec", XNS, CTL] + list(args),
+    return subprocess.run([CTL, "-n", XNS] + list(args),
                           check=True, capture_output=True, text=True).stdout
 
 
