@@ -78,9 +78,8 @@ ICMP_ID4 = 4000			# static icmp entry's IPv4 identifier
 # three times longer on a slow kernel (NAT64_SLOW, the debug kernel),
 # where the other side's Python server often took more than 3 s to answer
 # (teardown.sh there counted most TCP flows failed before any change).
-WAIT = 3 if os.environ.get("NAT64_SLOW", "0") not in ("", "0") else 1
-FLOW_TIMEOUT = 3.0 * WAIT
-LONG_TIMEOUT = 5.0 * WAIT
+FLOW_TIMEOUT = 3.0 * nsutil.WAIT
+LONG_TIMEOUT = 5.0 * nsutil.WAIT
 SPORT_BASE = 20000
 MAX_OPEN = 300			# client sockets open at once, at most
 

@@ -1,8 +1,13 @@
 # SPDX-License-Identifier: GPL-2.0
-"""Network namespaces (`ip netns` names) for the selftests' Python parts."""
+"""Network namespaces (`ip netns` names) for the selftests' Python parts,
+and the pace of the guest they run in."""
 import ctypes
 import os
 import socket
+
+# How many times longer to wait on a slow kernel (NAT64_SLOW, the debug
+# kernel; lib.sh's $WAIT).
+WAIT = 3 if os.environ.get("NAT64_SLOW", "0") not in ("", "0") else 1
 
 CLONE_NEWNET = 0x40000000
 _libc = ctypes.CDLL("libc.so.6", use_errno=True)

@@ -41,7 +41,6 @@ unreachable) for what is crafted here. TCP is always crafted between
 2001:db8:6::7 and 192.0.2.7 for that reason.
 """
 import ipaddress
-import os
 import select
 import socket
 import subprocess
@@ -49,10 +48,7 @@ import sys
 import time
 
 from checks import Fail, check, note, same
-
-# A slow kernel (NAT64_SLOW, the debug kernel): deadlines stretched.
-WAIT = 3 if os.environ.get("NAT64_SLOW", "0") not in ("", "0") else 1
-from nsutil import packet_socket
+from nsutil import WAIT, packet_socket
 from scapy.all import (Ether, IP, IPv6, UDP, TCP, ICMP, Raw, raw,
                        ICMPv6EchoRequest, ICMPv6DestUnreach, IPerror,
                        TCPerror, IPerror6, UDPerror)
