@@ -147,7 +147,7 @@ else
 fi
 
 # Two sockets at once, over raw netlink.
-out=$(X "$PY" "$(dirname "$0")/batchnl.py" "$TOP/include/uapi/nat64.h" "$NAT64CTL" 2>&1)
+out=$(X "$PY" "$(dirname "$0")/batchnl.py" "$NAT64CTL" 2>&1)
 rc=$?
 note "$out"
 check "batches over netlink: one at a time, dropped with their socket, EAGAIN" [ $rc = 0 ]

@@ -5,7 +5,7 @@ namespace (-EBUSY), a batch dies with its socket, a change flagged for a
 batch needs one open on its own socket, a commit refuses (-EAGAIN) when
 the configuration changed meanwhile, and a committed batch applies.
 
-Usage: batchnl.py UAPI_HEADER NAT64CTL   (in the translator namespace)
+Usage: batchnl.py NAT64CTL   (in the translator namespace)
 Prints TAP-style "ok"/"not ok" lines; exits 1 if any failed.
 """
 import errno
@@ -15,7 +15,9 @@ import struct
 import subprocess
 import sys
 
-HDR, CTL = sys.argv[1], sys.argv[2]
+import nsutil
+
+CTL = sys.argv[1]
 NLM_F_REQUEST, NLM_F_ACK = 1, 4
 NLMSG_ERROR = 2
 GENL_ID_CTRL, CTRL_CMD_GETFAMILY = 0x10, 3
@@ -23,15 +25,7 @@ CTRL_ATTR_FAMILY_ID, CTRL_ATTR_FAMILY_NAME = 1, 2
 NLA_F_NESTED = 0x8000
 
 
-def enum(name):
-    """The members of C enum @name of the uapi header, by value."""
-    text = open(HDR).read()
-    body = re.search(r"enum %s \{(.*?)\};" % name, text, re.S).group(1)
-    body = re.sub(r"/\*.*?\*/", "", body, flags=re.S)
-    names = [w.strip() for w in body.split(",") if w.strip()]
-    return {n: i for i, n in enumerate(names)}
-
-
+enum = nsutil.uapi_enum
 CMD, A, CFG = enum("nat64_cmd"), enum("nat64_attr"), enum("nat64_config_attr")
 
 

@@ -17,15 +17,17 @@
 # Configuration: each change (pools, rules, static entries, settings,
 # deletions, batches with nat64ctl -f) is run again and again from the
 # same configuration, the Nth fault-injection point reached by its Kth
-# netlink request failing (/proc/PID/fail-nth, set by failnth.c, an
-# LD_PRELOAD shim around nat64ctl's sendmsg), for every N until the
-# request gets through without reaching it. Each run must end with the
-# configuration (nat64ctl show) exactly as before if nat64ctl failed, and
-# exactly as the change makes it if it succeeded. (A failure in the
-# allocation of the netlink acknowledgement, after the change was made,
-# is the one case of an error with the change applied: allowed when the
-# error is the socket's, ENOBUFS, which libnl reports as "Out of memory",
-# not an error nat64 answered; counted in a note.)
+# netlink request failing, for every N until the request gets through
+# without reaching it. nat64ctl's requests for the change are recorded
+# once (nlrec.c, an LD_PRELOAD shim around its sendmsg) and replayed by
+# failreplay.py, which sets /proc/thread-self/fail-nth before request K:
+# one process for all the runs, where nat64ctl took two or three execs a
+# run. Each run must end with the configuration (what nat64ctl show
+# reads) exactly as before if a request failed, and exactly as the
+# change makes it if all succeeded. (A failure in the allocation of the
+# netlink acknowledgement, after the change was made, is the one case of
+# an error with the change applied: allowed when the error is the
+# socket's, ENOBUFS, not an error nat64 answered; counted in a note.)
 #
 # At the end no session or BIB entry is left, the kernel log is clean
 # (but for the reports of allocations made to fail, lib.sh's
@@ -65,8 +67,8 @@ for d in $FS $FP; do
 done
 faults_off
 
-cc -O2 -Wall -shared -fPIC -o "$TMPD/failnth.so" "$(dirname "$0")/failnth.c" -ldl ||
-	{ fail "build failnth.so"; finish; }
+cc -O2 -Wall -shared -fPIC -o "$TMPD/nlrec.so" "$(dirname "$0")/nlrec.c" -ldl ||
+	{ fail "build nlrec.so"; finish; }
 
 topo_up || { fail "topology"; finish; }
 udp_echo_server "$V4" 5353
@@ -197,61 +199,36 @@ bib add tcp [2001:db8:6::2]:80 198.51.100.1:2080
 CONF
 max_n=${FAULTS_MAX_N:-400}
 
-# nat64ctl in the translator, in one exec (the loop below runs it often):
-# FAILNTH, FAILNTH_OUT in the environment apply.
-ctl1() { LD_PRELOAD=$TMPD/failnth.so "$NAT64CTL" -n "$XL" "$@"; }
+# rec FILE ARGS...: nat64ctl ARGS in the translator, its requests
+# recorded to FILE.
+rec() {
+	local f=$1
+	shift
+	: > "$f"
+	NLREC=$f LD_PRELOAD=$TMPD/nlrec.so "$NAT64CTL" -n "$XL" "$@"
+}
+rec "$TMPD/base.rec" -f "$TMPD/base.conf" &&
+	rec "$TMPD/show.rec" show > /dev/null ||
+	{ fail "nat64ctl's requests recorded"; finish; }
 
 # faulty DESC ARGS...: nat64ctl ARGS from base.conf, each allocation
 # failing in turn (see the top).
 faulty() {
-	local desc=$1 before after calls k n hit rc show out bad=0 runs=0 late=0
-	local res=$TMPD/failnth.out
+	local desc=$1 out rc runs late
 	shift
 	ctl -f "$TMPD/base.conf" || { fail "$desc: base configuration"; return; }
-	before=$(ctl show)
-	if ! out=$(FAILNTH_OUT=$res ctl1 "$@" 2>&1); then
+	if ! out=$(rec "$TMPD/change.rec" "$@" 2>&1); then
 		fail "$desc: runs without faults"
 		note "$out"
 		return
 	fi
-	after=$(ctl show)
-	read -r calls hit < "$res"
-	ctl -f "$TMPD/base.conf" || { fail "$desc: base configuration"; return; }
-	# Request 1 asks for the family id: not nat64's.
-	for ((k = 2; k <= calls; k++)); do
-		for ((n = 1; n <= max_n; n++)); do
-			: > "$res"	# (no rm: an exec costs on this kernel)
-			out=$(FAILNTH="$k $n" FAILNTH_OUT=$res ctl1 "$@" 2>&1)
-			rc=$?
-			hit=0
-			[ -s "$res" ] && read -r _ hit < "$res"
-			runs=$((runs + 1))
-			show=$("$NAT64CTL" -n "$XL" show)
-			if [ "$rc" = 0 ] && [ "$show" != "$after" ]; then
-				note "$desc: request $k, point $n: success, but the configuration is not the change's:" "$show"
-				bad=1
-			elif [ "$rc" != 0 ] && [ "$show" = "$after" ]; then
-				if grep -q ': Out of memory$' <<< "$out"; then
-					late=$((late + 1))
-				else
-					note "$desc: request $k, point $n: '$out', but the change was made"
-					bad=1
-				fi
-			elif [ "$rc" != 0 ] && [ "$show" != "$before" ]; then
-				note "$desc: request $k, point $n: '$out', and the configuration half changed:" "$show"
-				bad=1
-			fi
-			if [ "$show" != "$before" ]; then
-				ctl -f "$TMPD/base.conf" || { bad=1; break; }
-			fi
-			[ "$hit" = 1 ] || break
-			[ $bad = 0 ] || break
-		done
-		[ $n -gt "$max_n" ] && note "$desc: request $k: stopped at $max_n points"
-		[ $bad = 0 ] || break
-	done
-	[ $late = 0 ] || note "$desc: $late lost acknowledgements (error, change made)"
-	check "$desc: all or nothing under allocation failures ($runs runs)" [ $bad = 0 ]
+	out=$("$PY" "$(dirname "$0")/failreplay.py" "$XL" "$TMPD/base.rec" \
+		"$TMPD/show.rec" "$TMPD/change.rec" "$max_n")
+	rc=$?
+	grep '^#' <<< "$out" | sed 's/^# //' | while read -r line; do note "$desc: $line"; done
+	read -r _ runs _ late <<< "$(grep '^runs ' <<< "$out")"
+	[ "${late:-0}" = 0 ] || note "$desc: $late lost acknowledgements (error, change made)"
+	check "$desc: all or nothing under allocation failures (${runs:-?} runs)" [ $rc = 0 ]
 }
 
 faulty "pool add" pool add p2 198.51.100.8/30 ports 1024-65535

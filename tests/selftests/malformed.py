@@ -128,14 +128,8 @@ def ctl(*args):
 # The counters straight from generic netlink (NAT64_CMD_GET_STATS): a
 # nat64ctl process per reading is slow under emulation. Numbers and names
 # come from the uapi header and nat64ctl's table.
-TOP = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
-
-
-def _uapi_enum(name):
-    text = open(os.path.join(TOP, "include/uapi/nat64.h")).read()
-    body = re.search(r"enum %s \{(.*?)\};" % name, text, re.S).group(1)
-    body = re.sub(r"/\*.*?\*/", "", body, flags=re.S)
-    return {n.strip(): i for i, n in enumerate(body.split(",")) if n.strip()}
+TOP = nsutil.TOP
+_uapi_enum = nsutil.uapi_enum
 
 
 def _stat_names():

@@ -3,11 +3,24 @@
 and the pace of the guest they run in."""
 import ctypes
 import os
+import re
 import socket
 
 # How many times longer to wait on a slow kernel (NAT64_SLOW, the debug
 # kernel; lib.sh's $WAIT).
 WAIT = 3 if os.environ.get("NAT64_SLOW", "0") not in ("", "0") else 1
+
+# The repository the tests run from.
+TOP = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+
+
+def uapi_enum(name):
+    """The members of C enum @name of include/uapi/nat64.h, by name."""
+    text = open(os.path.join(TOP, "include/uapi/nat64.h")).read()
+    body = re.search(r"enum %s \{(.*?)\};" % name, text, re.S).group(1)
+    body = re.sub(r"/\*.*?\*/", "", body, flags=re.S)
+    return {n.strip(): i for i, n in enumerate(body.split(",")) if n.strip()}
+
 
 CLONE_NEWNET = 0x40000000
 _libc = ctypes.CDLL("libc.so.6", use_errno=True)
