@@ -89,15 +89,33 @@ match() {
 }
 
 # note TEXT...: TEXT as TAP comment lines.
-note() { printf '%s\n' "$@" | sed 's/^/# /'; }
+note() {
+	local l
+	for l in "$@"; do printf '# %s\n' "${l//$'\n'/$'\n'# }"; done
+}
+
+# The helpers that run often start no process: a process start costs
+# about half a second on the debug kernel. now_ms: NOW_MS, the time in
+# milliseconds; nap SECONDS: sleep, as a read that times out on a FIFO
+# nobody writes to (lib.sh's own, opened below).
+now_ms() { local t=${EPOCHREALTIME//[!0-9]/}; NOW_MS=$((10#$t / 1000)); }
+nap() {
+	if [ -n "${NAP_FD:-}" ]; then
+		read -r -t "$1" -u "$NAP_FD" _
+		return 0
+	fi
+	sleep "$1"
+}
 
 busywait() {
-	local ms=$1 start
+	local ms=$1 end
 	shift
-	start=$(date +%s%3N)
+	now_ms
+	end=$((NOW_MS + ms))
 	until "$@"; do
-		[ $(( $(date +%s%3N) - start )) -ge "$ms" ] && return 1
-		sleep 0.05
+		now_ms
+		[ "$NOW_MS" -ge "$end" ] && return 1
+		nap 0.05
 	done
 }
 
@@ -121,10 +139,19 @@ X() { nsx "$XL" "$@"; }
 ctl() { "$NAT64CTL" -n "$XL" "$@"; }
 
 # The value of a counter in `nat64ctl stats`.
-counter() { ctl stats | awk -v n="$1" '$1 == n { print $2 }'; }
+counter() { local st; st=$(ctl stats); field "$1" "$st"; }
+# field KEY TEXT: the second word of TEXT's first line whose first word
+# is KEY (as awk '$1 == KEY { print $2 }' would, but without a process).
+field() {
+	local k v
+	while read -r k v _; do
+		[ "$k" = "$1" ] && { printf '%s\n' "$v"; return 0; }
+	done <<< "$2"
+	return 0
+}
 # The translator's session and mapping counts.
-sessions() { ctl stats | awk '$1 == "sessions:" { print $2 }'; }
-mappings() { ctl stats | awk '$1 == "mappings:" { print $2 }'; }
+sessions() { counter sessions:; }
+mappings() { counter mappings:; }
 # Active objects of slab cache $1 (0 if it has none).
 slab() { awk -v c="$1" '$1 == c { print $2; f = 1 } END { if (!f) print 0 }' /proc/slabinfo; }
 
@@ -164,7 +191,8 @@ cleanup_hooks=(topo_cleanup)
 run_cleanup() {
 	local h
 	# Background helpers (servers, captures) end with the test.
-	jobs -p | xargs -r kill 2>/dev/null
+	local p
+	for p in $(jobs -p); do kill "$p" 2>/dev/null; done
 	for h in "${cleanup_hooks[@]}"; do $h; done
 	rm -rf "/tmp/nat64-selftest-$S"
 }
@@ -172,7 +200,10 @@ run_cleanup() {
 
 # A scratch directory of the test's own (removed at exit).
 TMPD=/tmp/nat64-selftest-$S
-[ -n "${NAT64_LIB_ONLY:-}" ] || mkdir -p "$TMPD"
+if [ -z "${NAT64_LIB_ONLY:-}" ]; then
+	mkdir -p "$TMPD"
+	mkfifo "$TMPD/nap" && exec {NAP_FD}<> "$TMPD/nap"
+fi
 
 topo_up() {
 	local v4mtu=${1:-1500} v6mtu=${2:-1500} n
@@ -313,22 +344,37 @@ load_stop() {
 	for p in "${load_pids[@]}"; do wait "$p" 2>/dev/null; done
 	load_pids=()
 }
-load_val() {
-	awk -v k="$2" '{ for (i = 1; i <= NF; i++) if (index($i, k "=") == 1) v = substr($i, length(k) + 2) }
-		END { print v + 0 }' "$TMPD/$1.stats" 2>/dev/null || echo 0
-}
-progress() {
-	local ms=$1 side=$2 n cond=""
-	shift 2
-	for n in "$@"; do
-		cond="$cond [ \$(load_val $side $n) -gt $(load_val "$side" "$n") ] &&"
+# load_get SIDE NAME: LOADV, counter NAME of load.py's stats for SIDE (0
+# if none yet); load_val prints it.
+load_get() {
+	local w line=""
+	LOADV=0
+	{ read -r line < "$TMPD/$1.stats"; } 2>/dev/null
+	for w in $line; do
+		[ "${w%%=*}" = "$2" ] && LOADV=$((10#${w#*=}))
 	done
-	# (polled slowly: the traffic needs the CPU more)
-	local start
-	start=$(date +%s%3N)
-	until eval "$cond true"; do
-		[ $(( $(date +%s%3N) - start )) -ge "$ms" ] && return 1
-		sleep 0.25
+	return 0
+}
+load_val() { load_get "$@"; echo "$LOADV"; }
+# progress MS SIDE NAME...: each of load.py's counters NAME of SIDE grows
+# within MS ms.
+progress() {
+	local ms=$1 side=$2 n i end moved start=()
+	shift 2
+	for n in "$@"; do load_get "$side" "$n"; start+=("$LOADV"); done
+	now_ms
+	end=$((NOW_MS + ms))
+	while :; do
+		moved=1 i=0
+		for n in "$@"; do
+			load_get "$side" "$n"
+			[ "$LOADV" -gt "${start[i]}" ] || moved=0
+			i=$((i + 1))
+		done
+		[ $moved = 1 ] && return 0
+		now_ms
+		[ "$NOW_MS" -ge "$end" ] && return 1
+		nap 0.25	# (polled slowly: the traffic needs the CPU more)
 	done
 }
 
@@ -338,8 +384,8 @@ nstatic() { ctl bib show | grep -c ' static$'; }
 sane() {
 	local st s m
 	st=$(ctl stats) || return 1
-	s=$(awk '$1 == "sessions:" { print $2 }' <<< "$st")
-	m=$(awk '$1 == "mappings:" { print $2 }' <<< "$st")
+	s=$(field sessions: "$st")
+	m=$(field mappings: "$st")
 	[ -n "$s" ] && [ -n "$m" ] && [ "$s" -lt 100000 ] &&
 		[ "$m" -le $((s + $1)) ] && return 0
 	note "counts: sessions $s, mappings $m, static at most $1"
