@@ -1,8 +1,8 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: GPL-2.0
 """A configuration change under allocation failures, for faults.sh: the
-netlink requests of one nat64ctl command, recorded by failnth.so
-(FAILNTH_REC), replayed again and again from the same configuration,
+netlink requests of one nat64ctl command, recorded by nlrec.so
+(NLREC), replayed again and again from the same configuration,
 request K made to fail at its Nth fault-injection point
 (/proc/thread-self/fail-nth), for every K but the first (the family
 lookup) and every N until request K gets through without reaching it.
@@ -47,7 +47,7 @@ M = nsutil.uapi_enum("nat64_mapping_attr")
 
 
 def records(path):
-    """The requests failnth.so recorded: u32 length, then the bytes."""
+    """The requests nlrec.so recorded: u32 length, then the bytes."""
     data = open(path, "rb").read()
     out, off = [], 0
     while off + 4 <= len(data):
