@@ -139,10 +139,10 @@ X() { nsx "$XL" "$@"; }
 ctl() { "$NAT64CTL" -n "$XL" "$@"; }
 
 # The value of a counter in `nat64ctl stats`.
-counter() { local st; st=$(ctl stats); field "$1" "$st"; }
-# field KEY TEXT: the second word of TEXT's first line whose first word
+counter() { local st; st=$(ctl stats); stat_field "$1" "$st"; }
+# stat_field KEY TEXT: the second word of TEXT's first line whose first word
 # is KEY (as awk '$1 == KEY { print $2 }' would, but without a process).
-field() {
+stat_field() {
 	local k v
 	while read -r k v _; do
 		[ "$k" = "$1" ] && { printf '%s\n' "$v"; return 0; }
@@ -384,8 +384,8 @@ nstatic() { ctl bib show | grep -c ' static$'; }
 sane() {
 	local st s m
 	st=$(ctl stats) || return 1
-	s=$(field sessions: "$st")
-	m=$(field mappings: "$st")
+	s=$(stat_field sessions: "$st")
+	m=$(stat_field mappings: "$st")
 	[ -n "$s" ] && [ -n "$m" ] && [ "$s" -lt 100000 ] &&
 		[ "$m" -le $((s + $1)) ] && return 0
 	note "counts: sessions $s, mappings $m, static at most $1"
