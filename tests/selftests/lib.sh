@@ -247,7 +247,7 @@ leftovers() {
 listening() {
 	local opt=-ltn
 	[ "$2" = udp ] && opt=-lun
-	busywait 5000 sh -c "ip netns exec $1 ss -H $opt 'sport = :$3' | grep -q ."
+	busywait $((5000 * WAIT)) sh -c "nsenter --net=/run/netns/$1 ss -H $opt 'sport = :$3' | grep -q ."
 }
 
 # udp_echo_server NS PORT [peer [PEERFILE]]: in NS, answer each UDP
