@@ -359,16 +359,16 @@ load_val() { load_get "$@"; echo "$LOADV"; }
 # progress MS SIDE NAME...: each of load.py's counters NAME of SIDE grows
 # within MS ms.
 progress() {
-	local ms=$1 side=$2 n i end moved start=()
+	local ms=$1 side=$2 n i end moved from=()
 	shift 2
-	for n in "$@"; do load_get "$side" "$n"; start+=("$LOADV"); done
+	for n in "$@"; do load_get "$side" "$n"; from+=("$LOADV"); done
 	now_ms
 	end=$((NOW_MS + ms))
 	while :; do
 		moved=1 i=0
 		for n in "$@"; do
 			load_get "$side" "$n"
-			[ "$LOADV" -gt "${start[i]}" ] || moved=0
+			[ "$LOADV" -gt "${from[i]}" ] || moved=0
 			i=$((i + 1))
 		done
 		[ $moved = 1 ] && return 0
