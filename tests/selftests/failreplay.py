@@ -74,6 +74,7 @@ class Failed(Exception):
     def __init__(self, why):
         super().__init__(why)
         self.why = why
+        self.hit = False
 
 
 FAIL_NTH = os.open("/proc/thread-self/fail-nth", os.O_RDWR)
@@ -131,9 +132,7 @@ def answers(s, req):
                     raise Failed(-err)
                 return out
             if t == NLMSG_DONE:
-                if not flags & NLM_F_ACK or dump:
-                    return out
-                continue
+                return out
             out.append(msg)
             if not dump and not fl & NLM_F_MULTI and not flags & NLM_F_ACK:
                 return out
@@ -155,7 +154,7 @@ def run(reqs, fault=None):
             hit = send(s, req, nth) or hit
             out.append(answers(s, req))
     except Failed as e:
-        e.hit = getattr(e, "hit", False) or hit
+        e.hit = e.hit or hit
         raise
     finally:
         s.close()

@@ -214,7 +214,7 @@ rec "$TMPD/base.rec" -f "$TMPD/base.conf" &&
 # faulty DESC ARGS...: nat64ctl ARGS from base.conf, each allocation
 # failing in turn (see the top).
 faulty() {
-	local desc=$1 out rc runs late
+	local desc=$1 out rc line runs="" late=""
 	shift
 	ctl -f "$TMPD/base.conf" || { fail "$desc: base configuration"; return; }
 	if ! out=$(rec "$TMPD/change.rec" "$@" 2>&1); then
@@ -225,8 +225,12 @@ faulty() {
 	out=$("$PY" "$(dirname "$0")/failreplay.py" "$XL" "$TMPD/base.rec" \
 		"$TMPD/show.rec" "$TMPD/change.rec" "$max_n")
 	rc=$?
-	grep '^#' <<< "$out" | sed 's/^# //' | while read -r line; do note "$desc: $line"; done
-	read -r _ runs _ late <<< "$(grep '^runs ' <<< "$out")"
+	while IFS= read -r line; do
+		case $line in
+		"# "*) note "$desc: ${line#"# "}" ;;
+		"runs "*) read -r _ runs _ late <<< "$line" ;;
+		esac
+	done <<< "$out"
 	[ "${late:-0}" = 0 ] || note "$desc: $late lost acknowledgements (error, change made)"
 	check "$desc: all or nothing under allocation failures (${runs:-?} runs)" [ $rc = 0 ]
 }

@@ -189,9 +189,8 @@ topo_cleanup() { ns_del "$V6" "$XL" "$V4"; }
 cleanup_hooks=(topo_cleanup)
 # shellcheck disable=SC2317 # called by the trap
 run_cleanup() {
-	local h
+	local h p
 	# Background helpers (servers, captures) end with the test.
-	local p
 	for p in $(jobs -p); do kill "$p" 2>/dev/null; done
 	for h in "${cleanup_hooks[@]}"; do $h; done
 	rm -rf "/tmp/nat64-selftest-$S"
@@ -312,7 +311,8 @@ finish() {
 # load_start SIDE ARGS...  load.py in the v6 or v4 host (SIDE v6|v4) in the
 #                          background, counters in $TMPD/SIDE.stats
 # load_stop                end them (SIGTERM: they write their counters)
-# load_val SIDE NAME       a counter of theirs (0 before the first write)
+# load_get SIDE NAME       LOADV: a counter of theirs (0 before the first
+#                          write)
 # progress MS SIDE NAME... all the counters grow within MS ms
 # load_statics / load_statics_del
 #                          the static entries the v4 side's clients use:
@@ -345,7 +345,7 @@ load_stop() {
 	load_pids=()
 }
 # load_get SIDE NAME: LOADV, counter NAME of load.py's stats for SIDE (0
-# if none yet); load_val prints it.
+# if none yet).
 load_get() {
 	local w line=""
 	LOADV=0
@@ -355,7 +355,6 @@ load_get() {
 	done
 	return 0
 }
-load_val() { load_get "$@"; echo "$LOADV"; }
 # progress MS SIDE NAME...: each of load.py's counters NAME of SIDE grows
 # within MS ms.
 progress() {
