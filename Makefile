@@ -2,7 +2,8 @@
 #
 # nat64: build the module and nat64ctl, run the tests.
 #
-#   make                 kernel/nat64.ko (against KDIR), usr/nat64ctl and
+#   make                 kernel/nat64.ko and kernel/xt_NAT64.ko (the
+#                        xtables target; against KDIR), usr/nat64ctl and
 #                        usr/libxt_NAT64.so (the iptables extension)
 #   make check           userspace unit tests (ASan + UBSan)
 #   make selftest        kselftest-style scripts in a QEMU VM, every kernel
@@ -36,7 +37,7 @@ KVERS ?= $(foreach d,$(sort $(wildcard /lib/modules/6.1.*/build /lib/modules/6.1
 
 KSRC := Kbuild $(wildcard kernel/*.c kernel/*.h) kernel/Kbuild include/uapi/nat64.h
 
-.PHONY: all module nat64ctl modules-all check fuzz selftest selftest-debug soak soak-debug test \
+.PHONY: all module nat64ctl modules-all modules-built demo-run check fuzz selftest selftest-debug soak soak-debug test \
 	demo bench \
 	install uninstall deps clean
 
@@ -60,6 +61,7 @@ build/%/nat64.ko: $(KSRC)
 	@mkdir -p build/$*/src
 	@cp -r Kbuild kernel include build/$*/src/
 	$(MAKE) -C /lib/modules/$*/build M=$(CURDIR)/build/$*/src W=1 modules
+	@cp build/$*/src/kernel/xt_NAT64.ko build/$*/
 	@cp build/$*/src/kernel/nat64.ko $@
 
 # Against the debug kernel's tree (scripts/debug-kernel prints its
@@ -70,11 +72,15 @@ build/debug-%/nat64.ko: $(KSRC) $(wildcard $(DEBUG_KDIR)/vmlinux)
 	@mkdir -p build/debug-$*/src
 	@cp -r Kbuild kernel include build/debug-$*/src/
 	$(MAKE) -C $(DEBUG_KDIR) M=$(CURDIR)/build/debug-$*/src W=1 modules
+	@cp build/debug-$*/src/kernel/xt_NAT64.ko build/debug-$*/
 	@cp build/debug-$*/src/kernel/nat64.ko $@
 
+# scripts/deps may install the kernels: KVERS is computed in a new make.
 modules-all:
 	@scripts/deps
-	@$(MAKE) --no-print-directory $(foreach k,$(KVERS),build/$(k)/nat64.ko)
+	@$(MAKE) --no-print-directory modules-built
+
+modules-built: $(foreach k,$(KVERS),build/$(k)/nat64.ko)
 
 check:
 	@$(MAKE) --no-print-directory -C tests/unit run
@@ -102,8 +108,12 @@ soak-debug: nat64ctl
 test:
 	@scripts/test
 
-DEMO_KVER := $(firstword $(filter 6.1.%,$(KVERS)) $(KVERS))
-demo: modules-all nat64ctl
+DEMO_KVER = $(firstword $(filter 6.1.%,$(KVERS)) $(KVERS))
+demo:
+	@scripts/deps
+	@$(MAKE) --no-print-directory demo-run
+
+demo-run: modules-built nat64ctl
 	scripts/vm --kernel $(DEMO_KVER) \
 		--env NAT64_KO=$(CURDIR)/build/$(DEMO_KVER)/nat64.ko \
 		-- scripts/demo-guest
@@ -123,7 +133,8 @@ install: all
 	install -D -m 0644 usr/libxt_NAT64.so $(DESTDIR)$(XTLIBDIR)/libxt_NAT64.so
 
 uninstall:
-	rm -f /lib/modules/$(call KVER_OF,$(KDIR))/extra/nat64.ko
+	rm -f /lib/modules/$(call KVER_OF,$(KDIR))/extra/nat64.ko \
+		/lib/modules/$(call KVER_OF,$(KDIR))/extra/xt_NAT64.ko
 	depmod -a $(call KVER_OF,$(KDIR))
 	rm -f $(DESTDIR)$(SBINDIR)/nat64ctl $(DESTDIR)$(MANDIR)/man8/nat64ctl.8 \
 		$(DESTDIR)$(BASHCOMPDIR)/nat64ctl $(DESTDIR)$(XTLIBDIR)/libxt_NAT64.so \

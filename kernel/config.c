@@ -9,8 +9,6 @@
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <net/ipv6.h>
-#include <net/netfilter/ipv4/nf_defrag_ipv4.h>
-#include <net/netfilter/ipv6/nf_defrag_ipv6.h>
 
 #include "mapping.h"
 #include "rfc6052.h"
@@ -96,24 +94,17 @@ static int hooks_on(struct nat64_net *nn)
 
 	if (nn->hooks_registered)
 		return 0;
-	err = nf_defrag_ipv4_enable(nn->net);
+	err = nat64_defrag_enable(nn->net);
 	if (err)
 		return err;
-	err = nf_defrag_ipv6_enable(nn->net);
-	if (err)
-		goto err_v6;
 	err = nf_register_net_hooks(nn->net, nn->hook_ops,
 				    ARRAY_SIZE(nn->hook_ops));
-	if (err)
-		goto err_hooks;
+	if (err) {
+		nat64_defrag_disable(nn->net);
+		return err;
+	}
 	nn->hooks_registered = true;
 	return 0;
-
-err_hooks:
-	nf_defrag_ipv6_disable(nn->net);
-err_v6:
-	nf_defrag_ipv4_disable(nn->net);
-	return err;
 }
 
 void nat64_hooks_off(struct nat64_net *nn)
@@ -122,8 +113,7 @@ void nat64_hooks_off(struct nat64_net *nn)
 		return;
 	nf_unregister_net_hooks(nn->net, nn->hook_ops,
 				ARRAY_SIZE(nn->hook_ops));
-	nf_defrag_ipv6_disable(nn->net);
-	nf_defrag_ipv4_disable(nn->net);
+	nat64_defrag_disable(nn->net);
 	nn->hooks_registered = false;
 }
 

@@ -9,7 +9,9 @@
 
 #include "mapping.h"
 
+/* nat64_net_id, nat64_in6 and nat64_in4: for xt_NAT64.ko. */
 unsigned int nat64_net_id __read_mostly;
+EXPORT_SYMBOL_GPL(nat64_net_id);
 
 u64 nat64_stat_read(struct nat64_net *nn, enum nat64_stat s)
 {
@@ -81,38 +83,38 @@ static int __init nat64_init(void)
 {
 	int err;
 
-	err = nat64_maps_module_init();
+	err = nat64_defrag_init();
 	if (err)
 		return err;
+	err = nat64_maps_module_init();
+	if (err)
+		goto err_maps;
 	err = register_pernet_subsys(&nat64_net_ops);
 	if (err)
 		goto err_pernet;
 	err = nat64_genl_init();
 	if (err)
 		goto err_genl;
-	err = nat64_xt_init();
-	if (err)
-		goto err_xt;
 	pr_info("nat64 " NAT64_VERSION " loaded\n");
 	return 0;
 
-err_xt:
-	nat64_genl_uninit();
 err_genl:
 	unregister_pernet_subsys(&nat64_net_ops);
 err_pernet:
 	nat64_maps_module_exit();
+err_maps:
+	nat64_defrag_uninit();
 	return err;
 }
 
 static void __exit nat64_exit(void)
 {
-	nat64_xt_uninit();
 	nat64_genl_uninit();
 	unregister_pernet_subsys(&nat64_net_ops);
 	/* Pools, rules and mappings are freed with kfree_rcu(). */
 	rcu_barrier();
 	nat64_maps_module_exit();
+	nat64_defrag_uninit();
 }
 
 module_init(nat64_init);
@@ -122,5 +124,5 @@ MODULE_AUTHOR("The nat64 authors");
 MODULE_DESCRIPTION("Stateful NAT64 (RFC 6146, RFC 7915, RFC 6052)");
 MODULE_VERSION(NAT64_VERSION);
 MODULE_ALIAS_GENL_FAMILY(NAT64_GENL_NAME);
-MODULE_ALIAS("ipt_NAT64");
-MODULE_ALIAS("ip6t_NAT64");
+/* For modprobe; insmod works without: defrag.c loads them. */
+MODULE_SOFTDEP("pre: nf_defrag_ipv4 nf_defrag_ipv6");

@@ -279,9 +279,11 @@ void nat64_synq_flush(struct nat64_net *nn);
 bool nat64_pool_has(const struct nat64_pool *pool, u32 addr, int port,
 		    int proto);
 
-/* xt.c */
-int nat64_xt_init(void);
-void nat64_xt_uninit(void);
+/* defrag.c: the reassembly modules, taken at load time */
+int nat64_defrag_init(void);
+void nat64_defrag_uninit(void);
+int nat64_defrag_enable(struct net *net);
+void nat64_defrag_disable(struct net *net);
 
 /* netlink.c */
 int nat64_genl_init(void);

@@ -1047,6 +1047,7 @@ unsigned int nat64_in6(struct nat64_net *nn, struct sk_buff *skb)
 	}
 	return xlat_6to4(nn, rule, skb);
 }
+EXPORT_SYMBOL_GPL(nat64_in6);
 
 /* The same for an IPv4 packet. */
 unsigned int nat64_in4(struct nat64_net *nn, struct sk_buff *skb)
@@ -1064,6 +1065,7 @@ unsigned int nat64_in4(struct nat64_net *nn, struct sk_buff *skb)
 	}
 	return xlat_4to6(nn, rule4, skb);
 }
+EXPORT_SYMBOL_GPL(nat64_in4);
 
 static unsigned int hook6(void *priv, struct sk_buff *skb,
 			  const struct nf_hook_state *state)

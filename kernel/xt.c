@@ -12,10 +12,14 @@
  * others go on to the next rule. In NAT64_MODE_HOOKS the target lets
  * every packet go on; the hooks translate.
  *
+ * It is a module of its own, xt_NAT64.ko (x_tables is a module too, and
+ * nat64.ko must load without it), built on what nat64.ko exports.
+ *
  * The target has no options. Each rule holds the namespace's IPv4 or
  * IPv6 reassembly, which runs before the mangle table's PREROUTING: the
  * translator sees whole packets, as behind its own hooks.
  */
+#include <linux/module.h>
 #include <linux/netfilter/x_tables.h>
 #include <linux/netfilter_ipv4.h>
 #include <linux/netfilter_ipv6.h>
@@ -98,12 +102,22 @@ static struct xt_target nat64_tg_reg[] __read_mostly = {
 	},
 };
 
-int nat64_xt_init(void)
+static int __init nat64_tg_init(void)
 {
 	return xt_register_targets(nat64_tg_reg, ARRAY_SIZE(nat64_tg_reg));
 }
 
-void nat64_xt_uninit(void)
+static void __exit nat64_tg_exit(void)
 {
 	xt_unregister_targets(nat64_tg_reg, ARRAY_SIZE(nat64_tg_reg));
 }
+
+module_init(nat64_tg_init);
+module_exit(nat64_tg_exit);
+MODULE_LICENSE("GPL");
+MODULE_AUTHOR("The nat64 authors");
+MODULE_DESCRIPTION("Xtables: stateful NAT64 target (nat64.ko's translator)");
+MODULE_VERSION(NAT64_VERSION);
+/* iptables -j NAT64 and ip6tables -j NAT64 load it. */
+MODULE_ALIAS("ipt_NAT64");
+MODULE_ALIAS("ip6t_NAT64");

@@ -152,27 +152,51 @@ stat_field() {
 # The translator's session and mapping counts.
 sessions() { counter sessions:; }
 mappings() { counter mappings:; }
-# Active objects of slab cache $1 (0 if it has none).
-slab() { awk -v c="$1" '$1 == c { print $2; f = 1 } END { if (!f) print 0 }' /proc/slabinfo; }
+# Empty the caches named of what they hold of freed objects: KASAN keeps
+# freed objects in its quarantine, counted as active, until other frees
+# push them out or the cache is shrunk (a no-op elsewhere but for the
+# free slabs it gives back).
+slab_shrink() {
+	local c
+	for c; do echo 1 > "/sys/kernel/slab/$c/shrink"; done 2>/dev/null
+}
+# Active objects of slab cache $1 (0 if it has none), once shrunk.
+slab() {
+	slab_shrink "$1"
+	awk -v c="$1" '$1 == c { print $2; f = 1 } END { if (!f) print 0 }' /proc/slabinfo
+}
+# Has cache $1 at most $2 active objects? (for busywait)
+slab_le() { [ "$(slab "$1")" -le "$2" ]; }
 
 nat64_loaded() { grep -q '^nat64 ' /proc/modules; }
+xt_loaded() { grep -q '^xt_NAT64 ' /proc/modules; }
+# The xtables target's module, beside the translator's.
+NAT64_XT_KO=${NAT64_XT_KO:-$(dirname "$NAT64_KO")/xt_NAT64.ko}
 
-# Load the module under test, with the modules it depends on.
+# Load the module under test. It needs nothing loaded first: it loads
+# the reassembly modules itself (insmod as an operator would).
 nat64_load() {
-	local deps
 	nat64_loaded && return 0
 	if [ ! -e "$NAT64_KO" ]; then
 		echo "# FAIL: no module at $NAT64_KO (make modules-all)"
 		exit $KSFT_FAIL
 	fi
-	deps=$(modinfo -F depends "$NAT64_KO" 2>/dev/null | tr , ' ')
-	# shellcheck disable=SC2086
-	modprobe -a veth $deps 2>/dev/null
+	modprobe veth 2>/dev/null
 	if ! insmod "$NAT64_KO"; then
 		echo "# FAIL: insmod $NAT64_KO failed"
 		dmesg | tail -n 5 | sed 's/^/# /'
 		exit $KSFT_FAIL
 	fi
+}
+
+# Unload the translator, and the xtables target first if loaded (it
+# holds the translator; its rules go with their namespaces, after a
+# while: wait for them).
+nat64_unload() {
+	if xt_loaded; then
+		busywait 20000 rmmod xt_NAT64 2>/dev/null || return 1
+	fi
+	rmmod nat64
 }
 
 # Remove namespaces, after ending what still runs in them.

@@ -35,6 +35,15 @@ if [ ${#tests[@]} = 0 ]; then
 		case $t in lib.sh|run.sh) ;; *) tests+=("$t") ;; esac
 	done
 fi
+# module_load first, where named: it loads the module into a kernel that
+# has loaded nothing for it yet, as on a freshly booted router.
+for i in "${!tests[@]}"; do
+	if [ "${tests[i]}" = module_load.sh ]; then
+		unset 'tests[i]'
+		tests=(module_load.sh "${tests[@]}")
+		break
+	fi
+done
 
 echo "TAP version 13"
 echo "1..$((${#tests[@]} + 1))"
@@ -91,7 +100,7 @@ rm -f "$out"
 
 # The module must come out (namespace teardown is asynchronous: wait).
 n=$((n + 1))
-nat64_loaded && busywait 20000 rmmod nat64 2>/dev/null
+nat64_loaded && busywait 20000 nat64_unload 2>/dev/null
 leaks=""
 if [ -n "$kmemleak" ]; then
 	# kmemleak reports nothing younger than 5 s, and an object freed

@@ -147,7 +147,7 @@ check "namespace deleted: kernel log clean" clean_log
 load_stop
 topo_cleanup
 # Its sessions and BIB entries are freed (after a grace period).
-check "namespace deleted: session slab empties" busywait $((20000 * WAIT)) sh -c "[ \$(awk '\$1 == \"nat64_session\" { print \$2 }' /proc/slabinfo) -le 2000 ]"
+check "namespace deleted: session slab empties" busywait $((20000 * WAIT)) slab_le nat64_session 2000
 note "slab: nat64_session $(slab nat64_session), nat64_bib $(slab nat64_bib)"
 check "module still loaded" nat64_loaded
 

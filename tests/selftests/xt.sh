@@ -9,12 +9,38 @@
 # with the IPv4 rule too, ping and UDP work and the rules count packets;
 # without the rules, nothing again. The target is refused outside
 # mangle/PREROUTING, a bogus mode by nat64ctl; `set mode hooks` brings
-# the hooks back.
+# the hooks back. The target is its own module, xt_NAT64.ko: where the
+# guest's /lib/modules is writable (Debian's kernels) it is installed
+# there and the first -j NAT64 must load it by its alias, as on a router
+# with the package installed; elsewhere it is insmod'ed. It is unloaded
+# at the end.
 . "$(dirname "$0")/lib.sh"
 
 require_cmd ping ss
 nat64_load
 kmsg_mark xt
+xt_unload() { xt_loaded && busywait 20000 rmmod xt_NAT64 2>/dev/null; }
+cleanup_hooks+=(xt_unload)
+if [ ! -e "$NAT64_XT_KO" ]; then
+	fail "xt_NAT64.ko built beside nat64.ko (make modules-all)"
+	finish
+fi
+modalias=$(modinfo -F alias "$NAT64_XT_KO" | sort | tr '\n' ' ')
+check "xt_NAT64.ko: aliases ip6t_NAT64 and ipt_NAT64 ($modalias)" \
+	[ "$modalias" = "ip6t_NAT64 ipt_NAT64 " ]
+xt_autoload=0
+moddir=/lib/modules/$(uname -r)
+if xt_loaded; then
+	note "xt_NAT64 loaded already"
+elif mkdir -p "$moddir/updates/nat64" 2>/dev/null &&
+	cp "$NAT64_KO" "$NAT64_XT_KO" "$moddir/updates/nat64/" 2>/dev/null; then
+	check "depmod with xt_NAT64.ko installed" depmod -a
+	xt_autoload=1
+else
+	note "$moddir not writable here: xt_NAT64.ko insmod'ed"
+	modprobe x_tables
+	check "insmod xt_NAT64.ko" insmod "$NAT64_XT_KO"
+fi
 topo_up || { fail "topology"; finish; }
 
 # iptables finds libxt_NAT64.so in usr/ (the system's directory is
@@ -91,6 +117,10 @@ for v in legacy nft; do
 	# A table of the other flavour left in the namespace only warns.
 	check "$v: ip6tables -j NAT64 on the IPv6 side" \
 		X "$ip6t" -w -t mangle -A PREROUTING -i x6 -j NAT64
+	if [ $xt_autoload = 1 ]; then
+		check "$v: ... loaded xt_NAT64 by its alias" xt_loaded
+		xt_autoload=2
+	fi
 	xlated=$(counter 6to4-packets)
 	check "$v: IPv6 rule alone: requests translated, no answer back" no_ping
 	check "$v: ... 6to4-packets moved" [ "$(counter 6to4-packets)" -gt "$xlated" ]
