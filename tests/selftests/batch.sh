@@ -15,7 +15,7 @@ kmsg_mark batch
 XL2=xlat2-$S
 cleanup_hooks+=("ns_del $XL2")
 
-ping6ok() { x6 ping -c1 -W2 64:ff9b::192.0.2.2 >/dev/null 2>&1; }
+ping6ok() { x6 ping -c1 -W2 64:ff9b:1::192.0.2.2 >/dev/null 2>&1; }
 
 # A configuration with something of every kind.
 check "configure" ctl set filtering address-dependent timeout icmp 90 \

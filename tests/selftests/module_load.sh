@@ -22,7 +22,7 @@ check "loads again" nat64_loaded
 # Unload with state in a namespace: pools and rules are freed with it.
 ip netns add "$XL"
 check "configure a namespace" sh -c "ip netns exec $XL $NAT64CTL pool add p1 198.51.100.0/30 &&
-	ip netns exec $XL $NAT64CTL rule add r1 prefix 64:ff9b::/96 pool p1"
+	ip netns exec $XL $NAT64CTL rule add r1 prefix 64:ff9b:1::/96 pool p1"
 check "rmmod with a configured namespace" rmmod nat64
 check "the namespace survives" ip netns exec "$XL" true
 ns_del "$XL"
