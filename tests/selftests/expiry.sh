@@ -12,7 +12,7 @@ topo_up || { fail "topology"; finish; }
 # Short timeouts, SELFTEST_SLOW times longer in a slow guest (the debug
 # kernel): a mapping must outlive the steps that look at it.
 k=${SELFTEST_SLOW:-1}
-ctl set timeout icmp $((2 * k)) timeout tcp-trans $((3 * k)) timeout tcp-est $((3 * k))
+ctl set timeout icmp $((2 * k)) timeout tcp-trans $((3 * k)) timeout tcp-est $((3 * k)) below-rfc
 
 has() { ctl mapping show | grep -q "^$1 "; }
 

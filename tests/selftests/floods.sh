@@ -50,7 +50,7 @@ ctl rule del r1 && ctl pool del p1 &&
 	ctl pool add p1 198.51.100.0/30 ports 1024-65535 &&
 	ctl rule add r1 prefix 64:ff9b:1::/96 pool p1 || fail "big pool"
 # No stored SYN expires while the flood runs.
-ctl set timeout icmp 30 timeout tcp-trans 60 timeout syn 120 \
+ctl set below-rfc timeout icmp 30 timeout tcp-trans 60 timeout syn 120 \
 	max-stored-syns $SYNS || fail "settings"
 
 slab_kb() { awk '$1 == "Slab:" { print $2 }' /proc/meminfo; }

@@ -1386,7 +1386,7 @@ SYN_MAX = 16
 
 
 def syn_setup():
-    ctl("set", "max-stored-syns", SYN_MAX, "timeout", "syn", 2)
+    ctl("set", "max-stored-syns", SYN_MAX, "timeout", "syn", 2, "below-rfc")
 
 
 def syn_teardown():

@@ -73,7 +73,7 @@ check "text monitor: mapping line" busywait 5000 grep -qE '^[0-9]{4}-[0-9]{2}-[0
 check "text monitor: session line" grep -qE '^[0-9-]{10}T[0-9:]{8}\.[0-9]{6}Z session created udp \[2001:db8:6::2\]:2345 198\.51\.100\.1:2345 192\.0\.2\.2:9$' "$TXT"
 
 # ICMP expiry: the mapping of a ping goes one timeout and a GC pass later.
-ctl set timeout icmp 1
+ctl set timeout icmp 1 below-rfc
 m=$(mark)
 check "ping" pings 1
 check "icmp mapping created event" busywait 5000 has_event "$m" mapping-created proto=icmp addr6=2001:db8:6::2 addr4=198.51.100.1

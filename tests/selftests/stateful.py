@@ -199,7 +199,7 @@ def timeout_now(name):
     """The current idle timeout @name, as `nat64ctl show` tells it."""
     for line in ctl("show").splitlines():
         f = line.split()
-        if len(f) == 4 and f[:2] == ["set", "timeout"] and f[2] == name:
+        if len(f) in (4, 5) and f[:2] == ["set", "timeout"] and f[2] == name:
             return int(f[3])
     return DEFAULT_TIMEOUT[name]
 
@@ -315,8 +315,10 @@ def setting(*args, back):
 
 
 def set_timeout(name, secs):
+    """Timeout @name to @secs (below RFC 6146's minimum: a test's)."""
     old = timeout_now(name)
-    setting("timeout", name, secs, back=old)
+    ctl("set", "timeout", name, secs, "below-rfc")
+    on_exit(ctl, "set", "timeout", name, old, "below-rfc")
 
 
 def add_pool(name, *args):

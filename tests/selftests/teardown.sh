@@ -35,7 +35,7 @@ RATE=$((5 / SLOW))
 T=$((30000 * WAIT))	# ms for traffic to resume
 
 configure() {
-	ctl set timeout icmp 2 timeout tcp-trans 4 timeout tcp-est 60 \
+	ctl set below-rfc timeout icmp 2 timeout tcp-trans 4 timeout tcp-est 60 \
 		timeout syn 2 &&
 	load_statics
 }
