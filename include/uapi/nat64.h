@@ -164,9 +164,9 @@
  *	         BIB entry; static entries stay.
  *
  * NAT64_CMD_CONFIG_FLUSH (do)
- *	Request: no attributes. Removes every rule, pool and static BIB
- *	         entry (and the mappings made through them) and sets every
- *	         setting to its default. In a batch, typically the first
+ *	Request: no attributes. Removes every rule, pool, static BIB
+ *	         entry (and the mappings made through them) and denied
+ *	         network, and sets every setting to its default. In a batch, typically the first
  *	         change: the batch then says the whole configuration.
  *
  * NAT64_CMD_BATCH_BEGIN, NAT64_CMD_BATCH_COMMIT, NAT64_CMD_BATCH_ABORT (do)
