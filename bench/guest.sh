@@ -4,7 +4,7 @@
 # Runs inside the VM for scripts/bench. Builds, per path, three namespaces
 #
 #   <p>g  generator  2001:db8:6::2 ---- <p>x  middle  ---- <p>s  sink
-#         pktgen -> 64:ff9b::c000:202     fwd:   routes 64:ff9b::/96 to the sink
+#         pktgen -> 64:ff9b:1::c000:202     fwd:   routes 64:ff9b:1::/96 to the sink
 #                                          nat64: nat64, pool 198.18.0.0/25
 #                                          jool:  Jool, the same pool4
 #
@@ -12,7 +12,7 @@
 # pktgen makes: 40 + 8 + 16 bytes of pktgen header) from sequential source
 # ports, with UDP checksums. The sink counts at tc ingress the packets that
 # arrived translated (IPv4, UDP, to 192.0.2.2:9, from the pool) or, for
-# fwd, forwarded (IPv6 to 64:ff9b::c000:202 port 9), and drops them; in
+# fwd, forwarded (IPv6 to 64:ff9b:1::c000:202 port 9), and drops them; in
 # count mode it drops everything else too, in wall mode the rest (TCP,
 # ICMP) reaches the sink's stack, for iperf3 and ping.
 # Neighbours are static; DAD, router solicitations and IPv6 on the IPv4
@@ -74,7 +74,7 @@ settle=${BENCH_SETTLE:-3}
 table=${BENCH_TABLE:-1000000}
 nbig=128		# sources of the big table
 pool=198.18.0.0/25	# RFC 2544 benchmarking space: 128 addresses
-dst6=64:ff9b::c000:202
+dst6=64:ff9b:1::c000:202
 
 # On stderr too: a failure inside $(...) must not vanish with its output.
 die() { echo "BENCH-ERROR $*"; echo "BENCH-ERROR $*" >&2; exit 1; }
@@ -154,7 +154,7 @@ setup() {
 		ip -n "$x" addr add 2001:db8:4::1/64 dev x4 nodad
 		ip -n "$s" addr add 2001:db8:4::2/64 dev v4 nodad
 		ip -n "$s" addr add $dst6/128 dev v4 nodad
-		ip -n "$x" route add 64:ff9b::/96 via 2001:db8:4::2
+		ip -n "$x" route add 64:ff9b:1::/96 via 2001:db8:4::2
 		ip -n "$x" neigh add 2001:db8:4::2 lladdr 02:00:00:00:04:02 dev x4 nud permanent
 		ip -n "$s" route add 2001:db8:6::/48 via 2001:db8:4::1
 		ip -n "$s" neigh add 2001:db8:4::1 lladdr 02:00:00:00:04:01 dev v4 nud permanent
@@ -189,11 +189,11 @@ setup() {
 	case $p in
 	nat64)
 		ip netns exec "$x" "$NAT64CTL" pool add p1 $pool ports 1024-65535
-		ip netns exec "$x" "$NAT64CTL" rule add r1 prefix 64:ff9b::/96 pool p1
+		ip netns exec "$x" "$NAT64CTL" rule add r1 prefix 64:ff9b:1::/96 pool p1
 		ip netns exec "$x" "$NAT64CTL" set timeout udp 7200
 		;;
 	jool)
-		ip netns exec "$x" jool instance add bench --netfilter --pool6 64:ff9b::/96 >/dev/null
+		ip netns exec "$x" jool instance add bench --netfilter --pool6 64:ff9b:1::/96 >/dev/null
 		ip netns exec "$x" jool -i bench pool4 add --force $pool 1024-65535 --udp >/dev/null
 		ip netns exec "$x" jool -i bench pool4 add --force $pool 1024-65535 --tcp >/dev/null
 		ip netns exec "$x" jool -i bench pool4 add --force $pool 1024-65535 --icmp >/dev/null

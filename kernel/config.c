@@ -137,7 +137,7 @@ static const struct nat64_settings default_settings = {
 
 static struct nat64_spec *spec_alloc(void)
 {
-	struct nat64_spec *s = kvzalloc(sizeof(*s), GFP_KERNEL);
+	struct nat64_spec *s = kvzalloc(sizeof(*s), GFP_KERNEL_ACCOUNT);
 
 	if (s)
 		s->set = default_settings;
@@ -153,7 +153,7 @@ void nat64_spec_free(struct nat64_spec *s)
 
 static struct nat64_spec *spec_dup(const struct nat64_spec *o)
 {
-	struct nat64_spec *s = kvmalloc(sizeof(*s), GFP_KERNEL);
+	struct nat64_spec *s = kvmalloc(sizeof(*s), GFP_KERNEL_ACCOUNT);
 
 	if (!s)
 		return NULL;
@@ -162,7 +162,7 @@ static struct nat64_spec *spec_dup(const struct nat64_spec *o)
 	s->cap = 0;
 	if (o->nstatics) {
 		s->statics = kvmalloc_array(o->nstatics, sizeof(*s->statics),
-					    GFP_KERNEL);
+					    GFP_KERNEL_ACCOUNT);
 		if (!s->statics) {
 			kvfree(s);
 			return NULL;
@@ -180,6 +180,7 @@ void nat64_spec_flush(struct nat64_spec *s)
 	s->npools = 0;
 	s->nrules = 0;
 	s->nstatics = 0;
+	s->ndeny = 0;
 }
 
 static int spool_find(const struct nat64_spec *s, const char *name)
@@ -340,6 +341,69 @@ int nat64_spec_rule_del(struct nat64_spec *s, const char *name,
 	return 0;
 }
 
+static u32 mask4(u8 plen)
+{
+	return plen ? 0xffffffffU << (32 - plen) : 0;
+}
+
+static int sdeny_find(const struct nat64_spec *s, u32 addr, u8 plen)
+{
+	unsigned int i;
+
+	for (i = 0; i < s->ndeny; i++)
+		if (s->deny[i].addr == addr && s->deny[i].plen == plen)
+			return i;
+	return -1;
+}
+
+int nat64_spec_deny_add(struct nat64_spec *s, u32 addr, u8 plen,
+			struct netlink_ext_ack *extack)
+{
+	if (plen > 32 || addr & ~mask4(plen)) {
+		NL_SET_ERR_MSG(extack,
+			       "denied network has bits set past its length");
+		return -EINVAL;
+	}
+	if (sdeny_find(s, addr, plen) >= 0) {
+		NL_SET_ERR_MSG(extack, "that network is denied already");
+		return -EEXIST;
+	}
+	if (s->ndeny >= NAT64_MAX_DENY) {
+		NL_SET_ERR_MSG(extack, "too many denied networks");
+		return -ENOSPC;
+	}
+	s->deny[s->ndeny].addr = addr;
+	s->deny[s->ndeny].plen = plen;
+	s->ndeny++;
+	return 0;
+}
+
+int nat64_spec_deny_del(struct nat64_spec *s, u32 addr, u8 plen,
+			struct netlink_ext_ack *extack)
+{
+	int at = sdeny_find(s, addr, plen);
+
+	if (at < 0) {
+		NL_SET_ERR_MSG(extack, "that network is not denied");
+		return -ENOENT;
+	}
+	memmove(&s->deny[at], &s->deny[at + 1],
+		(s->ndeny - at - 1) * sizeof(s->deny[0]));
+	s->ndeny--;
+	return 0;
+}
+
+bool nat64_denied(struct nat64_net *nn, u32 addr)
+{
+	const struct nat64_denyset *ds = rcu_dereference(nn->deny);
+	unsigned int i;
+
+	for (i = 0; ds && i < ds->n; i++)
+		if (!((addr ^ ds->d[i].addr) & mask4(ds->d[i].plen)))
+			return true;
+	return false;
+}
+
 /* Is IPv4 address @a (host order) in a pool a rule of @s uses? */
 static bool spec_addr_ruled(const struct nat64_spec *s, u32 a)
 {
@@ -429,7 +493,7 @@ int nat64_spec_static_add(struct nat64_spec *s,
 		unsigned int cap = max(16U, s->cap * 2);
 		struct nat64_sstatic *n;
 
-		n = kvmalloc_array(cap, sizeof(*n), GFP_KERNEL);
+		n = kvmalloc_array(cap, sizeof(*n), GFP_KERNEL_ACCOUNT);
 		if (!n)
 			return -ENOMEM;
 		if (s->nstatics)
@@ -473,6 +537,7 @@ struct plan {
 	struct nat64_rule *rule[NAT64_MAX_RULES];	/* per spec rule */
 	bool rule_new[NAT64_MAX_RULES];
 	struct nat64_ruleset *rs;
+	struct nat64_denyset *deny;	/* NULL: same (or none) */
 	bool hooks_were;
 };
 
@@ -503,14 +568,14 @@ static int plan_pool(struct nat64_net *nn, const struct nat64_spool *sp,
 		if (same)
 			return 0;
 	} else {
-		pl->pool[i] = kzalloc(sizeof(*pl->pool[i]), GFP_KERNEL);
+		pl->pool[i] = kzalloc(sizeof(*pl->pool[i]), GFP_KERNEL_ACCOUNT);
 		if (!pl->pool[i])
 			return -ENOMEM;
 		pl->pool_new[i] = true;
 		strscpy(pl->pool[i]->name, sp->name,
 			sizeof(pl->pool[i]->name));
 	}
-	rs = kzalloc(struct_size(rs, r, sp->n), GFP_KERNEL);
+	rs = kzalloc(struct_size(rs, r, sp->n), GFP_KERNEL_ACCOUNT);
 	if (!rs)
 		return -ENOMEM;
 	rs->n = sp->n;
@@ -567,7 +632,8 @@ static int plan_rules(struct nat64_net *nn, const struct nat64_spec *s,
 	struct nat64_ruleset *old = ruleset(nn);
 	unsigned int i;
 
-	pl->rs = kzalloc(struct_size(pl->rs, rule, s->nrules), GFP_KERNEL);
+	pl->rs = kzalloc(struct_size(pl->rs, rule, s->nrules),
+			 GFP_KERNEL_ACCOUNT);
 	if (!pl->rs)
 		return -ENOMEM;
 	pl->rs->n = s->nrules;
@@ -582,12 +648,13 @@ static int plan_rules(struct nat64_net *nn, const struct nat64_spec *s,
 			pl->rs->rule[i] = old->rule[o];
 			continue;
 		}
-		r = kzalloc(sizeof(*r), GFP_KERNEL);
+		r = kzalloc(sizeof(*r), GFP_KERNEL_ACCOUNT);
 		if (!r)
 			return -ENOMEM;
 		strscpy(r->name, sr->name, sizeof(r->name));
 		memcpy(r->prefix, sr->prefix, 16);
 		r->plen = sr->plen;
+		r->wkp = rfc6052_is_wkp(r->prefix, r->plen);
 		memcpy(r->src, sr->src, 16);
 		r->src_plen = sr->src_plen;
 		r->pool = pl->pool[p];
@@ -603,6 +670,24 @@ static int plan_rules(struct nat64_net *nn, const struct nat64_spec *s,
 	return 0;
 }
 
+/* The deny list of @s, if it is not the one of @o. */
+static int plan_deny(const struct nat64_spec *o, const struct nat64_spec *s,
+		     struct plan *pl)
+{
+	if (o->ndeny == s->ndeny &&
+	    !memcmp(o->deny, s->deny, s->ndeny * sizeof(s->deny[0])))
+		return 0;
+	if (!s->ndeny)
+		return 0;
+	pl->deny = kzalloc(struct_size(pl->deny, d, s->ndeny),
+			   GFP_KERNEL_ACCOUNT);
+	if (!pl->deny)
+		return -ENOMEM;
+	pl->deny->n = s->ndeny;
+	memcpy(pl->deny->d, s->deny, s->ndeny * sizeof(s->deny[0]));
+	return 0;
+}
+
 static void plan_free(struct nat64_net *nn, const struct nat64_spec *s,
 		      struct plan *pl)
 {
@@ -612,6 +697,7 @@ static void plan_free(struct nat64_net *nn, const struct nat64_spec *s,
 		if (pl->rule_new[i])
 			kfree(pl->rule[i]);
 	kfree(pl->rs);
+	kfree(pl->deny);
 	for (i = 0; i < s->npools; i++) {
 		kfree(pl->ranges[i]);
 		if (pl->pool_new[i])
@@ -726,7 +812,7 @@ int nat64_commit(struct nat64_net *nn, struct nat64_spec *s,
 			return -EINVAL;
 		}
 	}
-	pl = kzalloc(sizeof(*pl), GFP_KERNEL);
+	pl = kzalloc(sizeof(*pl), GFP_KERNEL_ACCOUNT);
 	if (!pl) {
 		nat64_spec_free(s);
 		return -ENOMEM;
@@ -740,6 +826,8 @@ int nat64_commit(struct nat64_net *nn, struct nat64_spec *s,
 			goto fail;
 	}
 	err = plan_rules(nn, s, pl);
+	if (!err)
+		err = plan_deny(o, s, pl);
 	if (!err && (s->nrules || s->nstatics))
 		err = nat64_maps_init(nn);
 	if (!err && hooks)
@@ -767,6 +855,14 @@ int nat64_commit(struct nat64_net *nn, struct nat64_spec *s,
 			rcu_assign_pointer(nn->rule_by_id[pl->rule[i]->id],
 					   pl->rule[i]);
 	rcu_assign_pointer(nn->rules, pl->rs);
+	if (pl->deny || !s->ndeny) {
+		struct nat64_denyset *od;
+
+		od = rcu_replace_pointer(nn->deny, pl->deny,
+					 lockdep_is_held(&nn->config_lock));
+		if (od)
+			kfree_rcu(od, rcu);
+	}
 	settings_apply(nn, &s->set);
 	if (!hooks)
 		nat64_hooks_off(nn);
@@ -902,6 +998,9 @@ void nat64_batch_release(struct nat64_net *nn, u32 portid)
 
 int nat64_config_init(struct nat64_net *nn)
 {
+	/* Log lines: 1000 a second; no "suppressed" lines of its own. */
+	ratelimit_state_init(&nn->log_rs, HZ, 1000);
+	ratelimit_set_flags(&nn->log_rs, RATELIMIT_MSG_ON_RELEASE);
 	nn->spec = spec_alloc();
 	if (!nn->spec)
 		return -ENOMEM;
@@ -922,6 +1021,8 @@ void nat64_config_exit(struct nat64_net *nn)
 	}
 	kfree(rs);
 	RCU_INIT_POINTER(nn->rules, NULL);
+	kfree(rcu_dereference_protected(nn->deny, 1));
+	RCU_INIT_POINTER(nn->deny, NULL);
 	list_for_each_entry_safe(p, tmp, &nn->pools, list) {
 		list_del(&p->list);
 		pool_free(p);

@@ -138,8 +138,16 @@ void nat64_ev_report(struct nat64_net *nn, const struct nat64_ev *ev)
 	      ev->type != NAT64_EVENT_SESSION_REFUSED &&
 	      (ev->session ? READ_ONCE(nn->log_dests) :
 	       READ_ONCE(nn->log_mappings));
-	if (log)
-		ev_log(nn, ev, ts);
+	/*
+	 * Rate limited: a namespace's traffic can make lines faster than
+	 * any log keeps; those left out are counted.
+	 */
+	if (log) {
+		if (__ratelimit(&nn->log_rs))
+			ev_log(nn, ev, ts);
+		else
+			nat64_stat_inc(nn, NAT64_STAT_LOG_SUPPRESSED);
+	}
 	if (nat64_genl_listening(nn->net))
 		ev_send(nn, ev, ts);
 }

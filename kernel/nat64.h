@@ -58,6 +58,7 @@ struct nat64_rule {
 	u8 src[16];
 	struct nat64_pool *pool;	/* holds a users count */
 	u8 id;				/* its nat64_net.rule_by_id slot */
+	bool wkp;			/* prefix is 64:ff9b::/96 (RFC 6052 §3.1) */
 	struct rcu_head rcu;
 };
 
@@ -74,6 +75,19 @@ struct nat64_ruleset {
 	unsigned int n;
 	struct rcu_head rcu;
 	struct nat64_rule *rule[];
+};
+
+/* Denied IPv4 networks (NAT64_CMD_DENY_ADD), host order. */
+struct nat64_sdeny {
+	u32 addr;
+	u8 plen;
+};
+
+/* The published deny list: replaced whole, read under RCU. */
+struct nat64_denyset {
+	unsigned int n;
+	struct rcu_head rcu;
+	struct nat64_sdeny d[];
 };
 
 struct nat64_maptable;
@@ -95,6 +109,7 @@ struct nat64_net {
 	struct list_head pools;		/* under config_lock */
 	unsigned int npools;
 	struct nat64_ruleset __rcu *rules;	/* written under config_lock */
+	struct nat64_denyset __rcu *deny;	/* written under config_lock */
 	/* Every built rule by its id; [0] stays NULL. */
 	struct nat64_rule __rcu *rule_by_id[NAT64_RULE_IDS];
 	bool hooks_registered;		/* under config_lock */
@@ -128,6 +143,8 @@ struct nat64_net {
 
 	/* Refused events: a flood of refusals sends few of them. */
 	struct ratelimit_state refused_rs;
+	/* Log lines (log_mappings, log_dests): a flood logs few of them. */
+	struct ratelimit_state log_rs;
 
 	/* Unsolicited IPv4 SYNs kept for a simultaneous open. */
 	spinlock_t synq_lock;
@@ -211,7 +228,8 @@ struct nat64_sstatic {
  */
 struct nat64_spec {
 	struct nat64_settings set;
-	unsigned int npools, nrules, nstatics, cap;
+	unsigned int npools, nrules, nstatics, cap, ndeny;
+	struct nat64_sdeny deny[NAT64_MAX_DENY];
 	struct nat64_spool pools[NAT64_MAX_POOLS];
 	struct nat64_srule rules[NAT64_MAX_RULES];	/* in match order */
 	struct nat64_sstatic *statics;	/* [cap], sorted (sstatic_cmp) */
@@ -241,7 +259,14 @@ int nat64_spec_static_add(struct nat64_spec *s,
 int nat64_spec_static_del(struct nat64_spec *s,
 			  const struct nat64_sstatic *st,
 			  struct netlink_ext_ack *extack);
-/* Back to the defaults: no pools, rules or static entries. */
+/* Deny IPv4 network @addr/@plen (host order), or stop denying it. */
+int nat64_spec_deny_add(struct nat64_spec *s, u32 addr, u8 plen,
+			struct netlink_ext_ack *extack);
+int nat64_spec_deny_del(struct nat64_spec *s, u32 addr, u8 plen,
+			struct netlink_ext_ack *extack);
+/* Is IPv4 address @addr (host order) denied? Under RCU. */
+bool nat64_denied(struct nat64_net *nn, u32 addr);
+/* Back to the defaults: no pools, rules, static entries or denials. */
 void nat64_spec_flush(struct nat64_spec *s);
 
 /*

@@ -46,11 +46,6 @@ static struct netlink_range_validation mtu_range = {
 	.max = 65535,
 };
 
-static struct netlink_range_validation udp_timeout_range = {
-	.min = 120,
-	.max = 604800,
-};
-
 static struct netlink_range_validation timeout_range = {
 	.min = 1,
 	.max = 604800,
@@ -82,7 +77,7 @@ static const struct nla_policy config_policy[NAT64_CONFIG_A_MAX + 1] = {
 								 &mtu_range),
 	[NAT64_CONFIG_A_RESET_TOS] = NLA_POLICY_MAX(NLA_U8, 1),
 	[NAT64_CONFIG_A_TIMEOUT_UDP] =
-		NLA_POLICY_FULL_RANGE(NLA_U32, &udp_timeout_range),
+		NLA_POLICY_FULL_RANGE(NLA_U32, &timeout_range),
 	[NAT64_CONFIG_A_TIMEOUT_TCP_EST] =
 		NLA_POLICY_FULL_RANGE(NLA_U32, &timeout_range),
 	[NAT64_CONFIG_A_TIMEOUT_TCP_TRANS] =
@@ -104,6 +99,12 @@ static const struct nla_policy config_policy[NAT64_CONFIG_A_MAX + 1] = {
 	[NAT64_CONFIG_A_MODE] = NLA_POLICY_MAX(NLA_U8, NAT64_MODE_TARGET),
 	[NAT64_CONFIG_A_LOG_MAPPINGS] = NLA_POLICY_MAX(NLA_U8, 1),
 	[NAT64_CONFIG_A_LOG_DESTINATIONS] = NLA_POLICY_MAX(NLA_U8, 1),
+	[NAT64_CONFIG_A_BELOW_RFC] = { .type = NLA_FLAG },
+};
+
+static const struct nla_policy deny_policy[NAT64_DENY_A_MAX + 1] = {
+	[NAT64_DENY_A_ADDR] = NLA_POLICY_EXACT_LEN(4),
+	[NAT64_DENY_A_PLEN] = NLA_POLICY_MAX(NLA_U8, 32),
 };
 
 /* Timeout attributes, in enum nat64_timeout order. */
@@ -115,6 +116,15 @@ static const int timeout_attr[NAT64_TO_COUNT] = {
 	[NAT64_TO_SYN] = NAT64_CONFIG_A_TIMEOUT_SYN,
 };
 
+/* RFC 6146 §4: the least of each timeout, in enum nat64_timeout order. */
+static const u32 timeout_min[NAT64_TO_COUNT] = {
+	[NAT64_TO_UDP] = NAT64_TIMEOUT_MIN_UDP,
+	[NAT64_TO_TCP_EST] = NAT64_TIMEOUT_MIN_TCP_EST,
+	[NAT64_TO_TCP_TRANS] = NAT64_TIMEOUT_MIN_TCP_TRANS,
+	[NAT64_TO_ICMP] = NAT64_TIMEOUT_MIN_ICMP,
+	[NAT64_TO_SYN] = NAT64_TIMEOUT_MIN_SYN,
+};
+
 /* Requests carry only these; the rest are reply-only and refused. */
 static const struct nla_policy nat64_policy[NAT64_A_MAX + 1] = {
 	[NAT64_A_POOL] = NLA_POLICY_NESTED(pool_policy),
@@ -123,6 +133,7 @@ static const struct nla_policy nat64_policy[NAT64_A_MAX + 1] = {
 	[NAT64_A_MAPPING] = NLA_POLICY_NESTED(mapping_policy),
 	[NAT64_A_PROTO] = { .type = NLA_U8 },
 	[NAT64_A_BATCH] = { .type = NLA_FLAG },
+	[NAT64_A_DENY] = NLA_POLICY_NESTED(deny_policy),
 };
 
 static struct genl_family nat64_family;
@@ -302,6 +313,57 @@ static int op_set(struct nat64_spec *s, const void *arg,
 	return 0;
 }
 
+/*
+ * Does @attr (u8) turn on a log setting now @cur? Turning it on from a
+ * user namespace would let a container write to the host's log.
+ */
+static bool turns_on(const struct nlattr *attr, bool cur)
+{
+	return attr && nla_get_u8(attr) && !cur;
+}
+
+/* The checks of a SET_CONFIG request that need more than its values. */
+static int set_allowed(struct sk_buff *skb, struct genl_info *info,
+		       struct nlattr **tb)
+{
+	struct nat64_net *nn = info_nn(info);
+	bool admin = netlink_capable(skb, CAP_NET_ADMIN);
+	int i;
+
+	if (!admin &&
+	    (turns_on(tb[NAT64_CONFIG_A_LOG_MAPPINGS],
+		      READ_ONCE(nn->log_mappings)) ||
+	     turns_on(tb[NAT64_CONFIG_A_LOG_DESTINATIONS],
+		      READ_ONCE(nn->log_dests)))) {
+		NL_SET_ERR_MSG(info->extack,
+			       "turning the kernel log on needs CAP_NET_ADMIN in the initial user namespace");
+		return -EPERM;
+	}
+	if (!admin && tb[NAT64_CONFIG_A_LIMIT_SESSIONS]) {
+		u32 v = nla_get_u32(tb[NAT64_CONFIG_A_LIMIT_SESSIONS]);
+
+		if (v > NAT64_LIMIT_SESSIONS_USERNS &&
+		    v != READ_ONCE(nn->limit_sessions)) {
+			NL_SET_ERR_MSG_ATTR(info->extack,
+					    tb[NAT64_CONFIG_A_LIMIT_SESSIONS],
+					    "a session limit over 4194304 needs CAP_NET_ADMIN in the initial user namespace");
+			return -EPERM;
+		}
+	}
+	if (tb[NAT64_CONFIG_A_BELOW_RFC])
+		return 0;
+	for (i = 0; i < NAT64_TO_COUNT; i++) {
+		struct nlattr *a = tb[timeout_attr[i]];
+
+		if (a && nla_get_u32(a) < timeout_min[i]) {
+			NL_SET_ERR_MSG_ATTR(info->extack, a,
+					    "timeout below its RFC 6146 minimum (udp 120, tcp-est 7440, tcp-trans 240, icmp 60, syn 6 seconds) without below-rfc");
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 static int nl_set_config(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *tb[NAT64_CONFIG_A_MAX + 1];
@@ -309,8 +371,48 @@ static int nl_set_config(struct sk_buff *skb, struct genl_info *info)
 
 	err = parse_nest(info, NAT64_A_CONFIG, tb, NAT64_CONFIG_A_MAX,
 			 config_policy);
+	if (!err)
+		err = set_allowed(skb, info, tb);
 	return err ? err : edit(info, op_set, tb);
 }
+
+struct deny_arg {
+	u32 addr;
+	u8 plen;
+	bool add;
+};
+
+static int op_deny(struct nat64_spec *s, const void *arg,
+		   struct netlink_ext_ack *extack)
+{
+	const struct deny_arg *d = arg;
+
+	return d->add ? nat64_spec_deny_add(s, d->addr, d->plen, extack) :
+	       nat64_spec_deny_del(s, d->addr, d->plen, extack);
+}
+
+static int nl_deny_change(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *tb[NAT64_DENY_A_MAX + 1];
+	struct deny_arg d = {
+		.add = info->genlhdr->cmd == NAT64_CMD_DENY_ADD,
+	};
+	int err;
+
+	err = parse_nest(info, NAT64_A_DENY, tb, NAT64_DENY_A_MAX,
+			 deny_policy);
+	if (err)
+		return err;
+	if (!tb[NAT64_DENY_A_ADDR] || !tb[NAT64_DENY_A_PLEN]) {
+		NL_SET_ERR_MSG(info->extack,
+			       "a denied network needs an address and a length");
+		return -EINVAL;
+	}
+	d.addr = ntohl(nla_get_in_addr(tb[NAT64_DENY_A_ADDR]));
+	d.plen = nla_get_u8(tb[NAT64_DENY_A_PLEN]);
+	return edit(info, op_deny, &d);
+}
+
 
 static int op_flush(struct nat64_spec *s, const void *arg,
 		    struct netlink_ext_ack *extack)
@@ -351,6 +453,8 @@ static int nl_get_config(struct sk_buff *skb, struct genl_info *info)
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
+	/* The settings of one commit, not a mix of two. */
+	mutex_lock(&nn->config_lock);
 	hdr = genlmsg_put_reply(msg, info, &nat64_family, 0,
 				NAT64_CMD_GET_CONFIG);
 	if (!hdr)
@@ -386,11 +490,13 @@ static int nl_get_config(struct sk_buff *skb, struct genl_info *info)
 	    nla_put_u8(msg, NAT64_CONFIG_A_LOG_DESTINATIONS,
 		       READ_ONCE(nn->log_dests)))
 		goto nospace;
+	mutex_unlock(&nn->config_lock);
 	nla_nest_end(msg, nest);
 	genlmsg_end(msg, hdr);
 	return nl_reply(info, msg);
 
 nospace:
+	mutex_unlock(&nn->config_lock);
 	nlmsg_free(msg);
 	return -EMSGSIZE;
 }
@@ -660,6 +766,37 @@ out:
 	return skb->len;
 }
 
+/* cb->args[0]: index of the next denied network to dump. */
+static int nl_deny_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct nat64_net *nn = nat64_pernet(sock_net(skb->sk));
+	const struct nat64_spec *s;
+	long i;
+
+	mutex_lock(&nn->config_lock);
+	s = nn->spec;
+	for (i = cb->args[0]; i < s->ndeny; i++) {
+		void *hdr = dump_put(skb, cb, NAT64_CMD_DENY_GET);
+		struct nlattr *nest;
+
+		if (!hdr)
+			break;
+		nest = nla_nest_start(skb, NAT64_A_DENY);
+		if (!nest ||
+		    nla_put_in_addr(skb, NAT64_DENY_A_ADDR,
+				    htonl(s->deny[i].addr)) ||
+		    nla_put_u8(skb, NAT64_DENY_A_PLEN, s->deny[i].plen)) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		nla_nest_end(skb, nest);
+		genlmsg_end(skb, hdr);
+	}
+	cb->args[0] = i;
+	mutex_unlock(&nn->config_lock);
+	return skb->len;
+}
+
 static int put_rule(struct sk_buff *skb, const struct nat64_rule *r)
 {
 	struct nlattr *nest = nla_nest_start(skb, NAT64_A_RULE);
@@ -862,9 +999,11 @@ static int nl_stats_reset(struct sk_buff *skb, struct genl_info *info)
 	struct nat64_net *nn = info_nn(info);
 	int cpu;
 
+	mutex_lock(&nn->config_lock);
 	for_each_possible_cpu(cpu)
 		memset(per_cpu_ptr(nn->stats, cpu), 0,
 		       sizeof(u64) * (NAT64_STAT_MAX + 1));
+	mutex_unlock(&nn->config_lock);
 	return 0;
 }
 
@@ -995,6 +1134,18 @@ static const struct genl_ops nat64_ops[] = {
 		.cmd = NAT64_CMD_BATCH_ABORT,
 		.doit = nl_batch,
 		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = NAT64_CMD_DENY_ADD,
+		.doit = nl_deny_change,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = NAT64_CMD_DENY_DEL,
+		.doit = nl_deny_change,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = NAT64_CMD_DENY_GET,
+		.dumpit = nl_deny_dump,
+		.flags = GENL_UNS_ADMIN_PERM,
 	},
 };
 
@@ -1003,12 +1154,23 @@ static const struct genl_multicast_group nat64_mcgrps[] = {
 	{ .name = NAT64_MCGRP_EVENTS, .flags = GENL_MCAST_CAP_NET_ADMIN },
 };
 
+/*
+ * parallel_ops: the handlers run without genl_mutex, so that a commit's
+ * grace period or table sweep stalls no other family. Each one that
+ * reads or changes a namespace's configuration (the spec, the open
+ * batch, pools, rules, the deny list, settings read as a whole) takes
+ * that namespace's config_lock; the mapping tables are read under RCU
+ * (dumps) and changed under their bucket locks; counters are per-CPU.
+ * GET_VERSION reads nothing, GET_STATS only counters and table sizes.
+ * Events are multicast from any context, with no lock of the family.
+ */
 static struct genl_family nat64_family __ro_after_init = {
 	.name = NAT64_GENL_NAME,
 	.version = NAT64_GENL_VERSION,
 	.maxattr = NAT64_A_MAX,
 	.policy = nat64_policy,
 	.netnsok = true,
+	.parallel_ops = true,
 	.module = THIS_MODULE,
 	.ops = nat64_ops,
 	.n_ops = ARRAY_SIZE(nat64_ops),

@@ -215,9 +215,29 @@ static struct rtable *route4(struct nat64_net *nn, struct sk_buff *skb,
 		.flowi4_flags = FLOWI_FLAG_ANYSRC,
 	};
 
+	struct rtable *rt;
+
 	memcpy(&fl4.saddr, src, 4);
 	memcpy(&fl4.daddr, dst, 4);
-	return ip_route_output_key(nn->net, &fl4);
+	rt = ip_route_output_key(nn->net, &fl4);
+	/*
+	 * Only along unicast routes: not to an address of ours (local,
+	 * through lo), nor a directed broadcast, nor anything else. (No
+	 * route, blackhole, unreachable and prohibit routes are errors of
+	 * the lookup, never -EPERM.)
+	 */
+	if (!IS_ERR(rt) && rt->rt_type != RTN_UNICAST) {
+		ip_rt_put(rt);
+		return ERR_PTR(-EPERM);
+	}
+	return rt;
+}
+
+/* The counter of a route4() that failed. */
+static enum nat64_stat route4_stat(const struct rtable *rt)
+{
+	return PTR_ERR(rt) == -EPERM ? NAT64_STAT_DROP_ROUTE_TYPE :
+	       NAT64_STAT_DROP_NO_ROUTE;
 }
 
 static struct dst_entry *route6(struct nat64_net *nn, struct sk_buff *skb,
@@ -520,7 +540,7 @@ static unsigned int xlat_err_6to4(struct nat64_net *nn, struct sk_buff *skb,
 
 	rt = route4(nn, skb, outer.src, outer.dst, p->tclass, IPPROTO_ICMP);
 	if (IS_ERR(rt))
-		return drop(nn, NAT64_STAT_DROP_NO_ROUTE);
+		return drop(nn, route4_stat(rt));
 	mtus.in = skb->dev ? skb->dev->mtu : 0;
 	mtus.out = dst_mtu(&rt->dst);
 
@@ -615,6 +635,11 @@ static unsigned int xlat_6to4(struct nat64_net *nn, struct nat64_rule *rule,
 	rfc6052_extract(rule->plen, p.dst, o.dst);
 	if (xl_addr4_bad(o.dst))
 		return drop(nn, NAT64_STAT_DROP_BAD_ADDR);
+	/* RFC 6052 §3.1; then the operator's deny list. */
+	if (rule->wkp && rfc6052_v4_nonglobal(o.dst))
+		return drop(nn, NAT64_STAT_DROP_NONGLOBAL);
+	if (nat64_denied(nn, xl_get32(o.dst)))
+		return drop(nn, NAT64_STAT_DROP_DENIED);
 	if (p.is_err)
 		return xlat_err_6to4(nn, skb, rule, &p);
 	len4 = XL_IP4_HLEN + p.l4len;
@@ -648,7 +673,7 @@ static unsigned int xlat_6to4(struct nat64_net *nn, struct nat64_rule *rule,
 	rt = route4(nn, skb, o.src, o.dst, p.tclass,
 		    p.proto == XL_ICMP ? IPPROTO_ICMP : ipv6_hdr(skb)->nexthdr);
 	if (IS_ERR(rt))
-		return drop(nn, NAT64_STAT_DROP_NO_ROUTE);
+		return drop(nn, route4_stat(rt));
 	mtu = dst_mtu(&rt->dst);
 translate:
 

@@ -85,3 +85,43 @@ void rfc6052_extract(unsigned int plen, const u8 addr[16], u8 v4[4])
 	for (i = 0; i < 4; i++)
 		v4[i] = addr[pos[i]];
 }
+
+bool rfc6052_is_wkp(const u8 prefix[16], unsigned int plen)
+{
+	static const u8 wkp[12] = { 0x00, 0x64, 0xff, 0x9b };
+
+	return plen == 96 && !memcmp(prefix, wkp, sizeof(wkp));
+}
+
+/* Networks (address, length) of rfc6052_v4_nonglobal(), host order. */
+static const struct {
+	u32 addr;
+	u8 plen;
+} nonglobal4[] = {
+	{ 0x00000000, 8 },	/* 0/8, "this network" (RFC 1122) */
+	{ 0x0a000000, 8 },	/* 10/8, private (RFC 1918) */
+	{ 0x64400000, 10 },	/* 100.64/10, shared (RFC 6598) */
+	{ 0x7f000000, 8 },	/* 127/8, loopback */
+	{ 0xa9fe0000, 16 },	/* 169.254/16, link local (RFC 3927) */
+	{ 0xac100000, 12 },	/* 172.16/12, private */
+	{ 0xc0000000, 24 },	/* 192.0.0/24, IETF protocol assignments */
+	{ 0xc0000200, 24 },	/* 192.0.2/24, TEST-NET-1 (RFC 5737) */
+	{ 0xc0586300, 24 },	/* 192.88.99/24, 6to4 relay (RFC 7526) */
+	{ 0xc0a80000, 16 },	/* 192.168/16, private */
+	{ 0xc6120000, 15 },	/* 198.18/15, benchmarking (RFC 2544) */
+	{ 0xc6336400, 24 },	/* 198.51.100/24, TEST-NET-2 */
+	{ 0xcb007100, 24 },	/* 203.0.113/24, TEST-NET-3 */
+	{ 0xf0000000, 4 },	/* 240/4, reserved, and 255.255.255.255 */
+};
+
+bool rfc6052_v4_nonglobal(const u8 v4[4])
+{
+	u32 a = xl_get32(v4);
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(nonglobal4); i++)
+		if (!((a ^ nonglobal4[i].addr) &
+		      (0xffffffffU << (32 - nonglobal4[i].plen))))
+			return true;
+	return false;
+}

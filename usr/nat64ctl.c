@@ -68,6 +68,10 @@ static const char *const stat_names[NAT64_STAT_MAX + 1] = {
 	[NAT64_STAT_SESSIONS_REFUSED] = "sessions-refused",
 	[NAT64_STAT_DROP_BAD_ADDR] = "drop-bad-addr",
 	[NAT64_STAT_SYN_RETRANSMITTED] = "syn-retransmitted",
+	[NAT64_STAT_DROP_NONGLOBAL] = "drop-nonglobal",
+	[NAT64_STAT_DROP_DENIED] = "drop-denied",
+	[NAT64_STAT_DROP_ROUTE_TYPE] = "drop-route-type",
+	[NAT64_STAT_LOG_SUPPRESSED] = "log-suppressed",
 };
 
 /* The name of counter @t, or "stat-T" for one this build does not know. */
@@ -97,6 +101,9 @@ static const char *const help_text[][2] = {
 	{ "bib",
 	  "  bib add|del tcp|udp|icmp [ADDR6]:PORT ADDR4:PORT\n"
 	  "  bib show [tcp|udp|icmp]     (also: mapping show)\n" },
+	{ "deny",
+	  "  deny add|del ADDR[/LEN]  IPv4 networks not to translate to\n"
+	  "  deny show\n" },
 	{ "session", "  session show [tcp|udp|icmp] | session flush\n" },
 	{ "stats", "  stats [reset]\n" },
 	{ "monitor",
@@ -108,7 +115,8 @@ static const char *const help_text[][2] = {
 	  "        drop-external-tcp on|off | max-stored-syns N |\n"
 	  "        limit sessions|ports-per-subscriber N |\n"
 	  "        subscriber-prefix LEN | mode hooks|target |\n"
-	  "        log mappings|destinations on|off }...\n" },
+	  "        log mappings|destinations on|off }... [below-rfc]\n"
+	  "        (below-rfc: allow timeouts under RFC 6146's minimums)\n" },
 };
 
 /* The usage of one object (NULL: all). */
@@ -261,6 +269,15 @@ static bool parse_mapping(struct nlattr **tb,
 	return true;
 }
 
+/* An IPv4 address attribute as text into @buf, or "" if it is not one. */
+static const char *attr_addr4(struct nlattr *a, char buf[INET_ADDRSTRLEN])
+{
+	if (!a || nla_len(a) != 4 ||
+	    !inet_ntop(AF_INET, nla_data(a), buf, INET_ADDRSTRLEN))
+		return "";
+	return buf;
+}
+
 static int print_mapping(struct nlattr **tb, void *arg)
 {
 	struct nlattr *m[NAT64_MAPPING_A_MAX + 1];
@@ -389,8 +406,10 @@ static int print_config(struct nlattr **tb, void *arg)
 		       nla_get_u32(c[NAT64_CONFIG_A_LOWEST_IPV6_MTU]));
 	for (t = 0; t < CTL_TO_N; t++)
 		if (c[timeout_attr[t]])
-			printf("set timeout %s %u\n", ctl_timeout_names[t],
-			       nla_get_u32(c[timeout_attr[t]]));
+			printf("set timeout %s %u%s\n", ctl_timeout_names[t],
+			       nla_get_u32(c[timeout_attr[t]]),
+			       nla_get_u32(c[timeout_attr[t]]) <
+			       ctl_timeout_min(t) ? " below-rfc" : "");
 	if (c[NAT64_CONFIG_A_FILTERING])
 		printf("set filtering %s\n",
 		       nla_get_u8(c[NAT64_CONFIG_A_FILTERING]) ==
@@ -438,6 +457,43 @@ static int print_static(struct nlattr **tb, void *arg)
 	       proto_name(nla_get_u8(m[NAT64_MAPPING_A_PROTO])), a6,
 	       nla_get_u16(m[NAT64_MAPPING_A_PORT6]), a4,
 	       nla_get_u16(m[NAT64_MAPPING_A_PORT4]));
+	return 0;
+}
+
+/* The NAT64_A_DENY nest of a reply: its address as text, its length. */
+static bool parse_deny_reply(struct nlattr **tb, char a[INET_ADDRSTRLEN],
+			     unsigned int *plen)
+{
+	struct nlattr *d[NAT64_DENY_A_MAX + 1];
+
+	if (!tb[NAT64_A_DENY] ||
+	    nla_parse_nested(d, NAT64_DENY_A_MAX, tb[NAT64_A_DENY], NULL) ||
+	    !*attr_addr4(d[NAT64_DENY_A_ADDR], a) || !d[NAT64_DENY_A_PLEN])
+		return false;
+	*plen = nla_get_u8(d[NAT64_DENY_A_PLEN]);
+	return true;
+}
+
+/* A denied network: "ADDR/LEN" (as a `deny add` command if @arg). */
+static int print_deny(struct nlattr **tb, void *arg)
+{
+	char a[INET_ADDRSTRLEN];
+	unsigned int plen;
+
+	if (parse_deny_reply(tb, a, &plen))
+		printf("%s%s/%u\n", arg ? "deny add " : "", a, plen);
+	return 0;
+}
+
+/* deny show -j: an object of the JSON array (@arg: items so far). */
+static int print_deny_json(struct nlattr **tb, void *arg)
+{
+	char a[INET_ADDRSTRLEN];
+	unsigned int plen;
+
+	if (parse_deny_reply(tb, a, &plen))
+		printf("%s{\"addr\":\"%s\",\"plen\":%u}", json_sep(arg), a,
+		       plen);
 	return 0;
 }
 
@@ -663,7 +719,8 @@ static int cmd_show(struct ctl_nl *nl)
 	if (simple(nl, NAT64_CMD_GET_CONFIG, false, print_config, NULL,
 		   "show") ||
 	    simple(nl, NAT64_CMD_POOL_GET, true, print_pool, &show, "show") ||
-	    simple(nl, NAT64_CMD_RULE_GET, true, print_rule, &show, "show"))
+	    simple(nl, NAT64_CMD_RULE_GET, true, print_rule, &show, "show") ||
+	    simple(nl, NAT64_CMD_DENY_GET, true, print_deny, &show, "show"))
 		return 1;
 	return simple(nl, NAT64_CMD_MAPPING_GET, true, print_static, NULL,
 		      "show");
@@ -675,6 +732,7 @@ enum req_kind {
 	REQ_RULE_ADD, REQ_RULE_DEL, REQ_RULE_SHOW, REQ_MAPPING_SHOW, REQ_SET,
 	REQ_BIB_ADD, REQ_BIB_DEL, REQ_SESSION_SHOW, REQ_SESSION_FLUSH,
 	REQ_STATS, REQ_STATS_RESET, REQ_HELP, REQ_FLUSH, REQ_MONITOR,
+	REQ_DENY_ADD, REQ_DENY_DEL, REQ_DENY_SHOW,
 };
 
 /* What a batch file may hold: changes. */
@@ -682,7 +740,8 @@ static bool batchable(enum req_kind k)
 {
 	return k == REQ_POOL_ADD || k == REQ_POOL_DEL || k == REQ_RULE_ADD ||
 	       k == REQ_RULE_DEL || k == REQ_BIB_ADD || k == REQ_BIB_DEL ||
-	       k == REQ_SET || k == REQ_FLUSH;
+	       k == REQ_SET || k == REQ_FLUSH || k == REQ_DENY_ADD ||
+	       k == REQ_DENY_DEL;
 }
 
 struct req {
@@ -692,13 +751,14 @@ struct req {
 	struct ctl_rule rule;
 	struct ctl_config config;
 	struct ctl_bib bib;
+	struct ctl_deny deny;
 	int proto;			/* show filter: IPPROTO_*, or 0 */
 };
 
 /* Returns 0, or the exit status for a usage error (message printed). */
 static const char *const objects[] = {
 	"version", "show", "pool", "rule", "bib", "mapping", "session", "set",
-	"stats", "flush", "help", "monitor", NULL
+	"stats", "flush", "help", "monitor", "deny", NULL
 };
 static const char *const verbs[] = {
 	"add", "del", "show", "flush", "reset", "help", NULL
@@ -774,6 +834,18 @@ static int parse_req(int argc, char **argv, struct req *q)
 		}
 		return bad(sess ? "usage: session { show [tcp|udp|icmp] | flush }" :
 			   "usage: bib { add|del tcp|udp|icmp [ADDR6]:PORT ADDR4:PORT | show [tcp|udp|icmp] }");
+	}
+	if (!strcmp(obj, "deny")) {
+		if (!strcmp(verb, "show") && argc == 2) {
+			q->kind = REQ_DENY_SHOW;
+			return 0;
+		}
+		if (!strcmp(verb, "add") || !strcmp(verb, "del")) {
+			q->kind = verb[0] == 'a' ? REQ_DENY_ADD : REQ_DENY_DEL;
+			return parse_deny(argc - 2, argv + 2, &q->deny, err,
+					  sizeof(err)) ? bad(err) : 0;
+		}
+		return bad("usage: deny { add|del ADDR[/LEN] | show }");
 	}
 	if (!strcmp(obj, "set")) {
 		q->kind = REQ_SET;
@@ -870,6 +942,26 @@ static int run_req(struct ctl_nl *nl, const struct req *q)
 	case REQ_SESSION_FLUSH:
 		return simple(nl, NAT64_CMD_SESSION_FLUSH, false, NULL, NULL,
 			      "session flush");
+	case REQ_DENY_SHOW:
+		if (json)
+			printf("[");
+		t = simple(nl, NAT64_CMD_DENY_GET, true,
+			   json ? print_deny_json : print_deny,
+			   json ? &items : NULL, "deny show");
+		if (json)
+			printf("%s]\n", items ? "\n" : "");
+		return t;
+	case REQ_DENY_ADD:
+	case REQ_DENY_DEL:
+		what = q->kind == REQ_DENY_ADD ? "deny add" : "deny del";
+		msg = nest_msg(nl, q->kind == REQ_DENY_ADD ?
+			       NAT64_CMD_DENY_ADD : NAT64_CMD_DENY_DEL,
+			       NAT64_A_DENY, &nest);
+		if (!msg)
+			break;
+		nla_put(msg, NAT64_DENY_A_ADDR, 4, &q->deny.addr);
+		nla_put_u8(msg, NAT64_DENY_A_PLEN, (uint8_t)q->deny.plen);
+		break;
 	case REQ_FLUSH:
 		what = "flush";
 		msg = ctl_nl_msg(nl, NAT64_CMD_CONFIG_FLUSH, false);
@@ -981,6 +1073,8 @@ static int run_req(struct ctl_nl *nl, const struct req *q)
 		if (q->config.log_destinations >= 0)
 			nla_put_u8(msg, NAT64_CONFIG_A_LOG_DESTINATIONS,
 				   (uint8_t)q->config.log_destinations);
+		if (q->config.below_rfc)
+			nla_put_flag(msg, NAT64_CONFIG_A_BELOW_RFC);
 		break;
 	}
 	if (!msg || (!nest && q->kind != REQ_FLUSH)) {
@@ -1052,7 +1146,7 @@ static int run_batch(struct ctl_nl *nl, const char *file)
 		if (!batchable(reqs[n].q.kind)) {
 			snprintf(here + strlen(here), sizeof(here) - strlen(here),
 				 "'%s' ", argv[0]);
-			rc = bad("is not a change: a batch holds pool, rule, bib add/del, set and flush");
+			rc = bad("is not a change: a batch holds pool, rule, bib add/del, deny add/del, set and flush");
 			goto out;
 		}
 		reqs[n++].line = line;

@@ -180,7 +180,8 @@ int ctl_nl_run(struct ctl_nl *nl, struct nl_msg *msg, ctl_reply_fn fn,
 	if (st.intr)
 		fprintf(stderr,
 			"nat64ctl: warning: the table changed during the dump; entries may be missing or repeated\n");
-	if (st.error == -EPERM) {
+	/* genetlink's permission check says nothing; the module says why. */
+	if (st.error == -EPERM && !st.msg[0]) {
 		fprintf(stderr,
 			"nat64ctl: %s: operation not permitted (CAP_NET_ADMIN is needed)\n",
 			what);

@@ -3,6 +3,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -396,7 +397,23 @@ const char *const ctl_timeout_names[CTL_TO_N] = {
 	"udp", "tcp-est", "tcp-trans", "icmp", "syn",
 };
 
-/* timeout NAME SECONDS; the kernel has the same bounds. */
+unsigned long ctl_timeout_min(int t)
+{
+	static const unsigned long min[CTL_TO_N] = {
+		[CTL_TO_UDP] = NAT64_TIMEOUT_MIN_UDP,
+		[CTL_TO_TCP_EST] = NAT64_TIMEOUT_MIN_TCP_EST,
+		[CTL_TO_TCP_TRANS] = NAT64_TIMEOUT_MIN_TCP_TRANS,
+		[CTL_TO_ICMP] = NAT64_TIMEOUT_MIN_ICMP,
+		[CTL_TO_SYN] = NAT64_TIMEOUT_MIN_SYN,
+	};
+
+	return t >= 0 && t < CTL_TO_N ? min[t] : 0;
+}
+
+/*
+ * timeout NAME SECONDS; the kernel has the same bounds, and refuses
+ * values under the RFC 6146 minimum without below-rfc (it says so).
+ */
 static int parse_timeout(const char *name, const char *v,
 			 struct ctl_config *c, char *err, size_t errlen)
 {
@@ -410,12 +427,10 @@ static int parse_timeout(const char *name, const char *v,
 		return fail(err, errlen,
 			    "unknown timeout '%s' (udp, tcp-est, tcp-trans, icmp, syn)",
 			    name);
-	if (parse_uint(v, t == CTL_TO_UDP ? 120 : 1,
-		       t == CTL_TO_SYN ? 600 : 604800, &n))
+	if (parse_uint(v, 1, t == CTL_TO_SYN ? 600 : 604800, &n))
 		return fail(err, errlen,
-			    "invalid %s timeout '%s' (%d to %d seconds)",
-			    name, v, t == CTL_TO_UDP ? 120 : 1,
-			    t == CTL_TO_SYN ? 600 : 604800);
+			    "invalid %s timeout '%s' (1 to %d seconds)",
+			    name, v, t == CTL_TO_SYN ? 600 : 604800);
 	c->timeout[t] = (long)n;
 	return 0;
 }
@@ -433,15 +448,22 @@ int parse_set(int argc, char **argv, struct ctl_config *c, char *err,
 	c->subscriber_plen = c->max_stored_syns = -1;
 	c->mode = -1;
 	c->log_mappings = c->log_destinations = -1;
+	c->below_rfc = false;
 	for (t = 0; t < CTL_TO_N; t++)
 		c->timeout[t] = -1;
-	if (argc < 2)
+	if (argc < 1 || (argc < 2 && strcmp(argv[0], "below-rfc")))
 		return fail(err, errlen,
-			    "usage: set { clear-df on|off | reset-tos on|off | lowest-ipv6-mtu N | timeout udp|tcp-est|tcp-trans|icmp|syn SECONDS | filtering endpoint-independent|address-dependent | drop-external-tcp on|off | limit sessions|ports-per-subscriber N | subscriber-prefix LEN | max-stored-syns N | mode hooks|target | log mappings|destinations on|off }...");
+			    "usage: set { clear-df on|off | reset-tos on|off | lowest-ipv6-mtu N | timeout udp|tcp-est|tcp-trans|icmp|syn SECONDS | filtering endpoint-independent|address-dependent | drop-external-tcp on|off | limit sessions|ports-per-subscriber N | subscriber-prefix LEN | max-stored-syns N | mode hooks|target | log mappings|destinations on|off | below-rfc }...");
 	for (i = 0; i < argc; i += 2) {
 		const char *k = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 		unsigned long n;
 
+		/* A word alone: the timeouts may be below RFC 6146's. */
+		if (!strcmp(k, "below-rfc")) {
+			c->below_rfc = true;
+			i--;
+			continue;
+		}
 		if (!v)
 			return fail(err, errlen, "'%s' needs a value", k);
 		if (!strcmp(k, "timeout")) {
@@ -545,5 +567,38 @@ int parse_set(int argc, char **argv, struct ctl_config *c, char *err,
 			return fail(err, errlen, "unknown setting '%s'", k);
 		}
 	}
+	return 0;
+}
+
+/* ADDR[/LEN], LEN 0..32 (default 32), no bits set past LEN. */
+int parse_deny(int argc, char **argv, struct ctl_deny *d, char *err,
+	       size_t errlen)
+{
+	char buf[64], *slash;
+	unsigned long plen = 32;
+	uint32_t a, mask;
+
+	if (argc != 1)
+		return fail(err, errlen, "usage: deny add|del ADDR[/LEN]");
+	if (strlen(argv[0]) >= sizeof(buf))
+		return fail(err, errlen, "invalid IPv4 network '%s'", argv[0]);
+	strcpy(buf, argv[0]);
+	slash = strchr(buf, '/');
+	if (slash) {
+		*slash = 0;
+		if (parse_uint(slash + 1, 0, 32, &plen))
+			return fail(err, errlen,
+				    "invalid prefix length '%s' (0 to 32)",
+				    slash + 1);
+	}
+	if (inet_pton(AF_INET, buf, &d->addr) != 1)
+		return fail(err, errlen, "invalid IPv4 address '%s'", buf);
+	a = ntohl(d->addr.s_addr);
+	mask = plen ? 0xffffffffU << (32 - plen) : 0;
+	if (a & ~mask)
+		return fail(err, errlen,
+			    "host bits set in '%s' (bits past /%lu)", argv[0],
+			    plen);
+	d->plen = (unsigned int)plen;
 	return 0;
 }

@@ -65,6 +65,13 @@ struct ctl_config {
 	int mode;			/* enum nat64_mode */
 	int log_mappings;
 	int log_destinations;
+	bool below_rfc;			/* timeouts below RFC 6146 allowed */
+};
+
+/* A denied IPv4 network: ADDR[/LEN] */
+struct ctl_deny {
+	struct in_addr addr;
+	unsigned int plen;
 };
 
 /* Each returns 0, or -1 with a one-line message in @err. */
@@ -78,6 +85,13 @@ int parse_set(int argc, char **argv, struct ctl_config *c, char *err,
 	      size_t errlen);
 int parse_bib(int argc, char **argv, struct ctl_bib *b, char *err,
 	      size_t errlen);
+int parse_deny(int argc, char **argv, struct ctl_deny *d, char *err,
+	       size_t errlen);
+/*
+ * RFC 6146 §4 minimum of timeout @t (CTL_TO_*), in seconds: lower ones
+ * need below-rfc.
+ */
+unsigned long ctl_timeout_min(int t);
 /*
  * The word of @words (NULL-terminated) that @s names: itself, or the one
  * it is a prefix of (as in ip(8)). NULL if none or several (@err says).

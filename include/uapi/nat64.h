@@ -18,6 +18,18 @@
  * namespace that owns the network namespace (GENL_UNS_ADMIN_PERM); without
  * it the kernel answers -EPERM. Joining the multicast group
  * NAT64_MCGRP_EVENTS needs the same (GENL_MCAST_CAP_NET_ADMIN).
+ * A namespace's root in a user namespace of its own (a container) is
+ * such a user; two settings reach beyond the namespace and need
+ * CAP_NET_ADMIN in the initial user namespace as well (the host's
+ * administrator), else -EPERM with an extended ack:
+ *  - turning NAT64_CONFIG_A_LOG_MAPPINGS or NAT64_CONFIG_A_LOG_DESTINATIONS
+ *    on (the lines go to the host's kernel log);
+ *  - NAT64_CONFIG_A_LIMIT_SESSIONS above NAT64_LIMIT_SESSIONS_USERNS
+ *    (refused, not clamped).
+ * The family runs its commands in parallel (parallel_ops): each takes
+ * its namespace's configuration lock, so a slow commit in one namespace
+ * (it waits for an RCU grace period) holds up neither other namespaces
+ * nor other generic netlink families.
  *
  * Validation
  * ----------
@@ -152,9 +164,9 @@
  *	         BIB entry; static entries stay.
  *
  * NAT64_CMD_CONFIG_FLUSH (do)
- *	Request: no attributes. Removes every rule, pool and static BIB
- *	         entry (and the mappings made through them) and sets every
- *	         setting to its default. In a batch, typically the first
+ *	Request: no attributes. Removes every rule, pool, static BIB
+ *	         entry (and the mappings made through them) and denied
+ *	         network, and sets every setting to its default. In a batch, typically the first
  *	         change: the batch then says the whole configuration.
  *
  * NAT64_CMD_BATCH_BEGIN, NAT64_CMD_BATCH_COMMIT, NAT64_CMD_BATCH_ABORT (do)
@@ -170,9 +182,50 @@
  * NAT64_CMD_SET_CONFIG (do)
  *	Request: NAT64_A_CONFIG with any of NAT64_CONFIG_A_*; the ones given
  *	         are changed, the others kept.
- *	Errors:  -EINVAL/-ERANGE a value out of its range; -ENOMEM (or
- *	         another error of netfilter) the mode could not be switched
- *	         to hooks (nothing changed).
+ *	Errors:  -EINVAL/-ERANGE a value out of its range, or a timeout
+ *	         below its RFC 6146 §4 minimum (NAT64_TIMEOUT_MIN_*)
+ *	         without NAT64_CONFIG_A_BELOW_RFC; -EPERM see "Permissions";
+ *	         -ENOMEM (or another error of netfilter) the mode could not
+ *	         be switched to hooks (nothing changed).
+ *
+ * NAT64_CMD_DENY_ADD, NAT64_CMD_DENY_DEL (do)
+ *	Request: NAT64_A_DENY with NAT64_DENY_A_ADDR and NAT64_DENY_A_PLEN:
+ *	         an IPv4 network that IPv6 hosts may not reach through any
+ *	         rule (whatever its prefix). IPv6 packets whose translated
+ *	         destination lies in a denied network are dropped and
+ *	         counted (NAT64_STAT_DROP_DENIED). Part of the configuration
+ *	         (batches, CONFIG_FLUSH empty it). At most NAT64_MAX_DENY
+ *	         networks.
+ *	Errors:  -EINVAL  host bits set past PLEN;
+ *	         -EEXIST  that network is denied already (add);
+ *	         -ENOENT  it is not (del);
+ *	         -ENOSPC  NAT64_MAX_DENY networks already.
+ *
+ * NAT64_CMD_DENY_GET (dump)
+ *	Reply:   one message per denied network, with NAT64_A_DENY.
+ *
+ * Non-global IPv4 addresses and the Well-Known Prefix
+ * ---------------------------------------------------
+ * RFC 6052 §3.1: the Well-Known Prefix 64:ff9b::/96 MUST NOT be used
+ * with a non-global IPv4 address, and a translator MUST drop such
+ * packets. An IPv6 packet translated through a rule whose prefix is
+ * 64:ff9b::/96 exactly, to an IPv4 destination in one of these networks
+ * (IANA IPv4 Special-Purpose Address Registry, "Globally Reachable"
+ * false; RFC 5735 §3, RFC 6598), is dropped and counted
+ * (NAT64_STAT_DROP_NONGLOBAL): 0/8, 10/8, 100.64/10, 127/8, 169.254/16,
+ * 172.16/12, 192.0.0/24, 192.0.2/24, 192.88.99/24, 192.168/16,
+ * 198.18/15, 198.51.100/24, 203.0.113/24, 240/4 (with
+ * 255.255.255.255). (0/8, 127/8 and 224/3 are dropped through any
+ * prefix, as NAT64_STAT_DROP_BAD_ADDR.) Network-specific prefixes may
+ * reach these networks; NAT64_CMD_DENY_ADD keeps them out.
+ *
+ * Translated IPv4 packets are sent only along unicast routes: a
+ * destination whose route is local (an address of the translator's,
+ * which would be delivered to it through lo) or broadcast (a directed
+ * broadcast of a connected network), or of any other type that is not
+ * unicast, is dropped and counted (NAT64_STAT_DROP_ROUTE_TYPE). No
+ * route, or a blackhole, unreachable or prohibit one, is counted as
+ * NAT64_STAT_DROP_NO_ROUTE.
  *
  * NAT64_CMD_GET_CONFIG (do)
  *	Request: no attributes.
@@ -229,6 +282,22 @@
 #define NAT64_POOL_DEFAULT_PORT_MAX	65535
 #define NAT64_MAX_RANGES	16	/* ranges a pool */
 #define NAT64_MAX_STATICS	65536	/* static BIB entries */
+#define NAT64_MAX_DENY		64	/* denied IPv4 networks */
+/*
+ * Most NAT64_CONFIG_A_LIMIT_SESSIONS that a user without CAP_NET_ADMIN
+ * in the initial user namespace may set (see "Permissions").
+ */
+#define NAT64_LIMIT_SESSIONS_USERNS	4194304
+
+/*
+ * RFC 6146 §4: the least idle timeouts (seconds) a NAT64 may use. Lower
+ * ones are refused unless the request carries NAT64_CONFIG_A_BELOW_RFC.
+ */
+#define NAT64_TIMEOUT_MIN_UDP		120	/* UDP-MIN, 2 minutes */
+#define NAT64_TIMEOUT_MIN_TCP_EST	7440	/* 2 hours 4 minutes */
+#define NAT64_TIMEOUT_MIN_TCP_TRANS	240	/* 4 minutes */
+#define NAT64_TIMEOUT_MIN_ICMP		60	/* ICMP-TIMEOUT */
+#define NAT64_TIMEOUT_MIN_SYN		6	/* TCP_INCOMING_SYN */
 
 /* Multicast group of the family that NAT64_CMD_EVENT is sent to. */
 #define NAT64_MCGRP_EVENTS	"events"
@@ -256,6 +325,9 @@ enum nat64_cmd {
 	NAT64_CMD_BATCH_COMMIT,
 	NAT64_CMD_BATCH_ABORT,
 	NAT64_CMD_EVENT,		/* notification: see above */
+	NAT64_CMD_DENY_ADD,
+	NAT64_CMD_DENY_DEL,
+	NAT64_CMD_DENY_GET,
 	__NAT64_CMD_MAX
 };
 #define NAT64_CMD_MAX (__NAT64_CMD_MAX - 1)
@@ -278,6 +350,7 @@ enum nat64_attr {
 	NAT64_A_EVENT,		/* u8: enum nat64_event (events only) */
 	NAT64_A_TIMESTAMP,	/* u64: CLOCK_REALTIME ns (events only) */
 	NAT64_A_REASON,		/* u32: NAT64_STAT_* (refused events only) */
+	NAT64_A_DENY,		/* nest: NAT64_DENY_A_* */
 	__NAT64_A_MAX
 };
 #define NAT64_A_MAX (__NAT64_A_MAX - 1)
@@ -345,6 +418,15 @@ enum nat64_rule_attr {
 	__NAT64_RULE_A_MAX
 };
 #define NAT64_RULE_A_MAX (__NAT64_RULE_A_MAX - 1)
+
+/* Inside NAT64_A_DENY: an IPv4 network. */
+enum nat64_deny_attr {
+	NAT64_DENY_A_UNSPEC,
+	NAT64_DENY_A_ADDR,	/* 4 bytes, network address */
+	NAT64_DENY_A_PLEN,	/* u8, 0..32 */
+	__NAT64_DENY_A_MAX
+};
+#define NAT64_DENY_A_MAX (__NAT64_DENY_A_MAX - 1)
 
 /* Inside NAT64_A_MAPPING (dump replies only). */
 enum nat64_mapping_attr {
@@ -423,19 +505,23 @@ enum nat64_config_attr {
 	 */
 	NAT64_CONFIG_A_RESET_TOS,
 	/*
-	 * u32 seconds: how long an idle mapping lives. UDP 120..604800
-	 * (default 300; RFC 4787 REQ-5 forbids less than 2 minutes), TCP
-	 * established 1..604800 (default 7440, the RFC 5382 minimum), TCP
-	 * transitory (before both sides spoke, after both FINs or an RST)
-	 * 1..604800 (default 240), ICMP 1..604800 (default 60). Values below
-	 * the RFC defaults for TCP and ICMP are for tests and labs.
+	 * u32 seconds, 1..604800: how long an idle mapping lives. UDP
+	 * (default 300), TCP established (default 7440), TCP transitory
+	 * (before both sides spoke, after both FINs or an RST; default
+	 * 240), ICMP (default 60). Values below the RFC 6146 §4 minimums
+	 * (NAT64_TIMEOUT_MIN_*: UDP 120, TCP established 7440, transitory
+	 * 240, ICMP 60; RFC 4787 REQ-5, RFC 5382 REQ-5) are refused with
+	 * -EINVAL unless the request carries NAT64_CONFIG_A_BELOW_RFC: they
+	 * break applications' keepalives, and are for tests and labs.
 	 */
 	NAT64_CONFIG_A_TIMEOUT_UDP,
 	NAT64_CONFIG_A_TIMEOUT_TCP_EST,
 	NAT64_CONFIG_A_TIMEOUT_TCP_TRANS,
 	NAT64_CONFIG_A_TIMEOUT_ICMP,
 	/*
-	 * u32 seconds, 1..600 (default 6): how long an unsolicited IPv4 SYN
+	 * u32 seconds, 1..600 (default 6, the RFC 6146 §4 minimum, below
+	 * which NAT64_CONFIG_A_BELOW_RFC is needed): how long an unsolicited
+	 * IPv4 SYN
 	 * is kept for a simultaneous open before ICMP port unreachable
 	 * answers it (RFC 6146 §3.5.2.2, RFC 5382 REQ-4); also the life of
 	 * a session an IPv4 SYN opened until the IPv6 side answers.
@@ -450,7 +536,11 @@ enum nat64_config_attr {
 	NAT64_CONFIG_A_FILTERING,
 	/* u8, 0 or 1 (default 0): drop IPv4-initiated TCP (SYNs). */
 	NAT64_CONFIG_A_DROP_EXT_TCP,
-	/* u32, 1..2^32-1 (default 4194304): most sessions held. */
+	/*
+	 * u32, 1..2^32-1 (default 4194304): most sessions held. Above
+	 * NAT64_LIMIT_SESSIONS_USERNS needs CAP_NET_ADMIN in the initial
+	 * user namespace (see "Permissions").
+	 */
 	NAT64_CONFIG_A_LIMIT_SESSIONS,
 	/*
 	 * u32, 0..65535 (default 0, no limit): most BIB entries (IPv4
@@ -487,6 +577,11 @@ enum nat64_config_attr {
 	 * YYYY-MM-DDTHH:MM:SS,
 	 * EVENT created, expired or removed, PROTO tcp, udp or icmp (ports:
 	 * ICMP identifiers).
+	 * Turning it on needs CAP_NET_ADMIN in the initial user namespace
+	 * (see "Permissions"). Lines (this and LOG_DESTINATIONS) are rate
+	 * limited to 1000 a second per namespace (bursts of 1000); lines
+	 * left out are counted (NAT64_STAT_LOG_SUPPRESSED): a record that
+	 * must be complete is better kept from the events group.
 	 */
 	NAT64_CONFIG_A_LOG_MAPPINGS,
 	/*
@@ -495,9 +590,15 @@ enum nat64_config_attr {
 	 * only if asked for):
 	 *   nat64: ns=INUM TIME session EVENT PROTO [ADDR6]:PORT6 ADDR4:PORT4
 	 *          RADDR4:RPORT
-	 * (one line; RPORT 0 for ICMP). Independent of LOG_MAPPINGS.
+	 * (one line; RPORT 0 for ICMP). Independent of LOG_MAPPINGS;
+	 * the same permission and rate limit.
 	 */
 	NAT64_CONFIG_A_LOG_DESTINATIONS,
+	/*
+	 * flag, requests only: accept the timeouts of this request below
+	 * their RFC 6146 §4 minimums (NAT64_TIMEOUT_MIN_*).
+	 */
+	NAT64_CONFIG_A_BELOW_RFC,
 	__NAT64_CONFIG_A_MAX
 };
 #define NAT64_CONFIG_A_MAX (__NAT64_CONFIG_A_MAX - 1)
@@ -582,6 +683,21 @@ enum nat64_stat {
 	 * kept (the first one keeps its deadline; RFC 6146 §3.5.2.2)
 	 */
 	NAT64_STAT_SYN_RETRANSMITTED,
+	/*
+	 * dropped: an IPv6 destination of the Well-Known Prefix
+	 * 64:ff9b::/96 embedding a non-global IPv4 address (RFC 6052 §3.1;
+	 * see "Non-global IPv4 addresses" above)
+	 */
+	NAT64_STAT_DROP_NONGLOBAL,
+	/* dropped: IPv4 destination in a denied network (NAT64_CMD_DENY_ADD) */
+	NAT64_STAT_DROP_DENIED,
+	/*
+	 * dropped: the route to the IPv4 destination is not unicast (local,
+	 * broadcast, ...)
+	 */
+	NAT64_STAT_DROP_ROUTE_TYPE,
+	/* log lines (LOG_MAPPINGS, LOG_DESTINATIONS) left out: rate limit */
+	NAT64_STAT_LOG_SUPPRESSED,
 	__NAT64_STAT_MAX
 };
 #define NAT64_STAT_MAX (__NAT64_STAT_MAX - 1)

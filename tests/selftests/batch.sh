@@ -15,7 +15,7 @@ kmsg_mark batch
 XL2=xlat2-$S
 cleanup_hooks+=("ns_del $XL2")
 
-ping6ok() { x6 ping -c1 -W2 64:ff9b::192.0.2.2 >/dev/null 2>&1; }
+ping6ok() { x6 ping -c1 -W2 64:ff9b:1::192.0.2.2 >/dev/null 2>&1; }
 
 # A configuration with something of every kind.
 check "configure" ctl set filtering address-dependent timeout icmp 90 \
@@ -49,7 +49,7 @@ check "fresh namespace: same show" [ "$("$NAT64CTL" -n "$XL2" show)" = "$saved" 
 # Atomicity: the last line fails in the kernel; nothing changes.
 cat > "$TMPD/bad.conf" <<'CONF'
 # comment line
-set timeout icmp 30
+set timeout icmp 30 below-rfc
 pool add p3 192.0.2.128/25   # trailing comment
 rule del r2
 rule add r3 prefix 2001:db8:1::/96 pool nope
@@ -61,7 +61,7 @@ match "error names file and line" "^nat64ctl: $TMPD/bad.conf:5: .*no pool" "$err
 check "failing batch changed nothing" [ "$(ctl show)" = "$saved" ]
 
 # A syntax error is found before anything is sent.
-printf 'set timeout icmp 30\npool add p3 300.1.1.1\n' > "$TMPD/syntax.conf"
+printf 'set timeout icmp 30 below-rfc\npool add p3 300.1.1.1\n' > "$TMPD/syntax.conf"
 err=$(ctl -f "$TMPD/syntax.conf" 2>&1)
 rc=$?
 check "syntax error exits 2" [ $rc = 2 ]

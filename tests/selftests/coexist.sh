@@ -51,7 +51,7 @@ check "nft ruleset loaded" sh -c "ip netns exec $XL nft list ruleset | grep -q m
 # Answers "LINE PEER PORT" (socat's UDP servers lose datagrams in a
 # slow guest).
 udp_echo_server "$V4" 5353 peer
-udp=$(x6 bash -c 'exec 3<>/dev/udp/64:ff9b::192.0.2.2/5353 &&
+udp=$(x6 bash -c 'exec 3<>/dev/udp/64:ff9b:1::192.0.2.2/5353 &&
 	echo via-nat64 >&3 && timeout 10 dd bs=64k count=1 status=none <&3')
 read -r payload peer _ <<< "$udp"
 check "nat64 udp through, answer back" [ "${payload:-}" = via-nat64 ]
@@ -64,9 +64,9 @@ check "nat44: v4 host sees the masquerade address" [ "${peer:-}" = 192.0.2.1 ]
 
 x4 socat -T 30 -t 10 TCP4-LISTEN:8080,reuseaddr,fork SYSTEM:'echo hi' 2>/dev/null &
 listening "$V4" tcp 8080
-check "nat64 tcp with a stateful firewall" sh -c "ip netns exec $V6 socat -T 10 -t 10 - 'TCP6:[64:ff9b::192.0.2.2]:8080,connect-timeout=5' </dev/null | grep -q hi"
+check "nat64 tcp with a stateful firewall" sh -c "ip netns exec $V6 socat -T 10 -t 10 - 'TCP6:[64:ff9b:1::192.0.2.2]:8080,connect-timeout=5' </dev/null | grep -q hi"
 check "nat44 tcp with a stateful firewall" sh -c "ip netns exec lan-$S socat -T 10 -t 10 - TCP4:192.0.2.2:8080,connect-timeout=5 </dev/null | grep -q hi"
-check "ping through nat64" x6 ping -c 2 -W 5 64:ff9b::192.0.2.2
+check "ping through nat64" x6 ping -c 2 -W 5 64:ff9b:1::192.0.2.2
 # Conntrack tracks the NAT44 flows, not the translated ones.
 ct=$(X conntrack -L 2>/dev/null)
 note "$ct"

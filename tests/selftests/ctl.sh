@@ -75,12 +75,40 @@ match "pool show lists both ranges" '^p1 198\.51\.100\.8-198\.51\.100\.9 ports 1
 check "rule add from" ctl rule add r4 prefix 64:ff9b::/96 pool p2 from 2001:db8:99::/48
 match "rule show lists from" '^r4 prefix 64:ff9b::/96 pool p2 from 2001:db8:99::/48$' "$(ctl rule show)"
 check "rule del from" ctl rule del r4
-check "set stateful settings" ctl set filtering address-dependent drop-external-tcp on timeout syn 3 max-stored-syns 5 limit sessions 1000 limit ports-per-subscriber 100 subscriber-prefix 64
+check "set stateful settings" ctl set filtering address-dependent drop-external-tcp on timeout syn 3 below-rfc max-stored-syns 5 limit sessions 1000 limit ports-per-subscriber 100 subscriber-prefix 64
 show=$(ctl show)
 match "filtering shown" '^set filtering address-dependent$' "$show"
 match "limit shown" '^set limit ports-per-subscriber 100$' "$show"
-match "syn timeout shown" '^set timeout syn 3$' "$show"
+match "syn timeout shown, below RFC 6146's minimum" '^set timeout syn 3 below-rfc$' "$show"
 check "set back" ctl set filtering endpoint-independent drop-external-tcp off timeout syn 6 max-stored-syns 10 limit sessions 4194304 limit ports-per-subscriber 0 subscriber-prefix 128
+# RFC 6146 §4 minimums: refused below them, unless below-rfc says so.
+for t in "udp 119" "tcp-est 7439" "tcp-trans 239" "icmp 59" "syn 5"; do
+	# shellcheck disable=SC2086
+	expect_fail "timeout $t: below RFC 6146" "below its RFC 6146 minimum" set timeout $t
+	# shellcheck disable=SC2086
+	check "timeout $t below-rfc: accepted" ctl set timeout $t below-rfc
+done
+show=$(ctl show)
+match "timeouts below the minimums shown with below-rfc" '^set timeout tcp-est 7439 below-rfc$' "$show"
+check "show reads back (-f) with them" sh -c "\"$NAT64CTL\" -n $XL show | \"$NAT64CTL\" -n $XL -f -"
+check "the minimums themselves need no below-rfc" ctl set timeout udp 120 timeout tcp-est 7440 timeout tcp-trans 240 timeout icmp 60 timeout syn 6
+match "at the minimum: no below-rfc" '^set timeout udp 120$' "$(ctl show)"
+check "timeouts back" ctl set timeout udp 300
+
+# Denied IPv4 networks.
+check "deny add" ctl deny add 10.0.0.0/8
+check "deny add /32" ctl deny add 192.0.2.77
+match "deny show" '^10\.0\.0\.0/8$' "$(ctl deny show)"
+match "show lists denials" '^deny add 192\.0\.2\.77/32$' "$(ctl show)"
+check "deny show -j is JSON" python3 -c 'import json, sys
+d = json.load(sys.stdin)
+assert d == [{"addr": "10.0.0.0", "plen": 8}, {"addr": "192.0.2.77", "plen": 32}], d' <<< "$(ctl -j deny show)"
+expect_fail "deny twice" "denied already" deny add 10.0.0.0/8
+expect_fail "deny with host bits" "host bits" deny add 10.0.0.1/8
+expect_fail "deny del of one not denied" "not denied" deny del 10.0.0.0/9
+check "deny in a batch" sh -c "printf 'deny add 172.16.0.0/12\ndeny del 192.0.2.77\n' | \"$NAT64CTL\" -n $XL -f -"
+check "the batch's denials" [ "$(ctl deny show | tr '\n' ,)" = "10.0.0.0/8,172.16.0.0/12," ]
+
 check "bib add static" ctl bib add tcp '[2001:db8::5]:80' 198.51.100.1:8080
 match "bib show lists it" '^tcp 2001:db8::5 80 198\.51\.100\.1 8080 static$' "$(ctl bib show tcp)"
 check "bib show udp: none" [ -z "$(ctl bib show udp)" ]
@@ -135,7 +163,8 @@ expect_fail "unknown keyword" "unknown" pool add p3 10.0.0.1 portz 1-2
 expect_fail "long name" "invalid name" pool add abcdefghijklmnopq 10.0.0.1
 expect_fail "bad setting" "unknown setting" set frob on
 expect_fail "mtu too small" "1280 to 65535" set lowest-ipv6-mtu 1000
-expect_fail "udp timeout under 2 minutes" "120 to 604800" set timeout udp 60
+expect_fail "udp timeout under 2 minutes" "RFC 6146 minimum" set timeout udp 60
+expect_fail "timeout 0" "1 to 604800" set timeout icmp 0 below-rfc
 expect_fail "unknown command" "unknown word" frob
 expect_fail "ambiguous prefix" "ambiguous" s show
 expect_fail "stats with junk" "unknown word" stats frob
@@ -158,10 +187,61 @@ if command -v unshare >/dev/null; then
 	out=$(unshare --user --map-root-user --net sh -c \
 		"\"$NAT64CTL\" pool add p9 10.9.9.9 && \"$NAT64CTL\" pool show" 2>&1)
 	match "root of a user namespace configures its own network namespace" '^p9 10\.9\.9\.9/32 ' "$out"
+	# What reaches beyond its namespace needs the host's CAP_NET_ADMIN.
+	for w in mappings destinations; do
+		err=$(unshare -Ur --net "$NAT64CTL" set log "$w" on 2>&1)
+		rc=$?
+		match "container root may not turn log $w on" \
+			'needs CAP_NET_ADMIN in the initial user namespace' "$err"
+		check "container root, log $w on: exit 1" [ $rc = 1 ]
+	done
+	out=$(unshare -Ur --net sh -c "\"$NAT64CTL\" set log mappings off log destinations off && \"$NAT64CTL\" show" 2>&1)
+	match "container root may turn the log off" '^set log mappings off$' "$out"
+	err=$(unshare -Ur --net "$NAT64CTL" set limit sessions 4194305 2>&1)
+	rc=$?
+	match "container root: session limit over the cap refused" \
+		'session limit over 4194304 needs CAP_NET_ADMIN' "$err"
+	check "container root, session limit over the cap: exit 1" [ $rc = 1 ]
+	out=$(unshare -Ur --net sh -c "\"$NAT64CTL\" set limit sessions 4194304 &&
+		\"$NAT64CTL\" set limit sessions 1000 && \"$NAT64CTL\" show" 2>&1)
+	match "container root: session limits up to the cap" '^set limit sessions 1000$' "$out"
+	check "the host's root may set more" ctl set limit sessions 4294967295
+	check "and log" ctl set log mappings on log destinations on
+	match "the host's settings" '^set limit sessions 4294967295$' "$(ctl show)"
+	check "back" ctl set limit sessions 4194304 log mappings off log destinations off
 else
 	skip "user namespaces (unshare not installed)"
 fi
 
+# Commands run in parallel (parallel_ops): commits in two namespaces at
+# once, each waiting for grace periods, both go through; a third one
+# reads meanwhile. (Lockdep, on the debug kernel, checks the locking.)
+commits() {
+	local i
+	for i in 1 2 3 4; do
+		"$NAT64CTL" -n "$1" pool add p 10.$i.0.1 &&
+		"$NAT64CTL" -n "$1" rule add r prefix 2001:db8:$i::/96 pool p &&
+		"$NAT64CTL" -n "$1" deny add 10.$i.0.0/16 &&
+		"$NAT64CTL" -n "$1" flush || return 1
+	done
+}
+ip netns add "par1-$S" && ip netns add "par2-$S"
+commits "par1-$S" & p1=$!
+commits "par2-$S" & p2=$!
+reads=0
+for _ in 1 2 3 4; do
+	ctl show >/dev/null && ctl stats >/dev/null && reads=$((reads + 1))
+done
+check "reads meanwhile" [ $reads = 4 ]
+wait $p1; r1=$?
+wait $p2; r2=$?
+check "commits in two namespaces at once: the first's went through" [ $r1 = 0 ]
+check "... and the second's" [ $r2 = 0 ]
+check "... and left both empty" [ -z "$("$NAT64CTL" -n "par1-$S" rule show)$("$NAT64CTL" -n "par2-$S" deny show)" ]
+ns_del "par1-$S" "par2-$S"
+
+check "deny del" ctl deny del 10.0.0.0/8
+check "deny del last" ctl deny del 172.16.0.0/12
 check "bib del static" ctl bib del tcp '[2001:db8::5]:80' 198.51.100.1:8080
 check "bib show: none" [ -z "$(ctl bib show)" ]
 check "stats reset" ctl stats reset

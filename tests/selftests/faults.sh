@@ -75,14 +75,14 @@ udp_echo_server "$V4" 5353
 x4 socat -T 20 -t 10 TCP4-LISTEN:8080,reuseaddr,fork SYSTEM:'echo hi' 2>/dev/null &
 listening "$V4" tcp 8080
 
-ping1() { x6 ping -c 1 -W 2 64:ff9b::192.0.2.2 >/dev/null 2>&1; }
+ping1() { x6 ping -c 1 -W 2 64:ff9b:1::192.0.2.2 >/dev/null 2>&1; }
 # One UDP flow (a fresh source port): its datagram echoed?
 udp1() {
 	x6 "$PY" -c '
 import socket, sys
 s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
 s.settimeout(2)
-s.sendto(b"x", ("64:ff9b::192.0.2.2", 5353))
+s.sendto(b"x", ("64:ff9b:1::192.0.2.2", 5353))
 try:
     s.recv(10)
 except OSError:
@@ -90,7 +90,7 @@ except OSError:
 }
 tcp1() {
 	# -t: wait for the answer after stdin's EOF (the server forks a shell).
-	x6 socat -T 10 -t 10 - 'TCP6:[64:ff9b::192.0.2.2]:8080,connect-timeout=3' </dev/null 2>/dev/null |
+	x6 socat -T 10 -t 10 - 'TCP6:[64:ff9b:1::192.0.2.2]:8080,connect-timeout=3' </dev/null 2>/dev/null |
 		grep -q hi
 }
 # N UDP flows at once, one source port each; prints how many were
@@ -101,7 +101,7 @@ import select, socket, sys, time
 socks = []
 for i in range(int(sys.argv[1])):
     s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
-    s.sendto(b"x", ("64:ff9b::192.0.2.2", 5353))
+    s.sendto(b"x", ("64:ff9b:1::192.0.2.2", 5353))
     socks.append(s)
 answered, end = 0, time.time() + 10
 while socks and time.time() < end:
@@ -182,14 +182,14 @@ echo N > $FS/ignore-gfp-wait
 echo N > $FP/ignore-gfp-wait
 echo 0 > $FP/min-order
 # Traffic meanwhile (ip's PID is ping's: $! ends it).
-ip netns exec "$V6" ping -i 0.5 64:ff9b::192.0.2.2 >/dev/null 2>&1 &
+ip netns exec "$V6" ping -i 0.5 64:ff9b:1::192.0.2.2 >/dev/null 2>&1 &
 pinger=$!
 faults_on
 
 cat > "$TMPD/base.conf" <<'CONF'
 flush
 pool add p1 198.51.100.1/32 ports 2000-2999
-rule add r1 prefix 64:ff9b::/96 pool p1
+rule add r1 prefix 64:ff9b:1::/96 pool p1
 CONF
 cat > "$TMPD/batch.conf" <<'CONF'
 set timeout udp 600 filtering address-dependent

@@ -5,8 +5,8 @@
   flood.py v6 NS SOURCES PER SECONDS [FIRST]
       from SOURCES addresses 2001:db8:6::1:FIRST.. (FIRST default 1),
       PER flows of each of UDP, TCP SYN and ICMPv6 echo per source (source
-      ports / identifiers 1024..), to 64:ff9b::192.0.2.99 and, every other
-      round, 64:ff9b::192.0.2.98 (port 9): new BIB entries and sessions,
+      ports / identifiers 1024..), to 64:ff9b:1::192.0.2.99 and, every other
+      round, 64:ff9b:1::192.0.2.98 (port 9): new BIB entries and sessions,
       and new sessions of existing entries. Sent round after round for
       SECONDS seconds (at least one round), on the v6 host's veth.
   flood.py syn4 NS COUNT SECONDS
@@ -48,8 +48,8 @@ def tcp_syn(sport, dport):
 def frames_v6(sources, per, first):
     eth = bytes.fromhex("020000000601" "020000000602" "86dd")
     base = socket.inet_pton(socket.AF_INET6, "2001:db8:6::1:0")
-    dsts = [socket.inet_pton(socket.AF_INET6, "64:ff9b::c000:263"),
-            socket.inet_pton(socket.AF_INET6, "64:ff9b::c000:262")]
+    dsts = [socket.inet_pton(socket.AF_INET6, "64:ff9b:1::c000:263"),
+            socket.inet_pton(socket.AF_INET6, "64:ff9b:1::c000:262")]
     rounds = []
     for dst in dsts:
         out = []

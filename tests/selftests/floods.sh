@@ -48,15 +48,15 @@ cleanup_hooks+=(restore_backlog)
 # Ports enough that the limits, not the pool, refuse.
 ctl rule del r1 && ctl pool del p1 &&
 	ctl pool add p1 198.51.100.0/30 ports 1024-65535 &&
-	ctl rule add r1 prefix 64:ff9b::/96 pool p1 || fail "big pool"
+	ctl rule add r1 prefix 64:ff9b:1::/96 pool p1 || fail "big pool"
 # No stored SYN expires while the flood runs.
-ctl set timeout icmp 30 timeout tcp-trans 60 timeout syn 120 \
+ctl set below-rfc timeout icmp 30 timeout tcp-trans 60 timeout syn 120 \
 	max-stored-syns $SYNS || fail "settings"
 
 slab_kb() { awk '$1 == "Slab:" { print $2 }' /proc/meminfo; }
 # Mappings of the IPv6 address $1.
 held_by() { ctl bib show | awk -v a="$1" '$2 == a' | wc -l; }
-ping3() { x6 ping -c 1 -W 5 -I 2001:db8:6::3 64:ff9b::192.0.2.2 > /dev/null; }
+ping3() { x6 ping -c 1 -W 5 -I 2001:db8:6::3 64:ff9b:1::192.0.2.2 > /dev/null; }
 pings() { grep -c "bytes from" "$TMPD/ping"; }
 pinging() {
 	local n
@@ -85,7 +85,7 @@ col_max() { awk -v c="$1" 'NF == 5 && $c > m { m = $c } END { print m + 0 }' "$T
 # servers on the v4 host), a ping.
 load_start v4 --no-static || fail "load.py v4"
 load_start v6 --rate 0 --long 4 || fail "load.py v6"
-ip netns exec "$V6" ping -i 0.5 -W 2 -I 2001:db8:6::2 64:ff9b::192.0.2.2 > "$TMPD/ping" 2>&1 &
+ip netns exec "$V6" ping -i 0.5 -W 2 -I 2001:db8:6::2 64:ff9b:1::192.0.2.2 > "$TMPD/ping" 2>&1 &
 ping_pid=$!
 check "established flows work" established
 s0=$(slab nat64_session) b0=$(slab nat64_bib) k0=$(slab_kb)

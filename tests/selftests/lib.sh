@@ -35,9 +35,9 @@
 #  (MACs 02:..:06:02)   (02:..:06:01)     (02:..:04:01)   (02:..:04:02)
 #  default via ::1      forwarding on (both families)      198.51.100.0/24
 #                       pool p1 198.51.100.1/32 ports 2000-2999  via .1
-#                       rule r1 prefix 64:ff9b::/96 pool p1
+#                       rule r1 prefix 64:ff9b:1::/96 pool p1
 #
-# The v6 host reaches the v4 host at 64:ff9b::192.0.2.2 (64:ff9b::c000:202).
+# The v6 host reaches the v4 host at 64:ff9b:1::192.0.2.2 (64:ff9b:1::c000:202).
 #
 # The module: each test calls nat64_load, which loads it if it is not
 # loaded; a test may unload and reload it. run.sh unloads it at the end
@@ -255,7 +255,7 @@ topo_up() {
 	ip -n "$V4" link set v4 up &&
 	ip -n "$V4" route add 198.51.100.0/24 via 192.0.2.1 &&
 	ctl pool add p1 198.51.100.1/32 ports 2000-2999 &&
-	ctl rule add r1 prefix 64:ff9b::/96 pool p1 || return 1
+	ctl rule add r1 prefix 64:ff9b:1::/96 pool p1 || return 1
 	# The links are up once both ends say so.
 	busywait 5000 sh -c "ip -n $V6 -br link show v6 | grep -qw UP &&
 		ip -n $V4 -br link show v4 | grep -qw UP"

@@ -5,8 +5,8 @@ the tests that change or tear down the translator under load (teardown.sh,
 floods.sh, soak.sh). One process per host namespace, each both a client
 and the servers for the other side's clients:
 
-  v6: new UDP flows to 64:ff9b::192.0.2.2:7 from a rotating set of source
-      ports, TCP connections to [64:ff9b::192.0.2.2]:8080 (connect, one
+  v6: new UDP flows to 64:ff9b:1::192.0.2.2:7 from a rotating set of source
+      ports, TCP connections to [64:ff9b:1::192.0.2.2]:8080 (connect, one
       echo, close), ICMPv6 echo requests from a rotating set of
       identifiers; servers on [::]:8080 (UDP and TCP echo) for the v4
       host's clients, which come through static BIB entries.
@@ -64,7 +64,7 @@ nsutil.enter(args.ns)
 V6 = args.role == "v6"
 FAM = socket.AF_INET6 if V6 else socket.AF_INET
 if V6:
-    DST = args.dst or "64:ff9b::c000:202"
+    DST = args.dst or "64:ff9b:1::c000:202"
     UDP_PORT, TCP_PORT = 7, 8080
 else:
     DST = args.dst or "198.51.100.1"

@@ -32,7 +32,7 @@ every case passed.
 Topology (made by malformed.sh, MAC addresses fixed, both links MTU 9000):
   V6NS dev v6 02:00:00:00:06:02  <->  XLATNS x6 02:00:00:00:06:01 2001:db8:6::1
   V4NS dev v4 02:00:00:00:04:02  <->  XLATNS x4 02:00:00:00:04:01 192.0.2.1
-  pool p1 198.51.100.1 ports 2000-2999, rule r1 64:ff9b::/96
+  pool p1 198.51.100.1 ports 2000-2999, rule r1 64:ff9b:1::/96
 Packets are crafted from 2001:db8:6::7 and 192.0.2.7, which the hosts do
 not have: the translator has static neighbour entries sending them to the
 hosts' veths, where only this script sees them (the hosts' stacks, not
@@ -66,7 +66,7 @@ M6, MX6 = "02:00:00:00:06:02", "02:00:00:00:06:01"
 M4, MX4 = "02:00:00:00:04:02", "02:00:00:00:04:01"
 T6, T4, POOL = "2001:db8:6::7", "192.0.2.7", "198.51.100.1"
 X6, X4 = "2001:db8:6::1", "192.0.2.1"
-PFX = "64:ff9b::"
+PFX = "64:ff9b:1::"
 SRV6 = PFX + T4                 # the IPv4 host as the IPv6 host sees it
 SPORT6 = 40000                  # the UDP mapping every case may use
 ECHO_ID = 4000                  # the ICMP echo mapping
@@ -1386,7 +1386,7 @@ SYN_MAX = 16
 
 
 def syn_setup():
-    ctl("set", "max-stored-syns", SYN_MAX, "timeout", "syn", 2)
+    ctl("set", "max-stored-syns", SYN_MAX, "timeout", "syn", 2, "below-rfc")
 
 
 def syn_teardown():

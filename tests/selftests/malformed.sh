@@ -72,7 +72,7 @@ if [ "$*" = --cloned ]; then
 	bulk() {
 		local tag=$1 out t0 t1
 		t0=$(( $(counter 6to4-tcp) + $(counter 4to6-tcp) ))
-		out=$($off tcp-client "$V6" 64:ff9b::192.0.2.2 5001 4000000 2>&1)
+		out=$($off tcp-client "$V6" 64:ff9b:1::192.0.2.2 5001 4000000 2>&1)
 		t1=$(( $(counter 6to4-tcp) + $(counter 4to6-tcp) ))
 		check "$tag: 4 MB over TCP both ways, intact ($out)" \
 			[ "${out##* }" = same ]
@@ -80,7 +80,7 @@ if [ "$*" = --cloned ]; then
 		# far fewer.
 		check "$tag: TCP went as GSO ($((t1 - t0)) packets translated)" \
 			[ $((t1 - t0)) -lt 900 ]
-		out=$($off udp-client "$V6" 64:ff9b::192.0.2.2 5002 16 1400 2>&1)
+		out=$($off udp-client "$V6" 64:ff9b:1::192.0.2.2 5002 16 1400 2>&1)
 		check "$tag: UDP GSO, 16 x 1400 bytes both ways, intact ($out)" \
 			[ "$out" = "sent 16 received 16 same" ]
 	}
@@ -143,7 +143,7 @@ if [ "$*" = --cloned ]; then
 	busywait 20000 test -e "$TMPD/tapbig.ready"
 	d0=$(drops)
 	ctl stats > "$TMPD/stats.before"
-	out=$($off tcp-client "$V6" 64:ff9b::192.0.2.2 5001 4000000 2>&1)
+	out=$($off tcp-client "$V6" 64:ff9b:1::192.0.2.2 5001 4000000 2>&1)
 	check "BIG TCP, $big4: 4 MB over TCP both ways, intact ($out)" \
 		[ "${out##* }" = same ]
 	kill "$tap"

@@ -10,7 +10,7 @@
 # configured namespace still there; nothing in the kernel log. It is
 # left loaded for the tests after it.
 #
-#  v6-$$ 2001:db8:6::2 --- xlat-$$ (nat64, 64:ff9b::/96) --- v4-$$ 192.0.2.2
+#  v6-$$ 2001:db8:6::2 --- xlat-$$ (nat64, 64:ff9b:1::/96) --- v4-$$ 192.0.2.2
 . "$(dirname "$0")/lib.sh"
 
 require_cmd ping
@@ -35,8 +35,8 @@ check "it loaded IPv6 reassembly" builtin_or_loaded nf_defrag_ipv6
 match "netlink family answers (nat64ctl version)" '^nat64ctl [^ ]+, module [0-9]' \
 	"$("$NAT64CTL" version 2>&1)"
 check "topology" topo_up
-check "translates at once: ping 64:ff9b::192.0.2.2" \
-	x6 ping -c 1 -W 5 64:ff9b::192.0.2.2
+check "translates at once: ping 64:ff9b:1::192.0.2.2" \
+	x6 ping -c 1 -W 5 64:ff9b:1::192.0.2.2
 topo_cleanup
 check "rmmod" busywait 20000 rmmod nat64
 refute "module gone" nat64_loaded
@@ -46,7 +46,7 @@ check "loads again" nat64_loaded
 # Unload with state in a namespace: pools and rules are freed with it.
 ip netns add "$XL"
 check "configure a namespace" sh -c "ip netns exec $XL $NAT64CTL pool add p1 198.51.100.0/30 &&
-	ip netns exec $XL $NAT64CTL rule add r1 prefix 64:ff9b::/96 pool p1"
+	ip netns exec $XL $NAT64CTL rule add r1 prefix 64:ff9b:1::/96 pool p1"
 check "rmmod with a configured namespace" rmmod nat64
 check "the namespace survives" ip netns exec "$XL" true
 ns_del "$XL"

@@ -33,7 +33,7 @@ for line in lines:
 sys.exit(1)
 EOF
 # pings COUNT: that many pings to the v4 host, quietly.
-pings() { x6 ping -c "$1" -W 3 64:ff9b::192.0.2.2 >/dev/null 2>&1; }
+pings() { x6 ping -c "$1" -W 3 64:ff9b:1::192.0.2.2 >/dev/null 2>&1; }
 has_event() { $PY "$TMPD/ev.py" "$JS" "$@" > "$TMPD/hit"; }
 # The number of lines of $JS: the FROM of the next has_event.
 mark() { wc -l < "$JS"; }
@@ -51,7 +51,7 @@ cleanup_hooks+=(stop_monitors)
 
 # The monitors have joined once they report a mapping: each ping makes one.
 ready() {
-	x6 ping -c 1 -W 1 64:ff9b::192.0.2.2 >/dev/null 2>&1
+	x6 ping -c 1 -W 1 64:ff9b:1::192.0.2.2 >/dev/null 2>&1
 	grep -q '"event":"mapping-created"' "$JS" && grep -q ' mapping created ' "$TXT"
 }
 check "monitors receive events" busywait 15000 ready
@@ -62,7 +62,7 @@ check "session flush: session removed event" busywait 5000 grep -q '"event":"ses
 # A UDP mapping whose ports are known: the source port is in the pool's
 # range and free, so it is kept.
 m=$(mark)
-x6 socat -u - 'UDP6:[64:ff9b::192.0.2.2]:9,sourceport=2345' <<< x
+x6 socat -u - 'UDP6:[64:ff9b:1::192.0.2.2]:9,sourceport=2345' <<< x
 check "udp mapping created event" busywait 10000 has_event "$m" mapping-created proto=udp addr6=2001:db8:6::2 port6=2345 addr4=198.51.100.1 port4=2345 rule=r1
 now=$(date +%s)
 ts=$(field timestamp_ns)
@@ -73,7 +73,7 @@ check "text monitor: mapping line" busywait 5000 grep -qE '^[0-9]{4}-[0-9]{2}-[0
 check "text monitor: session line" grep -qE '^[0-9-]{10}T[0-9:]{8}\.[0-9]{6}Z session created udp \[2001:db8:6::2\]:2345 198\.51\.100\.1:2345 192\.0\.2\.2:9$' "$TXT"
 
 # ICMP expiry: the mapping of a ping goes one timeout and a GC pass later.
-ctl set timeout icmp 1
+ctl set timeout icmp 1 below-rfc
 m=$(mark)
 check "ping" pings 1
 check "icmp mapping created event" busywait 5000 has_event "$m" mapping-created proto=icmp addr6=2001:db8:6::2 addr4=198.51.100.1
@@ -91,7 +91,7 @@ m=$(mark)
 refute "ping past the session limit refused" pings 1
 check "mapping refused event" busywait 5000 has_event "$m" mapping-refused proto=icmp addr6=2001:db8:6::2 remote4=192.0.2.2 reason=drop-limit
 check "a refused mapping has no IPv4 side" [ "$(field addr4)" = None ]
-x6 socat -u - 'UDP6:[64:ff9b::192.0.2.2]:10,sourceport=2345' <<< x
+x6 socat -u - 'UDP6:[64:ff9b:1::192.0.2.2]:10,sourceport=2345' <<< x
 check "session refused event (existing mapping, new destination)" busywait 5000 has_event "$m" session-refused proto=udp port6=2345 addr4=198.51.100.1 port4=2345 remote4=192.0.2.2 rport=10 reason=drop-limit
 check "text monitor: refused line" busywait 5000 grep -qE ' mapping refused icmp \[2001:db8:6::2\]:[0-9]+ - 192\.0\.2\.2:0 reason drop-limit$' "$TXT"
 check "mappings-refused counted" [ "$(counter mappings-refused)" -ge 1 ]
@@ -104,7 +104,7 @@ x6 $PY -c '
 import socket
 for i in range(3000):
     s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
-    s.sendto(b"x", ("64:ff9b::c000:202", 9))
+    s.sendto(b"x", ("64:ff9b:1::c000:202", 9))
     s.close()
 '
 t1=$(date +%s)
@@ -172,8 +172,8 @@ x4 socat -T 10 -t 10 TCP4-LISTEN:8080,reuseaddr SYSTEM:'echo hi' 2>/dev/null &
 x4 socat -T 10 UDP4-RECVFROM:5353 SYSTEM:'echo hi' 2>/dev/null &
 listening "$V4" tcp 8080
 listening "$V4" udp 5353
-check "tcp through" sh -c "ip netns exec $V6 socat -T 5 -t 10 - 'TCP6:[64:ff9b::192.0.2.2]:8080' </dev/null | grep -q hi"
-check "udp through" sh -c "echo x | ip netns exec $V6 socat -t 5 -T 5 - 'UDP6:[64:ff9b::192.0.2.2]:5353' | grep -q hi"
+check "tcp through" sh -c "ip netns exec $V6 socat -T 5 -t 10 - 'TCP6:[64:ff9b:1::192.0.2.2]:8080' </dev/null | grep -q hi"
+check "udp through" sh -c "echo x | ip netns exec $V6 socat -t 5 -T 5 - 'UDP6:[64:ff9b:1::192.0.2.2]:5353' | grep -q hi"
 check "icmp through" pings 2
 ctl -j stats > "$TMPD/stats.json"
 for c in 6to4-tcp 4to6-tcp 6to4-udp 4to6-udp 6to4-icmp 4to6-icmp; do

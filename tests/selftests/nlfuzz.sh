@@ -11,7 +11,7 @@ require_cmd python3 ping setpriv
 nat64_load
 kmsg_mark nlfuzz
 topo_up || { fail "topology"; finish; }
-check "ping before" x6 ping -c 1 -W 5 64:ff9b::192.0.2.2
+check "ping before" x6 ping -c 1 -W 5 64:ff9b:1::192.0.2.2
 ITER=${NLFUZZ_ITERATIONS:-3000}
 seed=$(( $(date +%s) % 100000 ))
 note "seed $seed"
@@ -26,9 +26,9 @@ note "$out"
 # the pool it uses must still be there, unless a random delete hit them.
 ctl show > "$TMPD/show" 2>&1
 check "nat64ctl show still works" [ $? = 0 ]
-if grep -q "r1 prefix 64:ff9b::/96 pool p1" "$TMPD/show"; then
+if grep -q "r1 prefix 64:ff9b:1::/96 pool p1" "$TMPD/show"; then
 	ctl set clear-df off reset-tos off lowest-ipv6-mtu 1280 filtering endpoint-independent drop-external-tcp off limit sessions 4194304 limit ports-per-subscriber 0
-	check "ping after" x6 ping -c 1 -W 5 64:ff9b::192.0.2.2
+	check "ping after" x6 ping -c 1 -W 5 64:ff9b:1::192.0.2.2
 else
 	note "the fuzzer deleted rule r1"
 fi

@@ -8,7 +8,7 @@
 #  2001:db8:6::2   2001:db8:6::1  192.0.2.1   192.0.2.254  203.0.113.1   203.0.113.2
 #        IPv6 link: MTU6           IPv4 link: MTU 1000     IPv4 link: 1500
 #
-# The IPv6 host reaches the IPv4 host at 64:ff9b::203.0.113.2.
+# The IPv6 host reaches the IPv4 host at 64:ff9b:1::203.0.113.2.
 . "$(dirname "$0")/lib.sh"
 
 require_cmd socat traceroute
@@ -49,7 +49,7 @@ topo() {
 	ip -n "$V4" link set v4 up
 	ip -n "$V4" route add default via 203.0.113.1
 	ctl pool add p1 198.51.100.1 ports 2000-2999 &&
-	ctl rule add r1 prefix 64:ff9b::/96 pool p1
+	ctl rule add r1 prefix 64:ff9b:1::/96 pool p1
 }
 
 teardown() { ns_del "$V6" "$XL" "$R4" "$V4"; }
@@ -60,7 +60,7 @@ transfer() {
 	head -c 300000 /dev/urandom > "$in"
 	x4 socat -T 30 TCP4-LISTEN:8080,reuseaddr SYSTEM:cat 2>/dev/null &
 	listening "$V4" tcp 8080
-	x6 timeout 60 socat -T 30 -t 30 'TCP6:[64:ff9b::203.0.113.2]:8080' - < "$in" > "$out"
+	x6 timeout 60 socat -T 30 -t 30 'TCP6:[64:ff9b:1::203.0.113.2]:8080' - < "$in" > "$out"
 	check "$desc: 300 KB each way intact" cmp -s "$in" "$out"
 	wait
 	rm -f "$in" "$out"
@@ -78,17 +78,17 @@ transfer "ipv6 link mtu 1280, ipv4 link mtu 1000"
 
 # Traceroute from the IPv6 side: the translator, then the IPv4 router
 # (its time exceeded translated), then the destination.
-hops=$(x6 traceroute -6 -n -q 1 -w 3 -m 6 64:ff9b::203.0.113.2 2>&1)
+hops=$(x6 traceroute -6 -n -q 1 -w 3 -m 6 64:ff9b:1::203.0.113.2 2>&1)
 note "$hops"
 hop() { echo "$hops" | awk -v n="$1" '$1 == n { print $2 }'; }
 check "traceroute6 hop 1 is the translator" [ "$(hop 1)" = 2001:db8:6::1 ]
-check "traceroute6 hop 2 is the ipv4 router, translated" [ "$(hop 2)" = 64:ff9b::c000:2fe ]
-check "traceroute6 hop 3 is the ipv4 host, translated" [ "$(hop 3)" = 64:ff9b::cb00:7102 ]
+check "traceroute6 hop 2 is the ipv4 router, translated" [ "$(hop 2)" = 64:ff9b:1::c000:2fe ]
+check "traceroute6 hop 3 is the ipv4 host, translated" [ "$(hop 3)" = 64:ff9b:1::cb00:7102 ]
 
 # Traceroute from the IPv4 side, to a UDP mapping whose IPv6 socket is
 # gone: the IPv4 router, the translator, then the IPv6 host's port
 # unreachable translated (from the pool address).
-echo x | x6 socat -u - 'UDP6:[64:ff9b::203.0.113.2]:9999,sourceport=40000'
+echo x | x6 socat -u - 'UDP6:[64:ff9b:1::203.0.113.2]:9999,sourceport=40000'
 port=$(ctl mapping show | awk '$1 == "udp" && $3 == 40000 { print $5 }')
 hops=$(x4 traceroute -n -q 1 -w 3 -m 6 -U -p "${port:-1}" 198.51.100.1 2>&1)
 note "$hops"

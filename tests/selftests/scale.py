@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """Send ICMPv6 echo requests that each open a NAT64 session: N flows
 from SOURCES addresses of 2001:db8:6::/64 (identifiers 0..N/SOURCES-1
-each), to 64:ff9b::192.0.2.2, as raw frames on the v6 host's veth.
+each), to 64:ff9b:1::192.0.2.2, as raw frames on the v6 host's veth.
 
 Usage: scale.py V6NS N SOURCES
 """
@@ -18,7 +18,7 @@ s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x86dd))
 s.bind(("v6", 0))
 
 eth = bytes.fromhex("020000000601" "020000000602" "86dd")
-dst = socket.inet_pton(socket.AF_INET6, "64:ff9b::c000:202")
+dst = socket.inet_pton(socket.AF_INET6, "64:ff9b:1::c000:202")
 base = socket.inet_pton(socket.AF_INET6, "2001:db8:6::1:0")
 payload = b"nat64-scale-test"
 plen = 8 + len(payload)

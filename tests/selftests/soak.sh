@@ -28,7 +28,7 @@ RATE=$((10 / SLOW))
 [ $RATE -gt 0 ] || RATE=1
 T=$((30000 * WAIT))
 
-ctl set timeout icmp 2 timeout tcp-trans 4 timeout tcp-est 20 \
+ctl set below-rfc timeout icmp 2 timeout tcp-trans 4 timeout tcp-est 20 \
 	timeout syn 2 timeout udp 120 && load_statics || fail "configuration"
 ctl show > "$TMPD/base.conf"
 sed 's/ports 2000-2999/ports 3000-3999/' "$TMPD/base.conf" > "$TMPD/alt.conf"
@@ -58,8 +58,8 @@ change() {
 	5) ctl -f "$TMPD/norule.conf" ;;
 	6) ctl -f "$TMPD/base.conf" ;;
 	7) load_statics_del && load_statics ;;
-	8) ctl set limit ports-per-subscriber 20 timeout icmp 1 ;;
-	9) ctl set limit ports-per-subscriber 0 timeout icmp 2 ;;
+	8) ctl set limit ports-per-subscriber 20 timeout icmp 1 below-rfc ;;
+	9) ctl set limit ports-per-subscriber 0 timeout icmp 2 below-rfc ;;
 	esac
 }
 start=$(date +%s) i=0 errs=0 insane=0 bad=""

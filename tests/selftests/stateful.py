@@ -32,7 +32,7 @@ parts that passed; exit 0 if every case passed.
 Topology (made by stateful.sh, MAC addresses fixed):
   V6NS dev v6 02:00:00:00:06:02 2001:db8:6::2  <->  XLATNS x6 02:00:00:00:06:01
   V4NS dev v4 02:00:00:00:04:02 192.0.2.2      <->  XLATNS x4 02:00:00:00:04:01
-  pool p1 198.51.100.1 ports 2000-2999, rule r1 64:ff9b::/96 pool p1
+  pool p1 198.51.100.1 ports 2000-2999, rule r1 64:ff9b:1::/96 pool p1
 The further host addresses 2001:db8:6::3 and ::7 (v6 side), 192.0.2.3 and
 .7 (v4 side) are not configured on the hosts: the translator has static
 neighbour entries sending them to the hosts' veths, where only this script
@@ -60,7 +60,7 @@ M4, MX4 = "02:00:00:00:04:02", "02:00:00:00:04:01"
 H6, H6B, T6 = "2001:db8:6::2", "2001:db8:6::3", "2001:db8:6::7"
 H4, H4B, T4 = "192.0.2.2", "192.0.2.3", "192.0.2.7"
 POOL = "198.51.100.1"
-PFX, PFX2 = "64:ff9b::", "2001:db8:64::"
+PFX, PFX2 = "64:ff9b:1::", "2001:db8:64::"
 # What the spec says the settings are when nobody set them.
 DEFAULT_TIMEOUT = {"udp": 300, "tcp-est": 7440, "tcp-trans": 240,
                    "icmp": 60, "syn": 6}
@@ -199,7 +199,7 @@ def timeout_now(name):
     """The current idle timeout @name, as `nat64ctl show` tells it."""
     for line in ctl("show").splitlines():
         f = line.split()
-        if len(f) == 4 and f[:2] == ["set", "timeout"] and f[2] == name:
+        if len(f) in (4, 5) and f[:2] == ["set", "timeout"] and f[2] == name:
             return int(f[3])
     return DEFAULT_TIMEOUT[name]
 
@@ -315,8 +315,10 @@ def setting(*args, back):
 
 
 def set_timeout(name, secs):
+    """Timeout @name to @secs (below RFC 6146's minimum: a test's)."""
     old = timeout_now(name)
-    setting("timeout", name, secs, back=old)
+    ctl("set", "timeout", name, secs, "below-rfc")
+    on_exit(ctl, "set", "timeout", name, old, "below-rfc")
 
 
 def add_pool(name, *args):
@@ -739,8 +741,8 @@ def port_allocation():
     with part("sequential: 3000, 3001, 3002, 3003"):
         add_pool("p2", "198.51.100.2", "ports", "3000-3999", "alloc",
                  "sequential")
-        add_rule("r2", "64:ff9b:1::/96", "p2")
-        ports = [udp_out(50001 + i, H4, 7013, prefix="64:ff9b:1::")
+        add_rule("r2", "64:ff9b:5::/96", "p2")
+        ports = [udp_out(50001 + i, H4, 7013, prefix="64:ff9b:5::")
                  [UDP].sport for i in range(4)]
         check(ports == [3000, 3001, 3002, 3003], "ports %s" % ports)
 
@@ -796,7 +798,7 @@ def static_bib():
 
 @case
 def hairpinning():
-    server = emb(POOL)          # 64:ff9b::c633:6401
+    server = emb(POOL)          # 64:ff9b:1::c633:6401
     add_static("udp", H6B, 5000, POOL, 2500)
     hp = counter("hairpinned")
     drain()

@@ -80,8 +80,8 @@ static_real() {
 	check "static $proto: v4 host talks to [2001:db8:6::2]:8080 at 198.51.100.1:80 (${reply:-no reply})" \
 		[ "$reply" = "hello static $proto" ]
 	peer=$(cat "$TMPD/peer" 2>/dev/null)
-	check "static $proto: the server sees 64:ff9b::c000:202 (${peer:-nothing})" \
-		[ "$(canon6 "$peer")" = 64:ff9b::c000:202 ]
+	check "static $proto: the server sees 64:ff9b:1::c000:202 (${peer:-nothing})" \
+		[ "$(canon6 "$peer")" = 64:ff9b:1::c000:202 ]
 	kill "$srv" 2>/dev/null
 	wait "$srv" 2>/dev/null
 	check "static $proto: bib del" \
@@ -101,9 +101,9 @@ rule_ids() {
 	ctl session flush 2>/dev/null
 	# The cycles below take minutes on an emulated machine.
 	ctl set timeout icmp 3600
-	check "rule ids: ping through r1" x6 ping -c 1 -W 5 64:ff9b::192.0.2.2
+	check "rule ids: ping through r1" x6 ping -c 1 -W 5 64:ff9b:1::192.0.2.2
 	match "rule ids: the session shows r1's prefix" \
-		'"remote6":"64:ff9b::c000:202"' "$(ctl -j session show icmp)"
+		'"remote6":"64:ff9b:1::c000:202"' "$(ctl -j session show icmp)"
 	n0=$(counter sessions-created)
 	# More commits that build a rule than there are ids (128).
 	for i in $(seq 130); do
@@ -112,20 +112,20 @@ rule_ids() {
 	done
 	check "rule ids: 130 rule add/del cycles ($ok_cycles)" [ "$ok_cycles" = 130 ]
 	match "rule ids: r1's session outlived them, with r1's prefix" \
-		'"remote6":"64:ff9b::c000:202"' "$(ctl -j session show icmp)"
+		'"remote6":"64:ff9b:1::c000:202"' "$(ctl -j session show icmp)"
 	check "rule ids: no session was made meanwhile" \
 		[ "$(counter sessions-created)" = "$n0" ]
-	check "rule ids: ping through r1 again" x6 ping -c 1 -W 5 64:ff9b::192.0.2.2
+	check "rule ids: ping through r1 again" x6 ping -c 1 -W 5 64:ff9b:1::192.0.2.2
 	# r1 rebuilt (a source filter): its sessions go, new ones come.
 	check "rule ids: r1 rebuilt" ctl -f - <<-EOF
 		rule del r1
-		rule add r1 prefix 64:ff9b::/96 pool p1 from 2001:db8:6::/64
+		rule add r1 prefix 64:ff9b:1::/96 pool p1 from 2001:db8:6::/64
 	EOF
 	refute "rule ids: r1's old session went with it" \
 		grep -q . <<< "$(ctl session show icmp 2>/dev/null)"
-	check "rule ids: ping through the rebuilt r1" x6 ping -c 1 -W 5 64:ff9b::192.0.2.2
+	check "rule ids: ping through the rebuilt r1" x6 ping -c 1 -W 5 64:ff9b:1::192.0.2.2
 	match "rule ids: a new session with r1's prefix" \
-		'"remote6":"64:ff9b::c000:202"' "$(ctl -j session show icmp)"
+		'"remote6":"64:ff9b:1::c000:202"' "$(ctl -j session show icmp)"
 	ctl set timeout icmp 60
 }
 

@@ -35,7 +35,7 @@ RATE=$((5 / SLOW))
 T=$((30000 * WAIT))	# ms for traffic to resume
 
 configure() {
-	ctl set timeout icmp 2 timeout tcp-trans 4 timeout tcp-est 60 \
+	ctl set below-rfc timeout icmp 2 timeout tcp-trans 4 timeout tcp-est 60 \
 		timeout syn 2 &&
 	load_statics
 }
@@ -113,7 +113,7 @@ check "pool del: no pool left" [ -z "$(ctl pool show)" ]
 check_nothing() { clean_log && empty; }
 check "rule and pool gone: log clean, counts 0" check_nothing
 ctl pool add p1 198.51.100.1/32 ports 2000-2999 &&
-	ctl rule add r1 prefix 64:ff9b::/96 pool p1 && load_statics ||
+	ctl rule add r1 prefix 64:ff9b:1::/96 pool p1 && load_statics ||
 	fail "rule, pool and static entries added back"
 after "rule and pool del/add"
 refute "pool del refused while a rule uses it" ctl pool del p1

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # End to end through the standard topology (lib.sh): ping, UDP and TCP
-# from the IPv6-only host to 64:ff9b::192.0.2.2. The IPv4 host must see
+# from the IPv6-only host to 64:ff9b:1::192.0.2.2. The IPv4 host must see
 # the pool address 198.51.100.1 and an ICMP id / port from the pool's
 # 2000-2999; payloads come back intact; `nat64ctl mapping show` lists the
 # three mappings; an IPv4 packet to the pool address that matches no
@@ -21,8 +21,8 @@ x4 tcpdump -l -n -i v4 -c 3 'icmp[icmptype] == icmp-echo' \
 	> "$TMPD/icmp.txt" 2> "$TMPD/icmp.err" &
 cap=$!
 busywait 10000 grep -q 'listening on' "$TMPD/icmp.err"
-check "ping 64:ff9b::192.0.2.2 through the translator" \
-	x6 ping -q -c 3 -i 0.3 -W 5 64:ff9b::192.0.2.2 >/dev/null
+check "ping 64:ff9b:1::192.0.2.2 through the translator" \
+	x6 ping -q -c 3 -i 0.3 -W 5 64:ff9b:1::192.0.2.2 >/dev/null
 busywait 5000 sh -c "! kill -0 $cap 2>/dev/null"
 kill "$cap" 2>/dev/null
 sed 's/^/# /' "$TMPD/icmp.txt"
@@ -37,7 +37,7 @@ check "icmp: 3 echo requests reached the v4 host" \
 udp_echo_server "$V4" 5353 peer
 # A connected UDP socket (bash's /dev/udp); dd reads the one datagram
 # of the answer (bash's read would take one byte of it).
-udp=$(x6 bash -c 'exec 3<>/dev/udp/64:ff9b::192.0.2.2/5353 &&
+udp=$(x6 bash -c 'exec 3<>/dev/udp/64:ff9b:1::192.0.2.2/5353 &&
 	echo hello-udp >&3 && timeout 10 dd bs=64k count=1 status=none <&3')
 echo "# udp reply: $udp"
 read -r payload peer port <<< "$udp"
@@ -50,7 +50,7 @@ head -c 100000 /dev/urandom > "$TMPD/tcp.in"
 x4 socat -T 30 TCP4-LISTEN:8080,reuseaddr \
 	SYSTEM:"echo \$SOCAT_PEERADDR \$SOCAT_PEERPORT > $TMPD/tcp.peer; cat" 2>/dev/null &
 listening "$V4" tcp 8080
-x6 timeout 60 socat -T 30 -t 30 'TCP6:[64:ff9b::192.0.2.2]:8080' - \
+x6 timeout 60 socat -T 30 -t 30 'TCP6:[64:ff9b:1::192.0.2.2]:8080' - \
 	< "$TMPD/tcp.in" > "$TMPD/tcp.out"
 check "tcp: connection and 100 KB echoed intact" \
 	[ "$(md5sum < "$TMPD/tcp.in")" = "$(md5sum < "$TMPD/tcp.out" 2>/dev/null)" ]

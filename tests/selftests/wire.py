@@ -12,7 +12,7 @@ Output: TAP lines; exit 0 if every case passed.
 Topology (made by the calling script, MAC addresses fixed):
   V6NS dev v6 02:00:00:00:06:02 2001:db8:6::2  <->  XLATNS x6 02:00:00:00:06:01
   V4NS dev v4 02:00:00:00:04:02 192.0.2.2      <->  XLATNS x4 02:00:00:00:04:01
-  pool p1 198.51.100.1 ports 2000-2999, rule r1 64:ff9b::/96
+  pool p1 198.51.100.1 ports 2000-2999, rule r1 64:ff9b:1::/96
 """
 import select
 import socket
@@ -35,7 +35,7 @@ ONLY = set(sys.argv[5:])
 M6, MX6 = "02:00:00:00:06:02", "02:00:00:00:06:01"
 M4, MX4 = "02:00:00:00:04:02", "02:00:00:00:04:01"
 H6, H4, POOL = "2001:db8:6::2", "192.0.2.2", "198.51.100.1"
-SRV6 = "64:ff9b::192.0.2.2"
+SRV6 = "64:ff9b:1::192.0.2.2"
 
 
 S6 = packet_socket(V6NS, "v6")
@@ -240,7 +240,7 @@ def unknown_protocol_4to6_dropped():
 def source_in_prefix_dropped():
     before = counter("drop-src-in-prefix")
     drain()
-    send6(IPv6(src="64:ff9b::198.51.100.7", dst=SRV6) /
+    send6(IPv6(src="64:ff9b:1::198.51.100.7", dst=SRV6) /
           UDP(sport=40000, dport=9))
     check(not recv4(timeout=1, want=lambda p: UDP in p), "translated")
     check(counter("drop-src-in-prefix") == before + 1, "not counted")
@@ -477,7 +477,7 @@ def icmp4_error_to_icmp6():
     r = recv6(lambda p: ICMPv6DestUnreach in p)
     check(r, "not translated")
     p = r[0]
-    check(same(p.src, "64:ff9b::192.0.2.9") and same(p.dst, H6),
+    check(same(p.src, "64:ff9b:1::192.0.2.9") and same(p.dst, H6),
           "outer %s -> %s" % (p.src, p.dst))
     check(p[ICMPv6DestUnreach].code == 4, "code")
     inner = p[IPerror6]

@@ -52,14 +52,14 @@ if [ ! -e "$TOP/usr/libxt_NAT64.so" ]; then
 	finish
 fi
 
-pings() { x6 ping -q -c "${2:-1}" -i 0.2 -W "${1:-5}" 64:ff9b::192.0.2.2 >/dev/null 2>&1; }
-no_ping() { ! x6 ping -q -c 1 -W 1 64:ff9b::192.0.2.2 >/dev/null 2>&1; }
+pings() { x6 ping -q -c "${2:-1}" -i 0.2 -W "${1:-5}" 64:ff9b:1::192.0.2.2 >/dev/null 2>&1; }
+no_ping() { ! x6 ping -q -c 1 -W 1 64:ff9b:1::192.0.2.2 >/dev/null 2>&1; }
 
 # UDP: the v4 host echoes each datagram back.
 udp_echo() {
 	local reply
 	# shellcheck disable=SC2016 # expanded by that shell
-	reply=$(x6 bash -c 'exec 3<>/dev/udp/64:ff9b::192.0.2.2/5353 &&
+	reply=$(x6 bash -c 'exec 3<>/dev/udp/64:ff9b:1::192.0.2.2/5353 &&
 		echo "$0" >&3 && timeout 5 dd bs=64k count=1 status=none <&3' "$1")
 	[ "$reply" = "$1" ] && return 0
 	note "udp reply: '$reply'"
@@ -183,7 +183,7 @@ check "set mode hooks twice: no change, no error" ctl set mode hooks
 # mode registers no hooks, the mode back to hooks does.
 check "rule del r1" ctl rule del r1
 check "set mode target, no rule" ctl set mode target
-check "rule add r1 in target mode" ctl rule add r1 prefix 64:ff9b::/96 pool p1
+check "rule add r1 in target mode" ctl rule add r1 prefix 64:ff9b:1::/96 pool p1
 check "... no translation (hooks not registered)" no_ping
 check "set mode hooks with the rule: hooks registered" ctl set mode hooks
 check "... ping translates" pings 5

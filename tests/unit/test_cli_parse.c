@@ -103,7 +103,11 @@ static void set_parse(void)
 	CHECK_EQ(c.timeout[CTL_TO_ICMP], 2);
 	CHECK_EQ(c.timeout[CTL_TO_TCP_EST], -1);
 	CHECK_EQ(c.clear_df, 1);
-	CHECK_EQ(SET("timeout", "udp", "119"), -1);	/* RFC 4787 REQ-5 */
+	/* Below RFC 6146's minimum: the kernel refuses it without below-rfc. */
+	CHECK_EQ(SET("timeout", "udp", "119"), 0);
+	CHECK_EQ(c.timeout[CTL_TO_UDP], 119);
+	CHECK(!c.below_rfc);
+	CHECK_EQ(SET("timeout", "udp", "0"), -1);
 	CHECK_EQ(SET("timeout", "tcp-est", "0"), -1);
 	CHECK_EQ(SET("timeout", "tcp-trans", "604801"), -1);
 	CHECK_EQ(SET("timeout", "sctp", "10"), -1);
@@ -236,5 +240,71 @@ static void set_log(void)
 	CHECK_EQ(SET("log", "on"), -1);
 }
 
+/* below-rfc: a word alone, anywhere among the settings. */
+static void set_below_rfc(void)
+{
+	struct ctl_config c;
+
+	CHECK_EQ(SET("timeout", "icmp", "1", "below-rfc"), 0);
+	CHECK(c.below_rfc);
+	CHECK_EQ(c.timeout[CTL_TO_ICMP], 1);
+	CHECK_EQ(SET("below-rfc", "timeout", "tcp-est", "5", "clear-df", "on"),
+		 0);
+	CHECK(c.below_rfc);
+	CHECK_EQ(c.timeout[CTL_TO_TCP_EST], 5);
+	CHECK_EQ(c.clear_df, 1);
+	CHECK_EQ(SET("timeout", "syn", "2", "below-rfc", "timeout", "udp",
+		     "5"), 0);
+	CHECK(c.below_rfc);
+	CHECK_EQ(c.timeout[CTL_TO_SYN], 2);
+	CHECK_EQ(c.timeout[CTL_TO_UDP], 5);
+	CHECK_EQ(SET("timeout", "udp", "300"), 0);
+	CHECK(!c.below_rfc);
+	CHECK_EQ(SET("below-rfc"), 0);		/* nothing else: allowed */
+	CHECK(c.below_rfc);
+	CHECK_EQ(SET("timeout", "icmp", "below-rfc"), -1);
+	CHECK_EQ(SET("below-rfc", "clear-df"), -1);
+	CHECK(strstr(err, "'clear-df' needs a value"));
+	CHECK_EQ(SET("below_rfc", "timeout", "icmp", "1"), -1);
+	CHECK_EQ(ctl_timeout_min(CTL_TO_UDP), 120);
+	CHECK_EQ(ctl_timeout_min(CTL_TO_TCP_EST), 7440);
+	CHECK_EQ(ctl_timeout_min(CTL_TO_TCP_TRANS), 240);
+	CHECK_EQ(ctl_timeout_min(CTL_TO_ICMP), 60);
+	CHECK_EQ(ctl_timeout_min(CTL_TO_SYN), 6);
+}
+
+#define DENY(...) parse_deny(ARGC(__VA_ARGS__), ARGV(__VA_ARGS__), &d, err, sizeof(err))
+
+/* deny add|del ADDR[/LEN] */
+static void deny_parse(void)
+{
+	struct ctl_deny d;
+
+	CHECK_EQ(DENY("10.0.0.0/8"), 0);
+	CHECK_EQ(ntohl(d.addr.s_addr), 0x0a000000);
+	CHECK_EQ(d.plen, 8);
+	CHECK_EQ(DENY("192.0.2.7"), 0);
+	CHECK_EQ(ntohl(d.addr.s_addr), 0xc0000207);
+	CHECK_EQ(d.plen, 32);
+	CHECK_EQ(DENY("0.0.0.0/0"), 0);
+	CHECK_EQ(d.plen, 0);
+	CHECK_EQ(DENY("100.64.0.0/10"), 0);
+	CHECK_EQ(d.plen, 10);
+	CHECK_EQ(DENY("10.0.0.1/8"), -1);
+	CHECK(strstr(err, "host bits"));
+	CHECK_EQ(DENY("1.0.0.0/0"), -1);
+	CHECK_EQ(DENY("10.0.0.0/33"), -1);
+	CHECK(strstr(err, "prefix length"));
+	CHECK_EQ(DENY("10.0.0.0/"), -1);
+	CHECK_EQ(DENY("10.0.0.0/-1"), -1);
+	CHECK_EQ(DENY("300.0.0.0/8"), -1);
+	CHECK(strstr(err, "invalid IPv4 address"));
+	CHECK_EQ(DENY("2001:db8::/32"), -1);
+	CHECK_EQ(DENY("10.0.0.0/8", "extra"), -1);
+	CHECK(strstr(err, "usage: deny"));
+	CHECK_EQ(parse_deny(0, NULL, &d, err, sizeof(err)), -1);
+}
+
 UNIT_MAIN(T(pool_good), T(pool_bad), T(rule_parse), T(set_parse),
-	  T(prefixes), T(bibs), T(split), T(pretty_json), T(set_log))
+	  T(prefixes), T(bibs), T(split), T(pretty_json), T(set_log),
+	  T(set_below_rfc), T(deny_parse))

@@ -122,5 +122,66 @@ static void prefix_check(void)
 	CHECK_EQ(rfc6052_prefix_check(prefix, 96), RFC6052_PREFIX_OK);
 }
 
+/* RFC 6052 §3.1: only 64:ff9b::/96 itself is the Well-Known Prefix. */
+static void wkp(void)
+{
+	u8 prefix[16];
+
+	pton6("64:ff9b::", prefix);
+	CHECK(rfc6052_is_wkp(prefix, 96));
+	CHECK(!rfc6052_is_wkp(prefix, 64));
+	pton6("64:ff9b:1::", prefix);	/* RFC 8215 local use: network-specific */
+	CHECK(!rfc6052_is_wkp(prefix, 96));
+	pton6("2001:db8:64::", prefix);
+	CHECK(!rfc6052_is_wkp(prefix, 96));
+}
+
+/* Each special-purpose network: its first and last address, and the
+ * addresses just outside it (global unless another network holds them). */
+static void nonglobal(void)
+{
+	static const struct {
+		const char *a;
+		int nonglobal;
+	} t[] = {
+		{ "0.0.0.0", 1 }, { "0.255.255.255", 1 }, { "1.0.0.0", 0 },
+		{ "9.255.255.255", 0 }, { "10.0.0.0", 1 }, { "10.1.2.3", 1 },
+		{ "10.255.255.255", 1 }, { "11.0.0.0", 0 },
+		{ "100.63.255.255", 0 }, { "100.64.0.0", 1 }, { "100.64.0.1", 1 },
+		{ "100.127.255.255", 1 }, { "100.128.0.0", 0 },
+		{ "126.255.255.255", 0 }, { "127.0.0.1", 1 }, { "128.0.0.0", 0 },
+		{ "169.253.255.255", 0 }, { "169.254.0.0", 1 },
+		{ "169.254.169.254", 1 }, { "169.255.0.0", 0 },
+		{ "172.15.255.255", 0 }, { "172.16.0.0", 1 },
+		{ "172.31.255.255", 1 }, { "172.32.0.0", 0 },
+		{ "191.255.255.255", 0 }, { "192.0.0.0", 1 }, { "192.0.0.255", 1 },
+		{ "192.0.1.0", 0 }, { "192.0.2.0", 1 }, { "192.0.2.255", 1 },
+		{ "192.0.3.0", 0 }, { "192.88.98.255", 0 }, { "192.88.99.1", 1 },
+		{ "192.88.100.0", 0 }, { "192.167.255.255", 0 },
+		{ "192.168.0.0", 1 }, { "192.168.1.1", 1 },
+		{ "192.168.255.255", 1 }, { "192.169.0.0", 0 },
+		{ "198.17.255.255", 0 }, { "198.18.0.0", 1 },
+		{ "198.19.255.255", 1 }, { "198.20.0.0", 0 },
+		{ "198.51.99.255", 0 }, { "198.51.100.0", 1 },
+		{ "198.51.100.255", 1 }, { "198.51.101.0", 0 },
+		{ "203.0.112.255", 0 }, { "203.0.113.0", 1 },
+		{ "203.0.113.255", 1 }, { "203.0.114.0", 0 },
+		{ "8.8.8.8", 0 }, { "223.255.255.255", 0 },
+		{ "239.255.255.255", 0 }, { "240.0.0.0", 1 },
+		{ "255.255.255.254", 1 }, { "255.255.255.255", 1 },
+	};
+	unsigned int i;
+	u8 v4[4];
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		pton4(t[i].a, v4);
+		if (rfc6052_v4_nonglobal(v4) != t[i].nonglobal) {
+			fprintf(stderr, "  %s: want %s\n", t[i].a,
+				t[i].nonglobal ? "non-global" : "global");
+			CHECK(0);
+		}
+	}
+}
+
 UNIT_MAIN(T(rfc_table), T(wkp_96_roundtrip), T(match_rejects),
-	  T(prefix_check))
+	  T(prefix_check), T(wkp), T(nonglobal))
