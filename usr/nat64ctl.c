@@ -68,6 +68,8 @@ static const char *const stat_names[NAT64_STAT_MAX + 1] = {
 	[NAT64_STAT_SESSIONS_REFUSED] = "sessions-refused",
 	[NAT64_STAT_DROP_BAD_ADDR] = "drop-bad-addr",
 	[NAT64_STAT_SYN_RETRANSMITTED] = "syn-retransmitted",
+	[NAT64_STAT_DROP_HAIRPIN] = "drop-hairpin",
+	[NAT64_STAT_DROP_ERR_NO_SESSION] = "drop-err-no-session",
 };
 
 /* The name of counter @t, or "stat-T" for one this build does not know. */

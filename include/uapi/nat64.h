@@ -582,6 +582,18 @@ enum nat64_stat {
 	 * kept (the first one keeps its deadline; RFC 6146 §3.5.2.2)
 	 */
 	NAT64_STAT_SYN_RETRANSMITTED,
+	/*
+	 * dropped: an IPv6 packet to a pool address (hairpinning, RFC 6146
+	 * §3.8) that no BIB entry takes back to IPv6; ICMPv6 port
+	 * unreachable sent to its source
+	 */
+	NAT64_STAT_DROP_HAIRPIN,
+	/*
+	 * dropped: an ICMP error about no session: its inner packet is not
+	 * one of a session of the BIB entry it names (remote address and
+	 * port), or the error is not addressed to that packet's source
+	 */
+	NAT64_STAT_DROP_ERR_NO_SESSION,
 	__NAT64_STAT_MAX
 };
 #define NAT64_STAT_MAX (__NAT64_STAT_MAX - 1)

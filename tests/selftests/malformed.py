@@ -990,6 +990,26 @@ case("v4 icmp error, inner total length shorter than its headers", "4",
 case("v4 icmp error about a packet of no mapping", "4",
      lambda: err4(3, 3, quoted4(UDP(sport=2999, dport=9))),
      stats={"drop-bad-inner": 1})
+# The mapping is there, the session is not: no IPv4 host but the peer of a
+# session reports errors about it (filtering, RFC 6146 §3.5.2.2).
+case("v4 icmp error about a mapping's packet to another host: no session",
+     "4", lambda: err4(3, 3, IP(src=POOL, dst="192.0.2.99") /
+                       UDP(sport=P_UDP, dport=9) / Raw(PAY)),
+     stats={"drop-err-no-session": 1})
+case("v4 icmp error about a mapping's packet to another port: no session",
+     "4", lambda: err4(3, 3, quoted4(UDP(sport=P_UDP, dport=10) /
+                                     Raw(PAY))),
+     stats={"drop-err-no-session": 1})
+case("v4 fragmentation needed about a flow of no session", "4",
+     lambda: IP(src="192.0.2.9", dst=POOL) /
+     ICMP(type=3, code=4, nexthopmtu=576) /
+     raw(IP(src=POOL, dst="192.0.2.99", flags="DF") /
+         UDP(sport=P_UDP, dport=9) / Raw(PAY)),
+     stats={"drop-err-no-session": 1})
+case("v4 time exceeded about an echo request to another host", "4",
+     lambda: err4(11, 0, IP(src=POOL, dst="192.0.2.99") /
+                  ICMP(type=8, id=P_ICMP, seq=1) / Raw(PAY)),
+     stats={"drop-err-no-session": 1})
 
 
 def inner_opts_check(p):
@@ -1173,6 +1193,21 @@ case("v6 icmpv6 error, inner payload length 0", "6",
      lambda: err6(ICMPv6DestUnreach(code=4),
                   Raw(fixed(udp_q6(), **{"IPv6.plen": 0}))),
      stats={"drop-bad-inner": 1})
+# The IPv6 host's mapping is there, a session with that peer is not: no
+# subscriber makes the translator report errors about others' flows.
+case("v6 icmpv6 error about a packet from another ipv4 host: no session",
+     "6", lambda: err6(ICMPv6DestUnreach(code=4),
+                       IPv6(src=PFX + "192.0.2.99", dst=T6) /
+                       UDP(sport=9, dport=SPORT6) / Raw(PAY)),
+     stats={"drop-err-no-session": 1})
+case("v6 icmpv6 error about a packet from another port: no session", "6",
+     lambda: err6(ICMPv6DestUnreach(code=4),
+                  quoted6(UDP(sport=10, dport=SPORT6) / Raw(PAY))),
+     stats={"drop-err-no-session": 1})
+case("v6 packet too big sent to a host that is not the flow's peer", "6",
+     lambda: IPv6(src=T6, dst=PFX + "192.0.2.99") /
+     ICMPv6PacketTooBig(mtu=1280) / udp_q6(),
+     stats={"drop-err-no-session": 1})
 case("v6 icmpv6 error inside an icmpv6 error", "6",
      lambda: err6(ICMPv6DestUnreach(code=4),
                   quoted6(ICMPv6DestUnreach(code=4) / udp_q6())),
