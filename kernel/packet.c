@@ -68,7 +68,9 @@ static unsigned int drop(struct nat64_net *nn, enum nat64_stat why)
 
 /*
  * Parse with as few linear bytes as the headers need: start with what is
- * linear already, pull more only when the core asks for it.
+ * linear already, pull more only when the core asks for it. An ICMP
+ * error asks, once, for what its translation reads: never all of a long
+ * one, whose checksum err_csum_ok() checks in place.
  */
 typedef enum xl_verdict (*parse_fn)(const u8 *buf, u32 len, u32 pktlen,
 				    struct xl_pkt *p);
@@ -82,11 +84,30 @@ static enum xl_verdict parse(struct sk_buff *skb, parse_fn fn,
 	for (tries = 0; tries < 3 && v == XL_NEED_MORE; tries++) {
 		v = fn(skb->data, skb_headlen(skb), skb->len, p);
 		if (v == XL_NEED_MORE &&
-		    !pskb_may_pull(skb, xl_next_pull(p->need, skb_headlen(skb),
-						     skb->len)))
+		    !pskb_may_pull(skb, p->is_err ? p->need :
+				   xl_next_pull(p->need, skb_headlen(skb),
+						skb->len)))
 			return XL_NEED_MORE;
 	}
 	return v;
+}
+
+/*
+ * The ICMP checksum of error @p, longer than its translation reads (and
+ * than what is linear), checked once it is known to be of a session.
+ */
+static bool err_csum_ok(struct sk_buff *skb, const struct xl_pkt *p)
+{
+	__wsum sum;
+
+	if (!p->csum_todo)
+		return true;
+	sum = skb_checksum(skb, p->l3len, p->l4len, 0);
+	if (ip_hdr(skb)->version == 6)
+		return !csum_ipv6_magic(&ipv6_hdr(skb)->saddr,
+					&ipv6_hdr(skb)->daddr, p->l4len,
+					IPPROTO_ICMPV6, sum);
+	return !csum_fold(sum);
 }
 
 /* An ICMPv4 error about @skb, still untranslated and at PRE_ROUTING. */
@@ -534,6 +555,8 @@ static unsigned int xlat_err_6to4(struct nat64_net *nn, struct sk_buff *skb,
 	if (!sess_live(m, inner.src, in->proto == XL_ICMP ? 0 : in->sport) ||
 	    memcmp(p->dst, in->src, 16))
 		return drop(nn, NAT64_STAT_DROP_ERR_NO_SESSION);
+	if (!err_csum_ok(skb, p))
+		return drop(nn, NAT64_STAT_DROP_CHECKSUM);
 	memcpy(inner.dst, &m->addr4, 4);
 	inner.sport = in->proto == XL_ICMP ? m->port4 : in->sport;
 	inner.dport = m->port4;
@@ -801,6 +824,8 @@ static unsigned int xlat_err_4to6(struct nat64_net *nn, struct sk_buff *skb,
 	s = sess_live(m, in->dst, in->proto == XL_ICMP ? 0 : in->dport);
 	if (!s || memcmp(p->dst, in->src, 4))
 		return drop(nn, NAT64_STAT_DROP_ERR_NO_SESSION);
+	if (!err_csum_ok(skb, p))
+		return drop(nn, NAT64_STAT_DROP_CHECKSUM);
 	/* No rule: the session's is being flushed. */
 	rule = nat64_rule_by_id(nn, READ_ONCE(s->rule)) ?: rule4;
 	out_opts(nn, &outer);
