@@ -68,7 +68,9 @@ static unsigned int drop(struct nat64_net *nn, enum nat64_stat why)
 
 /*
  * Parse with as few linear bytes as the headers need: start with what is
- * linear already, pull more only when the core asks for it.
+ * linear already, pull more only when the core asks for it. An ICMP
+ * error asks, once, for what its translation reads: never all of a long
+ * one, whose checksum err_csum_ok() checks in place.
  */
 typedef enum xl_verdict (*parse_fn)(const u8 *buf, u32 len, u32 pktlen,
 				    struct xl_pkt *p);
@@ -82,11 +84,30 @@ static enum xl_verdict parse(struct sk_buff *skb, parse_fn fn,
 	for (tries = 0; tries < 3 && v == XL_NEED_MORE; tries++) {
 		v = fn(skb->data, skb_headlen(skb), skb->len, p);
 		if (v == XL_NEED_MORE &&
-		    !pskb_may_pull(skb, xl_next_pull(p->need, skb_headlen(skb),
-						     skb->len)))
+		    !pskb_may_pull(skb, p->is_err ? p->need :
+				   xl_next_pull(p->need, skb_headlen(skb),
+						skb->len)))
 			return XL_NEED_MORE;
 	}
 	return v;
+}
+
+/*
+ * The ICMP checksum of error @p, longer than its translation reads (and
+ * than what is linear), checked once it is known to be of a session.
+ */
+static bool err_csum_ok(struct sk_buff *skb, const struct xl_pkt *p)
+{
+	__wsum sum;
+
+	if (!p->csum_todo)
+		return true;
+	sum = skb_checksum(skb, p->l3len, p->l4len, 0);
+	if (ip_hdr(skb)->version == 6)
+		return !csum_ipv6_magic(&ipv6_hdr(skb)->saddr,
+					&ipv6_hdr(skb)->daddr, p->l4len,
+					IPPROTO_ICMPV6, sum);
+	return !csum_fold(sum);
 }
 
 /* An ICMPv4 error about @skb, still untranslated and at PRE_ROUTING. */
@@ -160,6 +181,18 @@ static void sess_update(struct nat64_session *s, u8 proto, bool from6,
 	}
 	if (refresh)
 		nat64_sess_touch(s);
+}
+
+/* @b's session with IPv4 peer @raddr (4 bytes):@rport, if live. */
+static struct nat64_session *sess_live(const struct nat64_bib *b,
+				       const u8 *raddr, u16 rport)
+{
+	struct nat64_session *s;
+	__be32 a;
+
+	memcpy(&a, raddr, 4);
+	s = nat64_sess_find(b, a, rport);
+	return s && !READ_ONCE(s->dead) ? s : NULL;
 }
 
 #define TH_SYN_ONLY(th)	(((th)[13] & 0x17) == 0x02)	/* SYN, no ACK/RST/FIN */
@@ -534,6 +567,16 @@ static unsigned int xlat_err_6to4(struct nat64_net *nn, struct sk_buff *skb,
 	rfc6052_extract(rule->plen, p->dst, outer.dst);
 	inner = outer;
 	rfc6052_extract(irule->plen, in->src, inner.src);
+	/*
+	 * ... through a session of it, and the error goes back to that
+	 * host: no one reports errors about another's flows, or sends
+	 * them to a host that is not the flow's peer.
+	 */
+	if (!sess_live(m, inner.src, in->proto == XL_ICMP ? 0 : in->sport) ||
+	    memcmp(p->dst, in->src, 16))
+		return drop(nn, NAT64_STAT_DROP_ERR_NO_SESSION);
+	if (!err_csum_ok(skb, p))
+		return drop(nn, NAT64_STAT_DROP_CHECKSUM);
 	memcpy(inner.dst, &m->addr4, 4);
 	inner.sport = in->proto == XL_ICMP ? m->port4 : in->sport;
 	inner.dport = m->port4;
@@ -608,8 +651,19 @@ static struct nat64_session *session6(struct nat64_net *nn,
 	return s;
 }
 
-static unsigned int xlat_4to6(struct nat64_net *nn, struct nat64_rule *rule4,
-			      struct sk_buff *skb);
+static unsigned int __xlat_4to6(struct nat64_net *nn,
+				struct nat64_rule *rule4, struct sk_buff *skb,
+				bool hairpin);
+
+/*
+ * A hairpinned packet no BIB entry takes back to IPv6: the translator
+ * is the end of the road, as for any 6to4 packet it cannot translate.
+ */
+static unsigned int hairpin_refuse(struct nat64_net *nn, struct sk_buff *skb)
+{
+	icmp6_error(nn, skb, ICMPV6_DEST_UNREACH, ICMPV6_PORT_UNREACH, 0);
+	return drop(nn, NAT64_STAT_DROP_HAIRPIN);
+}
 
 static unsigned int xlat_6to4(struct nat64_net *nn, struct nat64_rule *rule,
 			      struct sk_buff *skb)
@@ -647,6 +701,14 @@ static unsigned int xlat_6to4(struct nat64_net *nn, struct nat64_rule *rule,
 		return drop(nn, NAT64_STAT_DROP_TOO_BIG);
 
 	memcpy(&dst4, o.dst, 4);
+	/*
+	 * To a pool address: back to IPv6 (hairpinning, RFC 6146 §3.8),
+	 * if a BIB entry is there to take it (an echo goes to its own).
+	 */
+	hairpin = rule_for4(nn, dst4);
+	if (hairpin && p.proto != XL_ICMP &&
+	    !nat64_bib_find4(nn, mt, p.proto, dst4, p.dport))
+		return hairpin_refuse(nn, skb);
 	s = session6(nn, mt, rule, skb, &p, dst4, &b);
 	if (IS_ERR(s)) {
 		why = (enum nat64_stat)-PTR_ERR(s);
@@ -656,14 +718,20 @@ static unsigned int xlat_6to4(struct nat64_net *nn, struct nat64_rule *rule,
 				    ICMPV6_ADDR_UNREACH, 0);
 		return drop(nn, why);
 	}
+	/*
+	 * One IPv6 host may reach one IPv4 peer through two rules'
+	 * prefixes: the answers come back through the prefix it used
+	 * last. Deleting a rule flushes the sessions naming it; none can
+	 * name it afresh then (it is unpublished, a grace period passed).
+	 */
+	if (READ_ONCE(s->rule) != rule->id)
+		WRITE_ONCE(s->rule, rule->id);
 
 	out_opts(nn, &o);
 	memcpy(o.src, &b->addr4, 4);
 	o.sport = b->port4;
 	o.dport = p.proto == XL_ICMP ? b->port4 : p.dport;
 
-	/* To a BIB entry of ours: back to IPv6 (RFC 6146 §3.8). */
-	hairpin = rule_for4(nn, dst4);
 	if (hairpin) {
 		rt = NULL;
 		mtu = IP_MAX_MTU;
@@ -725,11 +793,15 @@ translate:
 	nat64_stat_inc(nn, NAT64_STAT_6TO4_PACKETS);
 	nat64_stat_inc(nn, stat_6to4[p.proto]);
 	if (hairpin) {
+		/* It crosses one router: 4to6 takes the hop off again. */
+		ip_hdr(skb)->ttl++;
+		ip_send_check(ip_hdr(skb));
 		nat64_stat_inc(nn, NAT64_STAT_HAIRPINNED);
 		skb->protocol = htons(ETH_P_IP);
 		memset(skb->cb, 0, sizeof(struct inet6_skb_parm));
 		skb_dst_drop(skb);
-		return xlat_4to6(nn, hairpin, skb);
+		/* Translated or dropped: never back to a stack. */
+		return __xlat_4to6(nn, hairpin, skb, true);
 	}
 	return finish(nn, skb, &rt->dst, htons(ETH_P_IP), frag_max);
 }
@@ -761,18 +833,26 @@ static unsigned int xlat_err_4to6(struct nat64_net *nn, struct sk_buff *skb,
 	struct dst_entry *dst;
 	struct xl_mtus mtus;
 	struct sk_buff *n;
-	__be32 isrc, idst;
+	__be32 isrc;
 	int len;
 
 	/* The packet in error went from a BIB entry to an IPv4 host. */
 	memcpy(&isrc, in->src, 4);
-	memcpy(&idst, in->dst, 4);
 	m = nat64_bib_find4(nn, mt, in->proto, isrc, in->sport);
 	if (!m)
 		return drop(nn, NAT64_STAT_DROP_BAD_INNER);
-	s = nat64_sess_find(m, idst, in->proto == XL_ICMP ? 0 : in->dport);
+	/*
+	 * ... of a session: as filtering would, no IPv4 host but the
+	 * session's peer may report errors (Packet Too Big included) about
+	 * it; and to the pool address that sent it.
+	 */
+	s = sess_live(m, in->dst, in->proto == XL_ICMP ? 0 : in->dport);
+	if (!s || memcmp(p->dst, in->src, 4))
+		return drop(nn, NAT64_STAT_DROP_ERR_NO_SESSION);
+	if (!err_csum_ok(skb, p))
+		return drop(nn, NAT64_STAT_DROP_CHECKSUM);
 	/* No rule: the session's is being flushed. */
-	rule = nat64_rule_by_id(nn, s ? s->rule : m->rule) ?: rule4;
+	rule = nat64_rule_by_id(nn, READ_ONCE(s->rule)) ?: rule4;
 	out_opts(nn, &outer);
 	rfc6052_embed(rule->prefix, rule->plen, p->src, outer.src);
 	memcpy(outer.dst, &m->addr6, 16);
@@ -857,8 +937,14 @@ static struct nat64_session *session4(struct nat64_net *nn,
 	return ERR_PTR(-(long)why);
 }
 
-static unsigned int xlat_4to6(struct nat64_net *nn, struct nat64_rule *rule4,
-			      struct sk_buff *skb)
+/*
+ * An IPv4 packet to a pool address; @hairpin: an IPv6 host's, translated
+ * already, which is translated or dropped (no NF_ACCEPT: the skb is no
+ * longer what the hook got).
+ */
+static unsigned int __xlat_4to6(struct nat64_net *nn,
+				struct nat64_rule *rule4, struct sk_buff *skb,
+				bool hairpin)
 {
 	struct nat64_maptable *mt = rcu_dereference(nn->maps);
 	unsigned int len6, mtu, lowest;
@@ -884,6 +970,9 @@ static unsigned int xlat_4to6(struct nat64_net *nn, struct nat64_rule *rule4,
 	src4 = ip_hdr(skb)->saddr;
 	m = nat64_bib_find4(nn, mt, p.proto, ip_hdr(skb)->daddr, p.dport);
 	if (!m) {
+		/* Gone since xlat_6to4 looked. */
+		if (hairpin)
+			return drop(nn, NAT64_STAT_DROP_HAIRPIN);
 		if (p.proto == XL_TCP && TH_SYN_ONLY(skb->data + p.l3len) &&
 		    nat64_pool_has(rule4->pool, ntohl(ip_hdr(skb)->daddr),
 				   p.dport, XL_TCP) &&
@@ -894,12 +983,17 @@ static unsigned int xlat_4to6(struct nat64_net *nn, struct nat64_rule *rule4,
 		return NF_ACCEPT;
 	}
 	s = session4(nn, mt, m, rule4, &p, src4, skb->data + p.l3len);
+	/* No IPv4 SYN of an IPv6 host is kept: it would expire into an
+	 * ICMPv4 error to the pool address.
+	 */
+	if (!s && hairpin)
+		return drop(nn, NAT64_STAT_DROP_FILTERED);
 	if (!s)
 		return synq_store(nn, skb, &p);
 	if (IS_ERR(s))
 		return drop(nn, (enum nat64_stat)-PTR_ERR(s));
 
-	rule = nat64_rule_by_id(nn, s->rule);
+	rule = nat64_rule_by_id(nn, READ_ONCE(s->rule));
 	if (!rule)	/* being flushed */
 		return drop(nn, NAT64_STAT_4TO6_NO_MAPPING);
 	out_opts(nn, &o);
@@ -919,10 +1013,12 @@ static unsigned int xlat_4to6(struct nat64_net *nn, struct nat64_rule *rule4,
 	if (p.df && !IPCB(skb)->frag_max_size) {
 		if (!fits(skb, len6, mtu, delta)) {
 			dst_release(dst);
-			icmp4_error(nn, skb, ICMP_DEST_UNREACH,
-				    ICMP_FRAG_NEEDED,
-				    max_t(int, mtu - XL_IP6_HLEN + XL_IP4_HLEN,
-					  68));
+			/* Not to a pool address for a hairpinned one. */
+			if (!hairpin)
+				icmp4_error(nn, skb, ICMP_DEST_UNREACH,
+					    ICMP_FRAG_NEEDED,
+					    max_t(int, mtu - XL_IP6_HLEN +
+						  XL_IP4_HLEN, 68));
 			return drop(nn, NAT64_STAT_DROP_TOO_BIG);
 		}
 	} else if (!skb_is_gso(skb)) {
@@ -965,6 +1061,12 @@ static unsigned int xlat_4to6(struct nat64_net *nn, struct nat64_rule *rule4,
 	nat64_stat_inc(nn, NAT64_STAT_4TO6_PACKETS);
 	nat64_stat_inc(nn, stat_4to6[p.proto]);
 	return finish(nn, skb, dst, htons(ETH_P_IPV6), frag_max);
+}
+
+static unsigned int xlat_4to6(struct nat64_net *nn, struct nat64_rule *rule4,
+			      struct sk_buff *skb)
+{
+	return __xlat_4to6(nn, rule4, skb, false);
 }
 
 /*

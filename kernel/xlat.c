@@ -298,6 +298,17 @@ static bool addr6_bad_src(const u8 *a)
 	return !memcmp(a, zero, 15) && a[15] <= 1;
 }
 
+/*
+ * The bytes of an ICMP error (@l3len: of its outer header) that its
+ * translation reads: headers, the quote and an RFC 4884 extension that
+ * can fit the translated error. Past them, a long error's checksum is
+ * left to the caller (xl_pkt.csum_todo).
+ */
+static u32 err_window(u32 l3len, u32 pktlen)
+{
+	return min_u32(pktlen, l3len + XL_ICMP_HLEN + XL_ERR_WINDOW);
+}
+
 /* Does an ICMPv6 type/code have a translation (RFC 7915 §4.2)? */
 static bool icmp6_translatable(u8 type, u8 code, u32 ptr);
 static bool icmp4_translatable(u8 type, u8 code, u8 ptr);
@@ -368,14 +379,18 @@ enum xl_verdict xl_parse6(const u8 *buf, u32 len, u32 pktlen,
 		if (!icmp6_translatable(l4[0], l4[1], xl_get32(l4 + 4)))
 			return XL_ICMP_UNTRANSLATABLE;
 		if (icmp6_is_error(l4[0])) {
-			/* Errors are translated from a linear copy. */
-			v = have(p, pktlen, len, pktlen);
+			u32 win = err_window(w.off, pktlen);
+
+			/* Errors are translated from a linear window. */
+			p->is_err = 1;
+			v = have(p, win, len, pktlen);
 			if (v)
 				return v;
-			if (!icmp6_csum_ok(buf, l4, p->l4len))
+			p->err_len = win;
+			p->csum_todo = win < pktlen;
+			if (!p->csum_todo && !icmp6_csum_ok(buf, l4, p->l4len))
 				return XL_BADCSUM;
-			p->is_err = 1;
-			v = parse_inner6(p, buf, pktlen, w.off + XL_ICMP_HLEN);
+			v = parse_inner6(p, buf, win, w.off + XL_ICMP_HLEN);
 			if (v)
 				return v;
 		}
@@ -480,13 +495,17 @@ enum xl_verdict xl_parse4(const u8 *buf, u32 len, u32 pktlen,
 		if (!icmp4_translatable(l4[0], l4[1], l4[4]))
 			return XL_ICMP_UNTRANSLATABLE;
 		if (icmp4_is_error(l4[0])) {
-			v = have(p, pktlen, len, pktlen);
+			u32 win = err_window(ihl, pktlen);
+
+			p->is_err = 1;
+			v = have(p, win, len, pktlen);
 			if (v)
 				return v;
-			if (!icmp4_csum_ok(l4, p->l4len))
+			p->err_len = win;
+			p->csum_todo = win < pktlen;
+			if (!p->csum_todo && !icmp4_csum_ok(l4, p->l4len))
 				return XL_BADCSUM;
-			p->is_err = 1;
-			v = parse_inner4(p, buf, pktlen, ihl + XL_ICMP_HLEN);
+			v = parse_inner4(p, buf, win, ihl + XL_ICMP_HLEN);
 			if (v)
 				return v;
 		}
@@ -850,6 +869,20 @@ static void split_4884(u32 lenfield_bytes, u32 in_off, u32 pktlen,
 }
 
 /*
+ * Only the first @lin bytes of the @pktlen are there (linear): the quote
+ * ends with them, and an extension that goes past them is left out. It
+ * could not have fit the translated error anyway (XL_ERR_WINDOW).
+ */
+static void cut_4884(u32 in_off, u32 pktlen, u32 lin, u32 *orig, u32 *ext)
+{
+	if (lin >= pktlen)
+		return;
+	if (*orig > lin - in_off)
+		*orig = lin - in_off;
+	*ext = pktlen;
+}
+
+/*
  * Lay the translated inner packet and any extension out after the ICMP
  * header at @out + @hdr; returns the total length and sets the RFC 4884
  * length (in @unit-byte words, 0 if no extension kept).
@@ -880,6 +913,7 @@ int xl_err_6to4(const struct xl_pkt *p, const u8 *pkt, u32 pktlen,
 {
 	const struct xl_inner *in = &p->in;
 	u32 icmp_off = p->l3len, lim = min_u32(cap, XL_ERR4_MAX);
+	u32 lin = p->err_len ? min_u32(p->err_len, pktlen) : pktlen;
 	u32 orig, ext, l4avail, l4copy, len, words, field;
 	u32 hdr = XL_IP4_HLEN + XL_ICMP_HLEN;	/* outer headers */
 	u32 ihdr = hdr + XL_IP4_HLEN;		/* + inner IPv4 header */
@@ -888,8 +922,8 @@ int xl_err_6to4(const struct xl_pkt *p, const u8 *pkt, u32 pktlen,
 	u16 frag = 0, id = 0;
 	struct l4x x;
 
-	if (!p->is_err || (u32)in->off + in->l3len + 8 > pktlen ||
-	    icmp_off + XL_ICMP_HLEN > pktlen || lim < ihdr + 8)
+	if (!p->is_err || (u32)in->off + in->l3len + 8 > lin ||
+	    icmp_off + XL_ICMP_HLEN > lin || lim < ihdr + 8)
 		return -XL_TRUNCATED;
 	field = xl_get32(pkt + icmp_off + 4);
 	if (!map6to4(p->icmp_type, p->icmp_code, field, &type, &code))
@@ -900,6 +934,7 @@ int xl_err_6to4(const struct xl_pkt *p, const u8 *pkt, u32 pktlen,
 		   p->icmp_type == ICMP6_TIME_EXCEED;
 	split_4884(lenfield ? pkt[icmp_off + 4] * 8u : 0, in->off, pktlen,
 		   in->l3len + 8, &orig, &ext);
+	cut_4884(in->off, pktlen, lin, &orig, &ext);
 	l4avail = orig - in->l3len;
 	l4copy = min_u32(l4avail, lim - ihdr);
 
@@ -960,6 +995,7 @@ int xl_err_4to6(const struct xl_pkt *p, const u8 *pkt, u32 pktlen,
 {
 	const struct xl_inner *in = &p->in;
 	u32 icmp_off = p->l3len, lim = min_u32(cap, XL_ERR6_MAX);
+	u32 lin = p->err_len ? min_u32(p->err_len, pktlen) : pktlen;
 	u32 hdr = XL_IP6_HLEN + XL_ICMP_HLEN;
 	u32 ihl6 = XL_IP6_HLEN + (in->frag ? XL_FRAG_HLEN : 0);
 	u32 ihdr = hdr + ihl6;
@@ -969,8 +1005,8 @@ int xl_err_4to6(const struct xl_pkt *p, const u8 *pkt, u32 pktlen,
 	struct l4x x;
 	u32 sum;
 
-	if (!p->is_err || (u32)in->off + in->l3len + 8 > pktlen ||
-	    icmp_off + XL_ICMP_HLEN > pktlen || lim < ihdr + 8)
+	if (!p->is_err || (u32)in->off + in->l3len + 8 > lin ||
+	    icmp_off + XL_ICMP_HLEN > lin || lim < ihdr + 8)
 		return -XL_TRUNCATED;
 	if (!map4to6(p->icmp_type, p->icmp_code, pkt[icmp_off + 4], &type,
 		     &code))
@@ -985,6 +1021,7 @@ int xl_err_4to6(const struct xl_pkt *p, const u8 *pkt, u32 pktlen,
 		   p->icmp_type == ICMP4_PARAMPROB;
 	split_4884(lenfield ? pkt[icmp_off + 5] * 4u : 0, in->off, pktlen,
 		   in->l3len + 8, &orig, &ext);
+	cut_4884(in->off, pktlen, lin, &orig, &ext);
 	if (type != ICMP6_DEST_UNREACH && type != ICMP6_TIME_EXCEED)
 		lenfield = false;
 	l4avail = orig - in->l3len;

@@ -29,6 +29,13 @@
 /* ICMP errors the translator emits are bounded (RFC 7915 §4.2, §5.2). */
 #define XL_ERR4_MAX	576
 #define XL_ERR6_MAX	1280
+/*
+ * What of an ICMP error after its ICMP header is made linear (parsing
+ * asks no more): a quote with headers, for XL_ERR6_MAX, and an RFC 4884
+ * extension after the longest original datagram the length field can
+ * tell (255 * 8 bytes) that could still fit a translated error.
+ */
+#define XL_ERR_WINDOW	4096
 
 /* Extension headers a packet may carry before we give up on it. */
 #define XL_MAX_EXTHDRS	8
@@ -90,7 +97,14 @@ struct xl_pkt {
 	u16 l4len;		/* bytes from the transport header to the end */
 	u16 sport, dport;	/* host order; XL_ICMP: both are the identifier */
 	u32 frag_id;		/* IPv6 fragment header's identification */
-	u32 need;		/* XL_NEED_MORE: linear bytes wanted */
+	u32 need;		/* XL_NEED_MORE: linear bytes wanted (for an
+				 * ICMP error, all it will ask: is_err is
+				 * set already)
+				 */
+	u32 err_len;		/* is_err: bytes parsed and translated from */
+	u8 csum_todo;		/* is_err: longer than err_len, its ICMP
+				 * checksum is not checked: the caller does
+				 */
 	u32 err_ptr;		/* XL_ROUTING_HDR: parameter problem pointer */
 	struct xl_inner in;	/* is_err: the packet in error */
 };
@@ -150,9 +164,10 @@ struct xl_mtus {
 };
 
 /*
- * Translate the ICMP error @p, whole and linear at @pkt (@pktlen bytes),
- * into @out (room for @cap bytes). @outer gives the translated error's
- * addresses, @inner the addresses and ports of the packet inside it.
+ * Translate the ICMP error @p, @pktlen bytes at @pkt of which the first
+ * @p->err_len are there (linear), into @out (room for @cap bytes).
+ * @outer gives the translated error's addresses, @inner the addresses and
+ * ports of the packet inside it.
  * Returns the length written (never more than @cap, nor than XL_ERR4_MAX
  * resp. XL_ERR6_MAX), or a negative enum xl_verdict.
  */

@@ -72,6 +72,8 @@ static const char *const stat_names[NAT64_STAT_MAX + 1] = {
 	[NAT64_STAT_DROP_DENIED] = "drop-denied",
 	[NAT64_STAT_DROP_ROUTE_TYPE] = "drop-route-type",
 	[NAT64_STAT_LOG_SUPPRESSED] = "log-suppressed",
+	[NAT64_STAT_DROP_HAIRPIN] = "drop-hairpin",
+	[NAT64_STAT_DROP_ERR_NO_SESSION] = "drop-err-no-session",
 };
 
 /* The name of counter @t, or "stat-T" for one this build does not know. */

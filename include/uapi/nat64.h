@@ -698,6 +698,17 @@ enum nat64_stat {
 	NAT64_STAT_DROP_ROUTE_TYPE,
 	/* log lines (LOG_MAPPINGS, LOG_DESTINATIONS) left out: rate limit */
 	NAT64_STAT_LOG_SUPPRESSED,
+	 * dropped: an IPv6 packet to a pool address (hairpinning, RFC 6146
+	 * §3.8) that no BIB entry takes back to IPv6; ICMPv6 port
+	 * unreachable sent to its source
+	 */
+	NAT64_STAT_DROP_HAIRPIN,
+	/*
+	 * dropped: an ICMP error about no session: its inner packet is not
+	 * one of a session of the BIB entry it names (remote address and
+	 * port), or the error is not addressed to that packet's source
+	 */
+	NAT64_STAT_DROP_ERR_NO_SESSION,
 	__NAT64_STAT_MAX
 };
 #define NAT64_STAT_MAX (__NAT64_STAT_MAX - 1)

@@ -990,6 +990,26 @@ case("v4 icmp error, inner total length shorter than its headers", "4",
 case("v4 icmp error about a packet of no mapping", "4",
      lambda: err4(3, 3, quoted4(UDP(sport=2999, dport=9))),
      stats={"drop-bad-inner": 1})
+# The mapping is there, the session is not: no IPv4 host but the peer of a
+# session reports errors about it (filtering, RFC 6146 §3.5.2.2).
+case("v4 icmp error about a mapping's packet to another host: no session",
+     "4", lambda: err4(3, 3, IP(src=POOL, dst="192.0.2.99") /
+                       UDP(sport=P_UDP, dport=9) / Raw(PAY)),
+     stats={"drop-err-no-session": 1})
+case("v4 icmp error about a mapping's packet to another port: no session",
+     "4", lambda: err4(3, 3, quoted4(UDP(sport=P_UDP, dport=10) /
+                                     Raw(PAY))),
+     stats={"drop-err-no-session": 1})
+case("v4 fragmentation needed about a flow of no session", "4",
+     lambda: IP(src="192.0.2.9", dst=POOL) /
+     ICMP(type=3, code=4, nexthopmtu=576) /
+     raw(IP(src=POOL, dst="192.0.2.99", flags="DF") /
+         UDP(sport=P_UDP, dport=9) / Raw(PAY)),
+     stats={"drop-err-no-session": 1})
+case("v4 time exceeded about an echo request to another host", "4",
+     lambda: err4(11, 0, IP(src=POOL, dst="192.0.2.99") /
+                  ICMP(type=8, id=P_ICMP, seq=1) / Raw(PAY)),
+     stats={"drop-err-no-session": 1})
 
 
 def inner_opts_check(p):
@@ -1148,6 +1168,42 @@ case("v4 icmp error of 5 KB (paged): translated, cut to 1280", "4",
                 what="ICMPv6 port unreachable")],
      stats={"icmp-err-4to6": 1})
 
+
+def flip_last(pkt):
+    """@pkt with its last byte changed: a bad ICMP checksum far past
+    what the translation reads."""
+    b = bytearray(raw(pkt))
+    b[-1] ^= 0x5a
+    return bytes(b)
+
+
+def big_quote6_ok(p, size, cut):
+    """An error about the IPv6 host's 8 KB datagram, @cut bytes long."""
+    check(len(raw(p)) == cut, "%d bytes" % len(raw(p)))
+    i = p[IPerror6]
+    check(same(i.src, T6) and same(i.dst, SRV6) and i.plen == 8 + size,
+          "inner %s -> %s plen %d" % (i.src, i.dst, i.plen))
+    check(bytes(p[UDPerror].payload) == b"E" * (cut - 96),
+          "quoted payload")
+    check(l4_ok(p), "icmpv6 checksum")
+
+
+# Long errors: only what the translation reads is made linear, and the
+# session is checked before the rest is read for the checksum.
+case("v4 icmp error of 8 KB (paged): translated, cut to 1280", "4",
+     lambda: err4(3, 3, udp_q4(b"E" * 8000)),
+     want=[out6(lambda p: ICMPv6DestUnreach in p,
+                lambda p: big_quote6_ok(p, 8000, 1280),
+                what="ICMPv6 port unreachable")],
+     stats={"icmp-err-4to6": 1})
+case("v4 icmp error of 8 KB, its last byte damaged: bad checksum", "4",
+     lambda: flip_last(err4(3, 3, udp_q4(b"E" * 8000))),
+     stats={"drop-checksum": 1})
+case("v4 icmp error of 8 KB about no session, damaged: no session first",
+     "4", lambda: flip_last(err4(3, 3, quoted4(UDP(sport=P_UDP, dport=10) /
+                                                Raw(b"E" * 8000)))),
+     stats={"drop-err-no-session": 1})
+
 # IPv6 side: errors about what the translator sent the IPv6 host.
 
 
@@ -1173,6 +1229,21 @@ case("v6 icmpv6 error, inner payload length 0", "6",
      lambda: err6(ICMPv6DestUnreach(code=4),
                   Raw(fixed(udp_q6(), **{"IPv6.plen": 0}))),
      stats={"drop-bad-inner": 1})
+# The IPv6 host's mapping is there, a session with that peer is not: no
+# subscriber makes the translator report errors about others' flows.
+case("v6 icmpv6 error about a packet from another ipv4 host: no session",
+     "6", lambda: err6(ICMPv6DestUnreach(code=4),
+                       IPv6(src=PFX + "192.0.2.99", dst=T6) /
+                       UDP(sport=9, dport=SPORT6) / Raw(PAY)),
+     stats={"drop-err-no-session": 1})
+case("v6 icmpv6 error about a packet from another port: no session", "6",
+     lambda: err6(ICMPv6DestUnreach(code=4),
+                  quoted6(UDP(sport=10, dport=SPORT6) / Raw(PAY))),
+     stats={"drop-err-no-session": 1})
+case("v6 packet too big sent to a host that is not the flow's peer", "6",
+     lambda: IPv6(src=T6, dst=PFX + "192.0.2.99") /
+     ICMPv6PacketTooBig(mtu=1280) / udp_q6(),
+     stats={"drop-err-no-session": 1})
 case("v6 icmpv6 error inside an icmpv6 error", "6",
      lambda: err6(ICMPv6DestUnreach(code=4),
                   quoted6(ICMPv6DestUnreach(code=4) / udp_q6())),
@@ -1252,6 +1323,31 @@ case("v6 icmpv6 error of 5 KB (paged): translated, cut to 576", "6",
                                  p[IPerror].len)),
                 what="ICMP port unreachable")],
      stats={"icmp-err-6to4": 1})
+
+
+def big_quote4_ok(p):
+    check(p.len == 576, "%d bytes" % p.len)
+    i = p[IPerror]
+    check(i.src == T4 and i.dst == POOL and i.len == 20 + 8 + 8000,
+          "inner %s -> %s len %d" % (i.src, i.dst, i.len))
+    check(bytes(p[UDPerror].payload) == b"E" * (576 - 56), "quoted payload")
+    check(csum_fold(raw(p[ICMP])) == 0xffff, "icmp checksum")
+
+
+case("v6 icmpv6 error of 8 KB (paged): translated, cut to 576", "6",
+     lambda: err6(ICMPv6DestUnreach(code=4), udp_q6(b"E" * 8000)),
+     want=[out4(lambda p: ICMP in p and p[ICMP].type == 3, big_quote4_ok,
+                what="ICMP port unreachable")],
+     stats={"icmp-err-6to4": 1})
+case("v6 icmpv6 error of 8 KB, its last byte damaged: bad checksum", "6",
+     lambda: flip_last(err6(ICMPv6DestUnreach(code=4),
+                            udp_q6(b"E" * 8000))),
+     stats={"drop-checksum": 1})
+case("v6 icmpv6 error of 8 KB about no session, damaged: no session first",
+     "6", lambda: flip_last(err6(ICMPv6DestUnreach(code=4),
+                                 quoted6(UDP(sport=10, dport=SPORT6) /
+                                         Raw(b"E" * 8000)))),
+     stats={"drop-err-no-session": 1})
 case("v6 unknown icmpv6 types and codes", "6",
      lambda: [IPv6(src=T6, dst=SRV6) / ICMPv6Unknown(type=200, code=0,
                                                     msgbody=bytes(8)),

@@ -21,9 +21,16 @@ Cases:
   drop_external_tcp   IPv4 SYNs to a BIB entry, dropped or not
   port_allocation     random, sequential, range preservation, paired pools
   static_bib          bib add/show/del, static entries on the wire
-  hairpinning         IPv6 host to IPv6 host through a pool address
+  hairpinning         IPv6 host to IPv6 host through a pool address, one
+                      hop taken off the hop limit
+  hairpin_no_mapping  to a pool address:port of no BIB entry (UDP, a TCP
+                      SYN): dropped, ICMPv6 port unreachable, nothing
+                      handed to a stack, no IPv4 SYN kept
   pool_exhaustion     ICMPv6 address unreachable; a pool grows by pool add
   two_rules_eim       two prefixes on one pool: one BIB entry
+  two_prefixes_one_peer  one source port to one IPv4 server through both
+                      prefixes, alternately: each answer from the prefix
+                      its question went to
 
 Usage: stateful.py V6NS V4NS XLATNS NAT64CTL [CASE...]
 Output: TAP lines (numbered from 1 over the cases run), comments for the
@@ -802,12 +809,14 @@ def hairpinning():
     add_static("udp", H6B, 5000, POOL, 2500)
     hp = counter("hairpinned")
     drain()
-    send6(IPv6(src=H6, dst=server) / UDP(sport=41008, dport=2500) /
-          Raw(b"hairpin request"))
+    send6(IPv6(src=H6, dst=server, hlim=64) /
+          UDP(sport=41008, dport=2500) / Raw(b"hairpin request"))
     r = recv6(lambda p: UDP in p and same(p.dst, H6B) and
               p[UDP].dport == 5000)
     check(r, "nothing reached [%s]:5000" % H6B)
     req = r[0]
+    # The translator is one router on the way: one hop.
+    check(req.hlim == 63, "hop limit %d, sent 64" % req.hlim)
     p4 = req[UDP].sport
     check(same(req.src, server), "request from %s, not %s" %
           (req.src, server))
@@ -826,6 +835,68 @@ def hairpinning():
     check(bytes(r[0][UDP].payload) == b"hairpin reply", "payload")
     n = wait_counter("hairpinned", hp + 2, 3)
     check(n >= hp + 2, "hairpinned %d, was %d" % (n, hp))
+
+
+def snmp6(name):
+    """Counter @name of the translator namespace's /proc/net/snmp6."""
+    out = subprocess.run(["ip", "netns", "exec", XNS, "cat",
+                          "/proc/net/snmp6"], capture_output=True,
+                         text=True).stdout
+    for line in out.splitlines():
+        f = line.split()
+        if len(f) == 2 and f[0] == name:
+            return int(f[1])
+    raise Fail("no %s in /proc/net/snmp6" % name)
+
+
+@case
+def hairpin_no_mapping():
+    """RFC 6146 §3.8: a hairpinned packet no BIB entry takes back is
+    the translator's to drop; the sender is told, as for any 6to4 packet
+    that cannot be translated."""
+    server = emb(POOL)
+
+    def unreach_for(sport):
+        return lambda p: (ICMPv6DestUnreach in p and IPerror6 in p and
+                          same(p[IPerror6].dst, server) and
+                          (UDPerror in p and p[UDPerror].sport == sport or
+                           TCPerror in p and p[TCPerror].sport == sport))
+
+    for what, src, pkt, sport in (
+            ("udp", H6, UDP(sport=41030, dport=2777) / Raw(b"to nobody"),
+             41030),
+            ("tcp syn", T6, TCP(sport=41031, dport=2778, flags="S",
+                                seq=77, window=8192), 41031)):
+        with part("%s to [%s]:%d: dropped, port unreachable" %
+                  (what, server, pkt.dport)):
+            c0, nr0 = counters(), snmp6("Ip6InNoRoutes")
+            drain()
+            send6(IPv6(src=src, dst=server) / pkt)
+            r = recv6(unreach_for(sport))
+            hp = c0.get("drop-hairpin", 0) + 1
+            wait_counter("drop-hairpin", hp, 3)
+            c1 = counters()
+            # Nothing else: no session, no IPv4 SYN kept (syn-stored).
+            moved = {k: c1[k] - c0.get(k, 0) for k in c1
+                     if c1[k] != c0.get(k, 0) and
+                     k not in ("sessions-expired", "mappings-expired")}
+            want = {"drop-hairpin": 1, "icmp-sent": 1}
+            nr = snmp6("Ip6InNoRoutes")
+            errs = []
+            if not r:
+                errs.append("no ICMPv6 destination unreachable")
+            elif r[0][ICMPv6DestUnreach].code != 4 or not same(r[0].dst,
+                                                               src):
+                errs.append("code %d to %s" % (
+                    r[0][ICMPv6DestUnreach].code, r[0].dst))
+            if moved != want:
+                errs.append("counters moved %s, want %s" % (moved, want))
+            if nr != nr0:
+                errs.append("Ip6InNoRoutes +%d: the IPv4 bytes went back "
+                            "to IPv6" % (nr - nr0))
+            if journal(S4, IP, 0, lambda p: True):
+                errs.append("something came out on the IPv4 side")
+            check(not errs, "; ".join(errs))
 
 
 # ---- 9. pool exhaustion ----
@@ -901,6 +972,29 @@ def two_rules_eim():
         check(len(bb) == 1, "%d bib entries: %s" % (len(bb), bb))
         ss = sessions_of("udp", H6, 41010)
         check(len(ss) == 2, "%d sessions: %s" % (len(ss), ss))
+
+
+@case
+def two_prefixes_one_peer():
+    """One IPv6 source port, one IPv4 server, reached through r1's and
+    r2's prefixes in turn (two connected sockets would do this): each
+    answer must come from the prefix its question went to."""
+    add_rule("r2", PFX2 + "/96", "p1")
+    p4 = None
+    for i, pre in enumerate((PFX, PFX2, PFX, PFX2, PFX2, PFX)):
+        with part("exchange %d through %s" % (i + 1, pre)):
+            q = udp_out(41020, H4, 7200, prefix=pre,
+                        payload=b"question %d" % i)
+            check(q.src == POOL and p4 in (None, q[UDP].sport),
+                  "from %s:%d (first %s)" % (q.src, q[UDP].sport, p4))
+            p4 = q[UDP].sport
+            r = udp_in(H4, 7200, POOL, p4, 41020, payload=b"answer %d" % i)
+            check(r, "the answer did not come back")
+            check(same(r.src, emb(H4, pre)),
+                  "answer from %s, not %s" % (r.src, emb(H4, pre)))
+    with part("one session, of the prefix used last"):
+        ss = sessions_of("udp", H6, 41020)
+        check(len(ss) == 1, "%d sessions: %s" % (len(ss), ss))
 
 
 # ---- the runner ----

@@ -436,6 +436,63 @@ static void size_bounds(void)
 	CHECK_EQ(l4sum6(out, 1280, 40), 0xffff);
 }
 
+/*
+ * A long error: parsing asks once for its window (headers, quote, an
+ * extension that could fit), never for all of it; its checksum is left
+ * to the caller; translating from the window gives what translating from
+ * the whole gives.
+ */
+static void long_error_window(void)
+{
+	static u8 in[8100], pkt[8200], out[1400], out2[1400];
+	struct xl_out o, io;
+	struct xl_pkt p;
+	struct xl_mtus m = { 0, 0 };
+	u32 len, win;
+	int r, r2;
+
+	len = err4(pkt, 3, 3, 0, in, inner4(in, 8000));
+	win = 20 + 8 + XL_ERR_WINDOW;
+	CHECK_EQ(xl_parse4(pkt, 100, len, &p), XL_NEED_MORE);
+	CHECK(p.is_err);
+	CHECK_EQ(p.need, win);
+	CHECK_EQ(xl_parse4(pkt, win, len, &p), XL_OK);
+	CHECK(p.csum_todo);
+	CHECK_EQ(p.err_len, win);
+	fill_outs(&o, &io, false);
+	r = xl_err_4to6(&p, pkt, len, &o, &io, &m, out, sizeof(out));
+	CHECK_EQ(r, 1280);
+	CHECK_EQ(l4sum6(out, 1280, 40), 0xffff);
+	/* Past the window is never read: damage there changes nothing. */
+	memset(pkt + win, 0xee, len - win);
+	r2 = xl_err_4to6(&p, pkt, len, &o, &io, &m, out2, sizeof(out2));
+	CHECK_EQ(r2, r);
+	CHECK_MEM(out2, out, 1280);
+	/* A short error is checked whole, as before. */
+	len = err4(pkt, 3, 3, 0, in, inner4(in, 1000));
+	CHECK_EQ(xl_parse4(pkt, len, len, &p), XL_OK);
+	CHECK(!p.csum_todo);
+	pkt[len - 1] ^= 1;
+	CHECK_EQ(xl_parse4(pkt, len, len, &p), XL_BADCSUM);
+
+	/* The same for IPv6, to 576 bytes of ICMPv4. */
+	len = err6(pkt, 1, 4, 0, in, inner6(in, 8000));
+	win = 40 + 8 + XL_ERR_WINDOW;
+	CHECK_EQ(xl_parse6(pkt, 200, len, &p), XL_NEED_MORE);
+	CHECK(p.is_err);
+	CHECK_EQ(p.need, win);
+	CHECK_EQ(xl_parse6(pkt, win, len, &p), XL_OK);
+	CHECK(p.csum_todo);
+	fill_outs(&o, &io, true);
+	r = xl_err_6to4(&p, pkt, len, &o, &io, &m, out, sizeof(out));
+	CHECK_EQ(r, 576);
+	CHECK_EQ(l4sum4(out, 576, 20), 0xffff);
+	memset(pkt + win, 0xee, len - win);
+	r2 = xl_err_6to4(&p, pkt, len, &o, &io, &m, out2, sizeof(out2));
+	CHECK_EQ(r2, r);
+	CHECK_MEM(out2, out, 576);
+}
+
 static void rfc4884_ext(void)
 {
 	u8 in[300], pkt[500], out[1300];
@@ -546,5 +603,5 @@ static void bad_source(void)
 }
 
 UNIT_MAIN(T(all_pairs_6to4), T(all_pairs_4to6), T(ptb_mtu),
-	  T(size_bounds), T(rfc4884_ext), T(bad_inner), T(bad_checksum),
+	  T(size_bounds), T(long_error_window), T(rfc4884_ext), T(bad_inner), T(bad_checksum),
 	  T(bad_source))
