@@ -1199,6 +1199,29 @@ case("v6 icmpv6 error, inner with destination options and a fragment "
      stats={"icmp-err-6to4": 1})
 
 
+def inner_df(df, totlen):
+    def chk(p):
+        inner4_ok(p)
+        i = p[IPerror]
+        check(i.len == totlen and bool(i.flags.DF) == df,
+              "inner length %d flags %s" % (i.len, i.flags))
+    return chk
+
+
+# RFC 7915 §4.3: the inner IPv4 header as §4.1 makes the outer one, DF
+# over 1260 bytes.
+case("v6 icmpv6 error about a 1328-byte packet: inner DF set", "6",
+     lambda: err6(ICMPv6DestUnreach(code=4), udp_q6(b"D" * 1300)),
+     want=[out4(lambda p: ICMP in p and p[ICMP].type == 3,
+                inner_df(True, 1328), what="ICMP port unreachable")],
+     stats={"icmp-err-6to4": 1})
+case("v6 icmpv6 error about a 1260-byte packet: inner DF clear", "6",
+     lambda: err6(ICMPv6DestUnreach(code=4), udp_q6(b"d" * 1232)),
+     want=[out4(lambda p: ICMP in p and p[ICMP].type == 3,
+                inner_df(False, 1260), what="ICMP port unreachable")],
+     stats={"icmp-err-6to4": 1})
+
+
 def bad_outer_csum6():
     e = IPv6(raw(err6(ICMPv6DestUnreach(code=4), udp_q6())))
     e[ICMPv6DestUnreach].cksum ^= 0x5555
