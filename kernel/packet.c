@@ -220,9 +220,9 @@ static int prepare_csum(struct sk_buff *skb, const struct xl_pkt *p,
 	return 0;
 }
 
-/* Hand a translated packet to the other family's output path. */
-static unsigned int finish(struct nat64_net *nn, struct sk_buff *skb,
-			   struct dst_entry *dst, __be16 proto, u16 frag_max)
+/* Make a translated packet one of the other family's, routed by @dst. */
+static void out_prep(struct sk_buff *skb, struct dst_entry *dst,
+		     __be16 proto, u16 frag_max)
 {
 	skb->protocol = proto;
 	memset(skb->cb, 0, sizeof(struct inet6_skb_parm));
@@ -234,7 +234,52 @@ static unsigned int finish(struct nat64_net *nn, struct sk_buff *skb,
 	skb_clear_tstamp(skb);
 	skb_dst_drop(skb);
 	skb_dst_set(skb, dst);
+}
+
+/* Hand a translated packet to the other family's output path. */
+static unsigned int finish(struct nat64_net *nn, struct sk_buff *skb,
+			   struct dst_entry *dst, __be16 proto, u16 frag_max)
+{
+	out_prep(skb, dst, proto, frag_max);
 	dst_output(nn->net, NULL, skb);
+	return NF_STOLEN;
+}
+
+/*
+ * A translated IPv6 packet (not GSO, no extension headers) that IPv4 let
+ * be fragmented, cut into fragments of at most @mtu bytes here rather
+ * than by ip6_fragment(), which would choose an Identification of its
+ * own: RFC 7915 §5.1.1 copies the IPv4 one (@id) into its low-order 16
+ * bits. Each fragment goes on as a packet of its own.
+ */
+static unsigned int frag6_out(struct nat64_net *nn, struct sk_buff *skb,
+			      struct dst_entry *dst, unsigned int mtu, u16 id)
+{
+	struct net_device *dev = dst->dev;
+	struct ip6_frag_state st;
+	struct sk_buff *frag;
+
+	if (skb->ip_summed == CHECKSUM_PARTIAL && skb_checksum_help(skb)) {
+		dst_release(dst);
+		nat64_stat_inc(nn, NAT64_STAT_DROP_NOMEM);
+		kfree_skb(skb);
+		return NF_STOLEN;
+	}
+	out_prep(skb, dst, htons(ETH_P_IPV6), 0);
+	ip6_frag_init(skb, XL_IP6_HLEN, mtu - XL_IP6_HLEN - XL_FRAG_HLEN,
+		      dev->needed_tailroom, LL_RESERVED_SPACE(dev),
+		      &ipv6_hdr(skb)->nexthdr, ipv6_hdr(skb)->nexthdr,
+		      htonl(id), &st);
+	while (st.left > 0) {
+		frag = ip6_frag_next(skb, &st);
+		if (IS_ERR(frag)) {
+			nat64_stat_inc(nn, NAT64_STAT_DROP_NOMEM);
+			kfree_skb(skb);
+			return NF_STOLEN;
+		}
+		dst_output(nn->net, NULL, frag);
+	}
+	consume_skb(skb);
 	return NF_STOLEN;
 }
 
@@ -304,6 +349,30 @@ static bool fits(const struct sk_buff *skb, unsigned int len,
 		return true;
 	return skb_is_gso(skb) &&
 	       skb_gso_validate_network_len(skb, mtu - grow);
+}
+
+/*
+ * GSO packets translated as they are: TCP (@tcp: SKB_GSO_TCPV4 or V6),
+ * and UDP_L4 with its checksum partial from the UDP header. Segmenting
+ * them later makes each segment's headers from the translated ones: IP
+ * lengths and ids, the UDP length, and the checksum from the partial
+ * pseudo-header sum, which the translation moved to the new addresses
+ * and which both families sum alike. Anything else (fragment lists,
+ * tunnels, GSO partial, ESP, SCTP, ...) carries headers or checksums the
+ * translator does not rewrite: it is segmented, in software, first.
+ */
+static bool gso_inplace(const struct sk_buff *skb, const struct xl_pkt *p,
+			unsigned int tcp)
+{
+	unsigned int t = skb_shinfo(skb)->gso_type & ~SKB_GSO_DODGY;
+	bool partial = skb->ip_summed == CHECKSUM_PARTIAL;
+
+	if (partial && skb_checksum_start_offset(skb) != p->l3len)
+		return false;
+	if (p->proto == XL_TCP)
+		return (t & tcp) &&
+		       !(t & ~(tcp | SKB_GSO_TCP_ECN | SKB_GSO_TCP_FIXEDID));
+	return p->proto == XL_UDP && t == SKB_GSO_UDP_L4 && partial;
 }
 
 static bool rule_src_ok(const struct nat64_rule *r, const u8 *saddr)
@@ -665,6 +734,11 @@ static unsigned int hairpin_refuse(struct nat64_net *nn, struct sk_buff *skb)
 	return drop(nn, NAT64_STAT_DROP_HAIRPIN);
 }
 
+typedef unsigned int (*xlat_fn)(struct nat64_net *nn, struct nat64_rule *rule,
+				struct sk_buff *skb);
+static unsigned int xlat_segments(struct nat64_net *nn, struct nat64_rule *rule,
+				  struct sk_buff *skb, xlat_fn xlat);
+
 static unsigned int xlat_6to4(struct nat64_net *nn, struct nat64_rule *rule,
 			      struct sk_buff *skb)
 {
@@ -699,6 +773,8 @@ static unsigned int xlat_6to4(struct nat64_net *nn, struct nat64_rule *rule,
 	len4 = XL_IP4_HLEN + p.l4len;
 	if (len4 > IP_MAX_MTU)
 		return drop(nn, NAT64_STAT_DROP_TOO_BIG);
+	if (skb_is_gso(skb) && !gso_inplace(skb, &p, SKB_GSO_TCPV6))
+		return xlat_segments(nn, rule, skb, xlat_6to4);
 
 	memcpy(&dst4, o.dst, 4);
 	/*
@@ -953,7 +1029,7 @@ static unsigned int __xlat_4to6(struct nat64_net *nn,
 	struct nat64_bib *m;
 	struct dst_entry *dst;
 	bool udp_nocsum;
-	u16 frag_max = 0;
+	u16 frag_max = 0, id4;
 	struct xl_out o;
 	struct xl_pkt p;
 	enum xl_verdict v;
@@ -1010,6 +1086,10 @@ static unsigned int __xlat_4to6(struct nat64_net *nn,
 	len6 = XL_IP6_HLEN + p.l4len;
 	mtu = dst_mtu(dst);
 	delta = XL_IP6_HLEN - p.l3len;
+	if (skb_is_gso(skb) && !gso_inplace(skb, &p, SKB_GSO_TCPV4)) {
+		dst_release(dst);
+		return xlat_segments(nn, rule4, skb, xlat_4to6);
+	}
 	if (p.df && !IPCB(skb)->frag_max_size) {
 		if (!fits(skb, len6, mtu, delta)) {
 			dst_release(dst);
@@ -1021,17 +1101,24 @@ static unsigned int __xlat_4to6(struct nat64_net *nn,
 						  XL_IP4_HLEN, 68));
 			return drop(nn, NAT64_STAT_DROP_TOO_BIG);
 		}
-	} else if (!skb_is_gso(skb)) {
+	} else {
 		/*
-		 * IPv4 allowed fragmenting it; no IPv6 router will, so we
-		 * fragment anything over the smallest IPv6 MTU (RFC 7915
-		 * §5.1). Smaller packets get no fragment header (RFC 8021).
+		 * IPv4 allowed fragmenting it (or it came in fragments); no
+		 * IPv6 router will, so we fragment anything over the
+		 * smallest IPv6 MTU (RFC 7915 §5.1). Smaller packets get no
+		 * fragment header (RFC 8021). GSO segments too large are
+		 * made packets first, each then fragmented alike.
 		 */
 		lowest = min(READ_ONCE(nn->lowest_ipv6_mtu), mtu);
-		if (len6 > lowest)
+		if (!fits(skb, len6, lowest, delta)) {
+			if (skb_is_gso(skb)) {
+				dst_release(dst);
+				return xlat_segments(nn, rule4, skb, xlat_4to6);
+			}
 			frag_max = lowest;
-		skb->ignore_df = 1;
+		}
 	}
+	id4 = ntohs(ip_hdr(skb)->id);
 
 	if (skb_ensure_writable(skb, p.l3len + (p.proto == XL_TCP ? 20 : 8)) ||
 	    (delta > 0 && skb_cow_head(skb, delta)) ||
@@ -1060,7 +1147,9 @@ static unsigned int __xlat_4to6(struct nat64_net *nn,
 	}
 	nat64_stat_inc(nn, NAT64_STAT_4TO6_PACKETS);
 	nat64_stat_inc(nn, stat_4to6[p.proto]);
-	return finish(nn, skb, dst, htons(ETH_P_IPV6), frag_max);
+	if (frag_max)
+		return frag6_out(nn, skb, dst, frag_max, id4);
+	return finish(nn, skb, dst, htons(ETH_P_IPV6), 0);
 }
 
 static unsigned int xlat_4to6(struct nat64_net *nn, struct nat64_rule *rule4,
@@ -1080,9 +1169,6 @@ static bool too_long(const struct sk_buff *skb)
 {
 	return skb_is_gso(skb) && skb->len > IP_MAX_MTU;
 }
-
-typedef unsigned int (*xlat_fn)(struct nat64_net *nn, struct nat64_rule *rule,
-				struct sk_buff *skb);
 
 static unsigned int xlat_segments(struct nat64_net *nn, struct nat64_rule *rule,
 				  struct sk_buff *skb, xlat_fn xlat)

@@ -914,7 +914,7 @@ int xl_err_6to4(const struct xl_pkt *p, const u8 *pkt, u32 pktlen,
 	const struct xl_inner *in = &p->in;
 	u32 icmp_off = p->l3len, lim = min_u32(cap, XL_ERR4_MAX);
 	u32 lin = p->err_len ? min_u32(p->err_len, pktlen) : pktlen;
-	u32 orig, ext, l4avail, l4copy, len, words, field;
+	u32 orig, ext, l4avail, l4copy, len, words, field, itot;
 	u32 hdr = XL_IP4_HLEN + XL_ICMP_HLEN;	/* outer headers */
 	u32 ihdr = hdr + XL_IP4_HLEN;		/* + inner IPv4 header */
 	u8 type, code, *icmp = out + XL_IP4_HLEN;
@@ -938,13 +938,20 @@ int xl_err_6to4(const struct xl_pkt *p, const u8 *pkt, u32 pktlen,
 	l4avail = orig - in->l3len;
 	l4copy = min_u32(l4avail, lim - ihdr);
 
-	/* Inner IPv4 header: as in §4.1, but the TTL is not decremented. */
+	/*
+	 * Inner IPv4 header: as in §4.1 (RFC 7915 §4.3), but the TTL is not
+	 * decremented. A fragment keeps its id, offset and MF, DF clear;
+	 * anything else gets DF over 1260 bytes, as xl_6to4() gives it.
+	 */
+	itot = in->totlen - in->l3len + XL_IP4_HLEN;
 	if (in->frag) {
 		id = (u16)in->frag_id;
 		frag = (in->frag_off & 0xfff8) >> 3 | (in->frag_off & 1) << 13;
+	} else if (itot > 1260 && !inner->clear_df) {
+		frag = 0x4000;
 	}
 	put_ip4(out + hdr, inner->tclass_zero ? 0 : in->tclass,
-		in->totlen - in->l3len + XL_IP4_HLEN, id, frag, in->hop_limit,
+		itot, id, frag, in->hop_limit,
 		ipproto4[in->proto], inner->src, inner->dst);
 	memcpy(out + ihdr, pkt + in->off + in->l3len, l4copy);
 	x = (struct l4x) {

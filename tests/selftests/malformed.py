@@ -947,15 +947,31 @@ case("v4 fragmented udp with zero checksum: checksum computed (RFC 7915 "
 
 
 def df_off_big4():
-    return IP(src=T4, dst=POOL, flags=0) / UDP(sport=9, dport=P_UDP) / \
-        Raw(PAY * 30)
+    return IP(src=T4, dst=POOL, flags=0, id=0x1234) / \
+        UDP(sport=9, dport=P_UDP) / Raw(PAY * 30)
 
 
-case("v4 DF clear, 1948 bytes: IPv6 fragments of at most 1280", "4",
-     df_off_big4,
-     want=[frags_want("6", PAY * 30, "IPv6 fragments",
-                      lambda p: check(len(raw(p)) <= 1280, "%d bytes" %
-                                      len(raw(p))))],
+def frag6_id(fid):
+    """An IPv6 fragment of at most 1280 bytes whose Identification is the
+    IPv4 one (RFC 7915 §5.1.1: its low-order 16 bits, the rest zero)."""
+    def chk(p):
+        check(len(raw(p)) <= 1280, "%d bytes" % len(raw(p)))
+        check(p[IPv6ExtHdrFragment].id == fid, "fragment id %#x, not %#x" %
+              (p[IPv6ExtHdrFragment].id, fid))
+    return chk
+
+
+case("v4 DF clear, 1948 bytes, id 0x1234: IPv6 fragments of at most 1280, "
+     "id 0x1234", "4", df_off_big4,
+     want=[frags_want("6", PAY * 30, "IPv6 fragments", frag6_id(0x1234))],
+     stats={"4to6-packets": 1, "4to6-udp": 1})
+# Fragments are reassembled (RFC 6146 §3.5), then fragmented for IPv6 as
+# one packet with DF clear: the id stays theirs.
+case("v4 fragments of 1948 bytes, id 0xbeef: reassembled, IPv6 fragments "
+     "id 0xbeef", "4",
+     lambda: fragment(IP(src=T4, dst=POOL, id=0xbeef) /
+                      UDP(sport=9, dport=P_UDP) / Raw(PAY * 30), 1000),
+     want=[frags_want("6", PAY * 30, "IPv6 fragments", frag6_id(0xbeef))],
      stats={"4to6-packets": 1, "4to6-udp": 1})
 
 # ---- 6. ICMP errors ----
@@ -1267,6 +1283,29 @@ case("v6 icmpv6 error, inner with destination options and a fragment "
                   UDP(sport=9, dport=SPORT6) / Raw(PAY)),
      want=[out4(lambda p: ICMP in p and p[ICMP].type == 3,
                 inner_frag_check, what="ICMP port unreachable")],
+     stats={"icmp-err-6to4": 1})
+
+
+def inner_df(df, totlen):
+    def chk(p):
+        inner4_ok(p)
+        i = p[IPerror]
+        check(i.len == totlen and bool(i.flags.DF) == df,
+              "inner length %d flags %s" % (i.len, i.flags))
+    return chk
+
+
+# RFC 7915 §4.3: the inner IPv4 header as §4.1 makes the outer one, DF
+# over 1260 bytes.
+case("v6 icmpv6 error about a 1328-byte packet: inner DF set", "6",
+     lambda: err6(ICMPv6DestUnreach(code=4), udp_q6(b"D" * 1300)),
+     want=[out4(lambda p: ICMP in p and p[ICMP].type == 3,
+                inner_df(True, 1328), what="ICMP port unreachable")],
+     stats={"icmp-err-6to4": 1})
+case("v6 icmpv6 error about a 1260-byte packet: inner DF clear", "6",
+     lambda: err6(ICMPv6DestUnreach(code=4), udp_q6(b"d" * 1232)),
+     want=[out4(lambda p: ICMP in p and p[ICMP].type == 3,
+                inner_df(False, 1260), what="ICMP port unreachable")],
      stats={"icmp-err-6to4": 1})
 
 

@@ -121,6 +121,21 @@ if [ "$*" = --cloned ]; then
 		[ "$(drops)" = "$d0" ]
 	X tc qdisc del dev x6 clsact 2>/dev/null
 
+	# IPv4 GSO with DF clear (the IPv4 host's IP_PMTUDISC_DONT) whose
+	# segments, 1448 bytes in IPv6, fit neither the route to the IPv6
+	# host (MTU 1400) nor lowest-ipv6-mtu (1280): segmented, and each
+	# segment fragmented as a packet would be (RFC 7915 §5.1), not lost.
+	$off udp-server "$V4" 5003 nodf &
+	listening "$V4" udp 5003
+	ip -n "$XL" -6 route add 2001:db8:6::2/128 dev x6 mtu 1400
+	d0=$(drops)
+	out=$($off udp-client "$V6" 64:ff9b::192.0.2.2 5003 16 1400 2>&1)
+	check "UDP GSO without DF into a 1400-byte IPv6 route: 16 x 1400 bytes both ways, intact ($out)" \
+		[ "$out" = "sent 16 received 16 same" ]
+	check "no drop counted for it ($(($(drops) - d0)))" \
+		[ "$(drops)" = "$d0" ]
+	ip -n "$XL" -6 route del 2001:db8:6::2/128 dev x6 mtu 1400
+
 	# BIG TCP: GSO packets over 64 KB, from the IPv6 host (gso_max_size
 	# raised on its link) and, where the kernel has IPv4 BIG TCP (6.3+:
 	# IFLA_GSO_IPV4_MAX_SIZE), from the IPv4 host. No IPv4 header can

@@ -9,8 +9,9 @@ GSO, paged and (with a tap) cloned skbs; for malformed.sh.
   offload.py tcp-client NS HOST PORT BYTES
       in NS, send BYTES pseudo-random bytes to [HOST]:PORT in large writes
       while reading the echo; prints "sent N received M same|DIFFERENT"
-  offload.py udp-server NS PORT
-      echo each burst of UDP datagrams back as one UDP_SEGMENT (GSO) send
+  offload.py udp-server NS PORT [nodf]
+      echo each burst of UDP datagrams back as one UDP_SEGMENT (GSO) send;
+      with nodf, IPv4 ones with DF clear (IP_PMTUDISC_DONT)
   offload.py udp-client NS HOST PORT SEGMENTS SIZE
       send SEGMENTS datagrams of SIZE bytes in one UDP_SEGMENT send; print
       "sent N received M same|DIFFERENT" for the echoes
@@ -42,6 +43,8 @@ import nsutil
 
 UDP_SEGMENT = 103
 SOL_UDP = 17
+IP_MTU_DISCOVER = 10
+IP_PMTUDISC_DONT = 0
 
 
 def data(n, seed=7):
@@ -91,9 +94,11 @@ def tcp_client(host, port, n):
     return 0 if same else 1
 
 
-def udp_server(port):
+def udp_server(port, nodf=False):
     s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
     s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+    if nodf:
+        s.setsockopt(socket.IPPROTO_IP, IP_MTU_DISCOVER, IP_PMTUDISC_DONT)
     s.bind(("::", port))
     while True:
         b, peer = s.recvfrom(65535)
@@ -212,7 +217,7 @@ def main():
     if mode == "tcp-client":
         return tcp_client(a[0], int(a[1]), int(a[2]))
     if mode == "udp-server":
-        return udp_server(int(a[0]))
+        return udp_server(int(a[0]), a[1:] == ["nodf"])
     if mode == "udp-client":
         return udp_client(a[0], int(a[1]), int(a[2]), int(a[3]))
     if mode == "link-u32":

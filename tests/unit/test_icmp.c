@@ -493,6 +493,50 @@ static void long_error_window(void)
 	CHECK_MEM(out2, out, 576);
 }
 
+/*
+ * The inner IPv4 header gets DF as the outer rules give it (RFC 7915
+ * §4.3 applies §4.1): set over 1260 bytes unless DF is to be cleared,
+ * clear at or under; its checksum stays right.
+ */
+static void inner_df(void)
+{
+	u8 in[1600], pkt[1700], out[600];
+	struct xl_out o, io;
+	struct xl_pkt p;
+	struct xl_mtus m = { 0, 0 };
+	u32 len;
+	int r;
+
+	len = err6(pkt, 1, 4, 0, in, inner6(in, 1400));	/* IPv4: 1428 */
+	CHECK_EQ(xl_parse6(pkt, len, len, &p), XL_OK);
+	fill_outs(&o, &io, true);
+	r = xl_err_6to4(&p, pkt, len, &o, &io, &m, out, sizeof(out));
+	CHECK(r > 0);
+	CHECK_EQ(get16(out + 28 + 2), 1428);
+	CHECK_EQ(get16(out + 28 + 6), 0x4000);
+	CHECK_EQ(fold(sum_bytes(out + 28, 20, 0)), 0xffff);
+	CHECK_EQ(get16(out + 6), 0);	/* the 576-byte outer: DF clear */
+
+	io.clear_df = true;
+	r = xl_err_6to4(&p, pkt, len, &o, &io, &m, out, sizeof(out));
+	CHECK(r > 0);
+	CHECK_EQ(get16(out + 28 + 6), 0);
+
+	/* 1260 bytes in IPv4: no DF (the rule is "over 1260"). */
+	len = err6(pkt, 1, 4, 0, in, inner6(in, 1232));
+	CHECK_EQ(xl_parse6(pkt, len, len, &p), XL_OK);
+	fill_outs(&o, &io, true);
+	r = xl_err_6to4(&p, pkt, len, &o, &io, &m, out, sizeof(out));
+	CHECK(r > 0);
+	CHECK_EQ(get16(out + 28 + 2), 1260);
+	CHECK_EQ(get16(out + 28 + 6), 0);
+	len = err6(pkt, 1, 4, 0, in, inner6(in, 1233));
+	CHECK_EQ(xl_parse6(pkt, len, len, &p), XL_OK);
+	r = xl_err_6to4(&p, pkt, len, &o, &io, &m, out, sizeof(out));
+	CHECK(r > 0);
+	CHECK_EQ(get16(out + 28 + 6), 0x4000);
+}
+
 static void rfc4884_ext(void)
 {
 	u8 in[300], pkt[500], out[1300];
@@ -603,5 +647,6 @@ static void bad_source(void)
 }
 
 UNIT_MAIN(T(all_pairs_6to4), T(all_pairs_4to6), T(ptb_mtu),
-	  T(size_bounds), T(long_error_window), T(rfc4884_ext), T(bad_inner), T(bad_checksum),
+	  T(size_bounds), T(long_error_window), T(inner_df), T(rfc4884_ext),
+	  T(bad_inner), T(bad_checksum),
 	  T(bad_source))
