@@ -698,6 +698,7 @@ enum nat64_stat {
 	NAT64_STAT_DROP_ROUTE_TYPE,
 	/* log lines (LOG_MAPPINGS, LOG_DESTINATIONS) left out: rate limit */
 	NAT64_STAT_LOG_SUPPRESSED,
+	/*
 	 * dropped: an IPv6 packet to a pool address (hairpinning, RFC 6146
 	 * §3.8) that no BIB entry takes back to IPv6; ICMPv6 port
 	 * unreachable sent to its source
