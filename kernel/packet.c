@@ -723,6 +723,8 @@ static struct nat64_session *session6(struct nat64_net *nn,
 static unsigned int __xlat_4to6(struct nat64_net *nn,
 				struct nat64_rule *rule4, struct sk_buff *skb,
 				bool hairpin);
+static unsigned int xlat_4to6(struct nat64_net *nn, struct nat64_rule *rule4,
+			      struct sk_buff *skb);
 
 /*
  * A hairpinned packet no BIB entry takes back to IPv6: the translator
