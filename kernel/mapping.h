@@ -26,6 +26,12 @@
 
 #define NAT64_MAP_LOCKS	1024
 
+/*
+ * What a session costs, counting its share of a BIB entry and of the
+ * buckets, for the defaults of the session limits (scaled to RAM).
+ */
+#define NAT64_SESSION_COST	128
+
 /* The IPPROTO_* number of each enum xl_proto, as netlink carries it. */
 extern const u8 nat64_ipproto[XL_NPROTO];
 
@@ -72,6 +78,7 @@ struct nat64_subscriber {
 	struct in6_addr prefix;
 	u8 plen;
 	u32 nports;
+	u32 nsessions;			/* of its counted entries */
 };
 
 #define NAT64_SUB_BUCKETS	4096
@@ -79,6 +86,7 @@ struct nat64_subscriber {
 
 struct nat64_maptable {
 	unsigned int mask;		/* buckets - 1 */
+	struct mem_cgroup *memcg;	/* charged for the entries */
 	atomic_t nbib;
 	atomic_t nsessions;
 	atomic_t gen;			/* bumped on every removal, for dumps */
@@ -166,9 +174,13 @@ struct nat64_session *nat64_sess_create4(struct nat64_net *nn,
 /* Is @addr:@port (@proto, enum xl_proto) the translator's own socket's? */
 bool nat64_host_owns(struct net *net, u8 proto, __be32 addr, u16 port);
 
+/*
+ * Add a static entry; with @evict (a roll-back's), dynamic entries that
+ * hold either side are removed first, and it cannot fail.
+ */
 int nat64_bib_add_static(struct nat64_net *nn, u8 proto,
 			 const struct in6_addr *addr6, u16 port6,
-			 __be32 addr4, u16 port4,
+			 __be32 addr4, u16 port4, bool evict,
 			 struct netlink_ext_ack *extack);
 int nat64_bib_del_static(struct nat64_net *nn, u8 proto,
 			 const struct in6_addr *addr6, u16 port6,
