@@ -296,7 +296,7 @@ static struct nat64_subscriber *sub_find(struct nat64_maptable *mt, u32 h,
 {
 	struct nat64_subscriber *sub;
 
-	hlist_for_each_entry(sub, &mt->subs[h % NAT64_SUB_BUCKETS], node)
+	hlist_for_each_entry(sub, &mt->subs[h & mt->mask], node)
 		if (sub->plen == plen &&
 		    ipv6_prefix_equal(&sub->prefix, a, plen))
 			return sub;
@@ -330,7 +330,7 @@ static bool sub_get(struct nat64_net *nn, struct nat64_maptable *mt,
 		sub->plen = plen;
 		sub->nports = 0;
 		sub->nsessions = 0;
-		hlist_add_head(&sub->node, &mt->subs[h % NAT64_SUB_BUCKETS]);
+		hlist_add_head(&sub->node, &mt->subs[h & mt->mask]);
 	}
 	if (limit && sub->nports >= limit) {
 		ok = false;
@@ -1151,9 +1151,11 @@ int nat64_maps_init(struct nat64_net *nn)
 	mt->mask = (1U << bits) - 1;
 	mt->h6 = kvcalloc(1U << bits, sizeof(*mt->h6), GFP_KERNEL_ACCOUNT);
 	mt->h4 = kvcalloc(1U << bits, sizeof(*mt->h4), GFP_KERNEL_ACCOUNT);
-	if (!mt->h6 || !mt->h4) {
+	mt->subs = kvcalloc(1U << bits, sizeof(*mt->subs), GFP_KERNEL_ACCOUNT);
+	if (!mt->h6 || !mt->h4 || !mt->subs) {
 		kvfree(mt->h6);
 		kvfree(mt->h4);
+		kvfree(mt->subs);
 		kfree(mt);
 		return -ENOMEM;
 	}
@@ -1189,10 +1191,11 @@ void nat64_maps_uninit(struct nat64_net *nn)
 	RCU_INIT_POINTER(nn->maps, NULL);
 	/* The sessions and entries are freed by RCU callbacks. */
 	rcu_barrier();
-	for (i = 0; i < NAT64_SUB_BUCKETS; i++)
+	for (i = 0; i <= mt->mask; i++)
 		WARN_ON_ONCE(!hlist_empty(&mt->subs[i]));
 	kvfree(mt->h6);
 	kvfree(mt->h4);
+	kvfree(mt->subs);
 	mem_cgroup_put(mt->memcg);
 	kfree(mt);
 }

@@ -72,7 +72,11 @@ struct nat64_bib {
 	u16 nsessions;			/* under the node6 bucket's lock */
 };
 
-/* BIB entries an IPv6 subscriber (prefix) holds, for its limit. */
+/*
+ * BIB entries an IPv6 subscriber (prefix) holds and their sessions, for
+ * the limits: one for each subscriber while a limit is set (the session
+ * limit is by default), so as many buckets as the BIB has.
+ */
 struct nat64_subscriber {
 	struct hlist_node node;		/* maptable.subs, under sub_locks */
 	struct in6_addr prefix;
@@ -81,8 +85,7 @@ struct nat64_subscriber {
 	u32 nsessions;			/* of its counted entries */
 };
 
-#define NAT64_SUB_BUCKETS	4096
-#define NAT64_SUB_LOCKS		64
+#define NAT64_SUB_LOCKS		1024
 
 struct nat64_maptable {
 	unsigned int mask;		/* buckets - 1 */
@@ -94,7 +97,7 @@ struct nat64_maptable {
 	struct hlist_head *h6, *h4;
 	spinlock_t locks6[NAT64_MAP_LOCKS];
 	spinlock_t locks4[NAT64_MAP_LOCKS];
-	struct hlist_head subs[NAT64_SUB_BUCKETS];
+	struct hlist_head *subs;	/* [mask + 1] */
 	spinlock_t sub_locks[NAT64_SUB_LOCKS];
 };
 
