@@ -6,6 +6,7 @@
  * objects the packet path reads are built aside and published with RCU.
  * A refused change, or a failed commit, changes nothing.
  */
+#include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <net/ipv6.h>
@@ -120,7 +121,7 @@ void nat64_hooks_off(struct nat64_net *nn)
 
 /* ---- specs: plain data, no side effects ---- */
 
-static const struct nat64_settings default_settings = {
+static const struct nat64_settings default_settings_ = {
 	.lowest_ipv6_mtu = 1280,
 	/* RFC 6146 §4 defaults. */
 	.timeout = {
@@ -130,17 +131,29 @@ static const struct nat64_settings default_settings = {
 		[NAT64_TO_ICMP] = 60,
 		[NAT64_TO_SYN] = 6,
 	},
-	.limit_sessions = 4194304,
+	.limit_sessions = 4194304,	/* at most: see default_settings() */
+	.limit_sess_map = 4096,
+	.limit_sess_sub = 65536,
 	.subscriber_plen = 128,
 	.max_stored_syns = 10,
 };
+
+/* The defaults; the session limit an eighth of RAM's worth, at most 4M. */
+static struct nat64_settings default_settings(void)
+{
+	struct nat64_settings v = default_settings_;
+	u64 ram = (u64)totalram_pages() * (PAGE_SIZE / 8 / NAT64_SESSION_COST);
+
+	v.limit_sessions = clamp_t(u64, ram, 1, v.limit_sessions);
+	return v;
+}
 
 static struct nat64_spec *spec_alloc(void)
 {
 	struct nat64_spec *s = kvzalloc(sizeof(*s), GFP_KERNEL_ACCOUNT);
 
 	if (s)
-		s->set = default_settings;
+		s->set = default_settings();
 	return s;
 }
 
@@ -176,7 +189,7 @@ static struct nat64_spec *spec_dup(const struct nat64_spec *o)
 
 void nat64_spec_flush(struct nat64_spec *s)
 {
-	s->set = default_settings;
+	s->set = default_settings();
 	s->npools = 0;
 	s->nrules = 0;
 	s->nstatics = 0;
@@ -709,12 +722,12 @@ static void plan_free(struct nat64_net *nn, const struct nat64_spec *s,
 }
 
 static int static_apply(struct nat64_net *nn, const struct nat64_sstatic *st,
-			bool add, struct netlink_ext_ack *extack)
+			bool add, bool evict, struct netlink_ext_ack *extack)
 {
 	if (add)
 		return nat64_bib_add_static(nn, st->proto, &st->addr6,
 					    st->port6, st->addr4, st->port4,
-					    extack);
+					    evict, extack);
 	return nat64_bib_del_static(nn, st->proto, &st->addr6, st->port6,
 				    st->addr4, st->port4, extack);
 }
@@ -722,7 +735,9 @@ static int static_apply(struct nat64_net *nn, const struct nat64_sstatic *st,
 /*
  * Static entries: remove those of @o that @s lacks, then add those @s
  * has that @o lacks. If an add fails (the IPv6 or IPv4 side is taken by
- * a dynamic entry), put everything back as it was.
+ * a dynamic entry), put everything back as it was. Meanwhile packets may
+ * have made dynamic entries on the sides the removed ones held: putting
+ * those back evicts them, and cannot fail.
  */
 static int statics_apply(struct nat64_net *nn, const struct nat64_spec *o,
 			 const struct nat64_spec *s,
@@ -733,11 +748,11 @@ static int statics_apply(struct nat64_net *nn, const struct nat64_spec *o,
 
 	for (i = 0; i < o->nstatics; i++)
 		if (sstatic_find(s, &o->statics[i]) < 0)
-			static_apply(nn, &o->statics[i], false, NULL);
+			static_apply(nn, &o->statics[i], false, false, NULL);
 	for (j = 0; j < s->nstatics; j++) {
 		if (sstatic_find(o, &s->statics[j]) >= 0)
 			continue;
-		err = static_apply(nn, &s->statics[j], true, extack);
+		err = static_apply(nn, &s->statics[j], true, false, extack);
 		if (err)
 			break;
 		added++;
@@ -747,12 +762,13 @@ static int statics_apply(struct nat64_net *nn, const struct nat64_spec *o,
 	for (j = 0; added && j < s->nstatics; j++) {
 		if (sstatic_find(o, &s->statics[j]) >= 0)
 			continue;
-		static_apply(nn, &s->statics[j], false, NULL);
+		static_apply(nn, &s->statics[j], false, false, NULL);
 		added--;
 	}
 	for (i = 0; i < o->nstatics; i++)
 		if (sstatic_find(s, &o->statics[i]) < 0)
-			static_apply(nn, &o->statics[i], true, NULL);
+			WARN_ON_ONCE(static_apply(nn, &o->statics[i], true,
+						  true, NULL));
 	return err;
 }
 
@@ -773,6 +789,8 @@ static void settings_apply(struct nat64_net *nn, const struct nat64_settings *v)
 	 * are not held against a subscriber.
 	 */
 	WRITE_ONCE(nn->limit_ports, v->limit_ports);
+	WRITE_ONCE(nn->limit_sess_map, v->limit_sess_map);
+	WRITE_ONCE(nn->limit_sess_sub, v->limit_sess_sub);
 	WRITE_ONCE(nn->subscriber_plen, v->subscriber_plen);
 	WRITE_ONCE(nn->max_stored_syns, v->max_stored_syns);
 	WRITE_ONCE(nn->mode, v->mode);

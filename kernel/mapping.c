@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <linux/jiffies.h>
+#include <linux/memcontrol.h>
+#include <linux/mm.h>
 #include <linux/moduleparam.h>
+#include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 #include <net/inet_hashtables.h>
@@ -21,7 +24,33 @@ MODULE_PARM_DESC(map_buckets_log,
 #define GC_MIN_BUCKETS		1024
 #define GC_PERIOD_MAX		5	/* seconds */
 
+/*
+ * Sessions of all namespaces together: a namespace's limit is its own
+ * (each namespace may be another tenant's), this one keeps them all from
+ * taking the machine's memory. 0 at load: a quarter of RAM at
+ * NAT64_SESSION_COST bytes a session.
+ */
+static unsigned int max_sessions;
+module_param(max_sessions, uint, 0644);
+MODULE_PARM_DESC(max_sessions,
+		 "most sessions of all namespaces together (default: 1/4 of RAM's worth)");
+static atomic_t all_sessions = ATOMIC_INIT(0);
+
 static struct kmem_cache *bib_cache, *sess_cache;
+
+/* Charge what is allocated from here on to @mt's memory cgroup. */
+static struct mem_cgroup *memcg_enter(struct nat64_maptable *mt)
+{
+	return set_active_memcg(mt->memcg);
+}
+
+static void memcg_leave(struct mem_cgroup *old)
+{
+	set_active_memcg(old);
+}
+
+/* Entries are allocated in softirq: never from the reserves. */
+#define MAP_GFP		(GFP_NOWAIT | __GFP_NOWARN)
 
 /* The idle timeout that applies to a session of @proto in state @state. */
 static enum nat64_timeout sess_timeout(u8 proto, u8 state)
@@ -68,12 +97,26 @@ unsigned long nat64_bib_remaining(struct nat64_net *nn,
 	return rem;
 }
 
+/*
+ * The keyed hashes take each part of the key as an input of its own:
+ * parts combined before hashing (say, the port XORed into the address)
+ * would let a subscriber, who picks its own address bits and ports, make
+ * keys that are the same input, hence in one bucket, whatever the key.
+ */
+static u64 addr_hi(const struct in6_addr *a)
+{
+	return (u64)a->s6_addr32[0] << 32 | a->s6_addr32[1];
+}
+
+static u64 addr_lo(const struct in6_addr *a)
+{
+	return (u64)a->s6_addr32[2] << 32 | a->s6_addr32[3];
+}
+
 static u32 hash6(struct nat64_net *nn, u8 proto, const struct in6_addr *a,
 		 u16 port)
 {
-	return siphash_4u32(a->s6_addr32[0], a->s6_addr32[1],
-			    a->s6_addr32[2],
-			    a->s6_addr32[3] ^ ((u32)port << 8 | proto),
+	return siphash_3u64(addr_hi(a), addr_lo(a), (u64)port << 8 | proto,
 			    &nn->hash_key);
 }
 
@@ -245,7 +288,7 @@ static u32 sub_hash(struct nat64_net *nn, const struct in6_addr *a, u8 plen)
 	struct in6_addr k;
 
 	ipv6_addr_prefix(&k, a, plen);
-	return siphash(&k, sizeof(k), &nn->hash_key);
+	return siphash_3u64(addr_hi(&k), addr_lo(&k), plen, &nn->hash_key);
 }
 
 static struct nat64_subscriber *sub_find(struct nat64_maptable *mt, u32 h,
@@ -253,7 +296,7 @@ static struct nat64_subscriber *sub_find(struct nat64_maptable *mt, u32 h,
 {
 	struct nat64_subscriber *sub;
 
-	hlist_for_each_entry(sub, &mt->subs[h % NAT64_SUB_BUCKETS], node)
+	hlist_for_each_entry(sub, &mt->subs[h & mt->mask], node)
 		if (sub->plen == plen &&
 		    ipv6_prefix_equal(&sub->prefix, a, plen))
 			return sub;
@@ -270,14 +313,15 @@ static bool sub_get(struct nat64_net *nn, struct nat64_maptable *mt,
 	bool ok = true;
 
 	b->counted = 0;
-	if (!limit)
+	if (!limit && !READ_ONCE(nn->limit_sess_sub))
 		return true;
 	h = sub_hash(nn, &b->addr6, plen);
 	lock = &mt->sub_locks[h % NAT64_SUB_LOCKS];
 	spin_lock(lock);
 	sub = sub_find(mt, h, &b->addr6, plen);
 	if (!sub) {
-		sub = kmalloc(sizeof(*sub), GFP_ATOMIC);
+		sub = kmalloc(sizeof(*sub), GFP_NOWAIT | __GFP_NOWARN |
+			      __GFP_ACCOUNT);
 		if (!sub) {
 			ok = false;
 			goto out;
@@ -285,9 +329,10 @@ static bool sub_get(struct nat64_net *nn, struct nat64_maptable *mt,
 		ipv6_addr_prefix(&sub->prefix, &b->addr6, plen);
 		sub->plen = plen;
 		sub->nports = 0;
-		hlist_add_head(&sub->node, &mt->subs[h % NAT64_SUB_BUCKETS]);
+		sub->nsessions = 0;
+		hlist_add_head(&sub->node, &mt->subs[h & mt->mask]);
 	}
-	if (sub->nports >= limit) {
+	if (limit && sub->nports >= limit) {
 		ok = false;
 	} else {
 		sub->nports++;
@@ -320,6 +365,33 @@ static void sub_put(struct nat64_net *nn, struct nat64_maptable *mt,
 	spin_unlock(lock);
 }
 
+/*
+ * Add @n sessions (n < 0: remove -n) to the count of @b's subscriber, if
+ * @b is counted; called under @b's IPv6 bucket lock. Adding fails past
+ * the per-subscriber session limit.
+ */
+static bool sub_sessions(struct nat64_net *nn, struct nat64_maptable *mt,
+			 struct nat64_bib *b, int n)
+{
+	u32 limit = READ_ONCE(nn->limit_sess_sub), h;
+	struct nat64_subscriber *sub;
+	spinlock_t *lock;
+	bool ok = true;
+
+	if (!b->counted || !n)
+		return true;
+	h = sub_hash(nn, &b->addr6, b->sub_plen);
+	lock = &mt->sub_locks[h % NAT64_SUB_LOCKS];
+	spin_lock(lock);
+	sub = sub_find(mt, h, &b->addr6, b->sub_plen);
+	if (sub && n > 0 && limit && sub->nsessions + n > limit)
+		ok = false;
+	else if (sub)
+		sub->nsessions += n;
+	spin_unlock(lock);
+	return ok;
+}
+
 static struct nat64_session *sess_alloc(struct nat64_net *nn,
 					struct nat64_maptable *mt,
 					u8 rule, __be32 raddr,
@@ -327,16 +399,26 @@ static struct nat64_session *sess_alloc(struct nat64_net *nn,
 					enum nat64_stat *why)
 {
 	struct nat64_session *s;
+	struct mem_cgroup *old;
 
+	if (atomic_inc_return(&all_sessions) > READ_ONCE(max_sessions)) {
+		atomic_dec(&all_sessions);
+		*why = NAT64_STAT_DROP_MODULE_SESSIONS;
+		return NULL;
+	}
 	if (atomic_inc_return(&mt->nsessions) >
 	    READ_ONCE(nn->limit_sessions)) {
 		atomic_dec(&mt->nsessions);
+		atomic_dec(&all_sessions);
 		*why = NAT64_STAT_DROP_LIMIT;
 		return NULL;
 	}
-	s = kmem_cache_alloc(sess_cache, GFP_ATOMIC);
+	old = memcg_enter(mt);
+	s = kmem_cache_alloc(sess_cache, MAP_GFP);
+	memcg_leave(old);
 	if (!s) {
 		atomic_dec(&mt->nsessions);
+		atomic_dec(&all_sessions);
 		*why = NAT64_STAT_DROP_NOMEM;
 		return NULL;
 	}
@@ -352,15 +434,32 @@ static struct nat64_session *sess_alloc(struct nat64_net *nn,
 static void sess_free(struct nat64_maptable *mt, struct nat64_session *s)
 {
 	atomic_dec(&mt->nsessions);
+	atomic_dec(&all_sessions);
 	kmem_cache_free(sess_cache, s);
 }
 
-/* Link @s under @b; @b's IPv6 bucket lock is held. */
+/*
+ * May @b have one more session (the per-mapping and per-subscriber
+ * limits)? If so it is counted: sess_link() must follow. @b's IPv6
+ * bucket lock is held. 0 or why not.
+ */
+static enum nat64_stat sess_admit(struct nat64_net *nn,
+				  struct nat64_maptable *mt,
+				  struct nat64_bib *b)
+{
+	if (b->nsessions >= READ_ONCE(nn->limit_sess_map))
+		return NAT64_STAT_DROP_MAPPING_SESSIONS;
+	if (!sub_sessions(nn, mt, b, 1))
+		return NAT64_STAT_DROP_SUBSCRIBER_SESSIONS;
+	return 0;
+}
+
+/* Link @s under @b, admitted; @b's IPv6 bucket lock is held. */
 static void sess_link(struct nat64_net *nn, struct nat64_bib *b,
 		      struct nat64_session *s)
 {
 	hlist_add_head_rcu(&s->node, &b->sessions);
-	b->nsessions++;
+	WRITE_ONCE(b->nsessions, b->nsessions + 1);
 	nat64_stat_inc(nn, NAT64_STAT_SESSIONS_CREATED);
 }
 
@@ -375,6 +474,7 @@ struct nat64_session *nat64_sess_create6(struct nat64_net *nn,
 	spinlock_t *lock = lock6(mt, h);
 	struct nat64_session *s, *old;
 	struct nat64_bib *b, *nb = NULL;
+	struct mem_cgroup *memcg;
 
 	s = sess_alloc(nn, mt, rule->id, f->raddr, f->rport, state, why);
 	if (!s)
@@ -391,8 +491,13 @@ struct nat64_session *nat64_sess_create6(struct nat64_net *nn,
 			*bibp = b;
 			return old;
 		}
+		*why = sess_admit(nn, mt, b);
+		if (*why)
+			goto err;
 	} else {
-		nb = kmem_cache_alloc(bib_cache, GFP_ATOMIC);
+		memcg = memcg_enter(mt);
+		nb = kmem_cache_alloc(bib_cache, MAP_GFP);
+		memcg_leave(memcg);
 		if (!nb) {
 			*why = NAT64_STAT_DROP_NOMEM;
 			goto err;
@@ -410,7 +515,14 @@ struct nat64_session *nat64_sess_create6(struct nat64_net *nn,
 			*why = NAT64_STAT_DROP_LIMIT;
 			goto err;
 		}
+		*why = sess_admit(nn, mt, nb);
+		if (*why) {
+			sub_put(nn, mt, nb);
+			kmem_cache_free(bib_cache, nb);
+			goto err;
+		}
 		if (!bib_link4(nn, mt, nb, h, rule->pool)) {
+			sub_sessions(nn, mt, nb, -1);
 			sub_put(nn, mt, nb);
 			kmem_cache_free(bib_cache, nb);
 			*why = NAT64_STAT_6TO4_NO_PORT;
@@ -454,6 +566,11 @@ struct nat64_session *nat64_sess_create4(struct nat64_net *nn,
 					   b->port6));
 	struct nat64_session *s, *old;
 
+	/* A flood at a full entry costs no allocation (checked again). */
+	if (READ_ONCE(b->nsessions) >= READ_ONCE(nn->limit_sess_map)) {
+		*why = NAT64_STAT_DROP_MAPPING_SESSIONS;
+		return NULL;
+	}
 	s = sess_alloc(nn, mt, rule, raddr, rport, state, why);
 	if (!s)
 		return NULL;
@@ -469,6 +586,12 @@ struct nat64_session *nat64_sess_create4(struct nat64_net *nn,
 		spin_unlock_bh(lock);
 		sess_free(mt, s);
 		return old;
+	}
+	*why = sess_admit(nn, mt, b);
+	if (*why) {
+		spin_unlock_bh(lock);
+		sess_free(mt, s);
+		return NULL;
 	}
 	sess_link(nn, b, s);
 	spin_unlock_bh(lock);
@@ -554,17 +677,29 @@ static void reaper_flush(struct reaper *rp)
 	rp->n = 0;
 }
 
-/* Unlink @s from @b; @b's IPv6 bucket lock is held. */
-static void sess_remove(struct nat64_maptable *mt, struct nat64_bib *b,
-			struct nat64_session *s, struct reaper *rp)
+/*
+ * Unlink @s from @b, its subscriber's count left to the caller; @b's
+ * IPv6 bucket lock is held.
+ */
+static void __sess_remove(struct nat64_maptable *mt, struct nat64_bib *b,
+			  struct nat64_session *s, struct reaper *rp)
 {
 	WRITE_ONCE(s->dead, 1);
 	hlist_del_rcu(&s->node);
-	b->nsessions--;
+	WRITE_ONCE(b->nsessions, b->nsessions - 1);
 	atomic_dec(&mt->nsessions);
+	atomic_dec(&all_sessions);
 	s->node.pprev = (void *)rp->sess;
 	rp->sess = s;
 	rp->n++;
+}
+
+static void sess_remove(struct nat64_net *nn, struct nat64_maptable *mt,
+			struct nat64_bib *b, struct nat64_session *s,
+			struct reaper *rp)
+{
+	sub_sessions(nn, mt, b, -1);
+	__sess_remove(mt, b, s, rp);
 }
 
 /* Unlink @b and its sessions; its IPv6 bucket lock is held. */
@@ -575,8 +710,9 @@ static void bib_remove(struct nat64_net *nn, struct nat64_maptable *mt,
 	struct nat64_session *s;
 	struct hlist_node *tmp;
 
+	sub_sessions(nn, mt, b, -(int)b->nsessions);
 	hlist_for_each_entry_safe(s, tmp, &b->sessions, node)
-		sess_remove(mt, b, s, rp);
+		__sess_remove(mt, b, s, rp);
 	b->dead = 1;
 	spin_lock(lock);
 	hlist_del_rcu(&b->node4);
@@ -641,18 +777,20 @@ static bool bib_age(struct nat64_net *nn, struct nat64_maptable *mt,
 		if (nat64_sess_remaining(nn, b->proto, s))
 			continue;
 		if (b->proto == XL_TCP) {
-			u8 next = tcp_expire(s->state);
+			u8 st = READ_ONCE(s->state);
+			u8 next = tcp_expire(st);
 
 			if (next != TCPS_CLOSED) {
-				WRITE_ONCE(s->state, next);
-				WRITE_ONCE(s->last_used, (u32)jiffies);
+				/* A packet that moved it on meanwhile wins. */
+				if (cmpxchg(&s->state, st, next) == st)
+					WRITE_ONCE(s->last_used, (u32)jiffies);
 				continue;
 			}
 		}
 		if (evbuf_full(eb))
 			return false;
 		evbuf_add(eb, NAT64_EVENT_SESSION_EXPIRED, b, s);
-		sess_remove(mt, b, s, rp);
+		sess_remove(nn, mt, b, s, rp);
 		(*n)++;
 	}
 	return true;
@@ -662,8 +800,9 @@ static bool bib_age(struct nat64_net *nn, struct nat64_maptable *mt,
  * Remove @b's sessions (only those made through @rule, if not NULL); its
  * IPv6 bucket lock is held. False if @eb filled up first.
  */
-static bool bib_clear(struct nat64_maptable *mt, struct nat64_bib *b,
-		      u8 rule, struct evbuf *eb, struct reaper *rp)
+static bool bib_clear(struct nat64_net *nn, struct nat64_maptable *mt,
+		      struct nat64_bib *b, u8 rule, struct evbuf *eb,
+		      struct reaper *rp)
 {
 	struct nat64_session *s;
 	struct hlist_node *tmp;
@@ -674,7 +813,7 @@ static bool bib_clear(struct nat64_maptable *mt, struct nat64_bib *b,
 		if (evbuf_full(eb))
 			return false;
 		evbuf_add(eb, NAT64_EVENT_SESSION_REMOVED, b, s);
-		sess_remove(mt, b, s, rp);
+		sess_remove(nn, mt, b, s, rp);
 	}
 	return true;
 }
@@ -718,9 +857,9 @@ again:
 			done = bib_age(nn, mt, b, &eb, &n, &sw->rp);
 		else if (sw->rule && b->rule != sw->rule)
 			/* Sessions of the rule under other rules' entries. */
-			done = bib_clear(mt, b, sw->rule, &eb, &sw->rp);
+			done = bib_clear(nn, mt, b, sw->rule, &eb, &sw->rp);
 		else
-			done = bib_clear(mt, b, 0, &eb, &sw->rp);
+			done = bib_clear(nn, mt, b, 0, &eb, &sw->rp);
 		if (!done || (evbuf_full(&eb) && !b->is_static &&
 			      hlist_empty(&b->sessions))) {
 			more = true;
@@ -857,15 +996,39 @@ void nat64_maps_flush(struct nat64_net *nn, u8 rule, bool statics)
 		maps_sweep(nn, mt, &sw);
 }
 
+/*
+ * Remove dynamic entry @o, found under RCU with no bucket lock held, if
+ * it is still there.
+ */
+static void bib_evict(struct nat64_net *nn, struct nat64_maptable *mt,
+		      struct nat64_bib *o, struct reaper *rp)
+{
+	spinlock_t *l6 = lock6(mt, hash6(nn, o->proto, &o->addr6, o->port6));
+	struct nat64_ev ev;
+	bool gone = false;
+
+	spin_lock_bh(l6);
+	if (!o->dead) {
+		nat64_ev_fill(nn, &ev, NAT64_EVENT_MAPPING_REMOVED, o, NULL);
+		bib_remove(nn, mt, o, rp);
+		gone = true;
+	}
+	spin_unlock_bh(l6);
+	if (gone && nat64_ev_wanted(nn))
+		nat64_ev_report(nn, &ev);
+}
+
 int nat64_bib_add_static(struct nat64_net *nn, u8 proto,
 			 const struct in6_addr *addr6, u16 port6,
-			 __be32 addr4, u16 port4,
+			 __be32 addr4, u16 port4, bool evict,
 			 struct netlink_ext_ack *extack)
 {
 	struct nat64_maptable *mt;
+	struct nat64_bib *b, *o;
+	struct reaper rp = {};
 	spinlock_t *l6, *l4;
-	struct nat64_bib *b;
 	u32 h6, h4;
+	int err = 0;
 
 	lockdep_assert_held(&nn->config_lock);
 	mt = rcu_dereference_protected(nn->maps, 1);
@@ -873,7 +1036,8 @@ int nat64_bib_add_static(struct nat64_net *nn, u8 proto,
 		NL_SET_ERR_MSG(extack, "no rule yet: add a pool and a rule first");
 		return -ENOENT;
 	}
-	b = kmem_cache_zalloc(bib_cache, GFP_KERNEL);
+	b = kmem_cache_zalloc(bib_cache, GFP_KERNEL |
+			      (evict ? __GFP_NOFAIL : 0));
 	if (!b)
 		return -ENOMEM;
 	b->addr6 = *addr6;
@@ -887,29 +1051,53 @@ int nat64_bib_add_static(struct nat64_net *nn, u8 proto,
 	h4 = hash4(nn, proto, addr4, port4);
 	l6 = lock6(mt, h6);
 	l4 = lock4(mt, h4);
+	/*
+	 * With @evict, dynamic entries holding either side go (a roll-back
+	 * puts back static entries whose sides packets may have taken
+	 * meanwhile). Each is removed under its own locks, after which
+	 * this starts over.
+	 */
+	rcu_read_lock();
+again:
 	spin_lock_bh(l6);
 	spin_lock(l4);
-	if (nat64_bib_find6(nn, mt, proto, addr6, port6)) {
-		NL_SET_ERR_MSG(extack,
-			       "that IPv6 address and port have a mapping already");
-		goto busy;
+	o = nat64_bib_find6(nn, mt, proto, addr6, port6);
+	if (o) {
+		if (!evict || o->is_static) {
+			NL_SET_ERR_MSG(extack,
+				       "that IPv6 address and port have a mapping already");
+			err = -EEXIST;
+		}
+		goto evict;
 	}
-	if (nat64_bib_find4(nn, mt, proto, addr4, port4)) {
-		NL_SET_ERR_MSG(extack,
-			       "that IPv4 address and port are mapped already");
-		goto busy;
+	o = nat64_bib_find4(nn, mt, proto, addr4, port4);
+	if (o) {
+		if (!evict || o->is_static) {
+			NL_SET_ERR_MSG(extack,
+				       "that IPv4 address and port are mapped already");
+			err = -EEXIST;
+		}
+		goto evict;
 	}
 	hlist_add_head_rcu(&b->node4, &mt->h4[h4 & mt->mask]);
 	hlist_add_head_rcu(&b->node6, &mt->h6[h6 & mt->mask]);
 	atomic_inc(&mt->nbib);
 	spin_unlock(l4);
 	spin_unlock_bh(l6);
+	rcu_read_unlock();
+	reaper_flush(&rp);
 	return 0;
-busy:
+evict:
 	spin_unlock(l4);
 	spin_unlock_bh(l6);
+	if (!err) {
+		bib_evict(nn, mt, o, &rp);
+		goto again;
+	}
+	rcu_read_unlock();
+	reaper_flush(&rp);
 	kmem_cache_free(bib_cache, b);
-	return -EEXIST;
+	return err;
 }
 
 int nat64_bib_del_static(struct nat64_net *nn, u8 proto,
@@ -957,18 +1145,26 @@ int nat64_maps_init(struct nat64_net *nn)
 	lockdep_assert_held(&nn->config_lock);
 	if (rcu_access_pointer(nn->maps))
 		return 0;
-	mt = kzalloc(sizeof(*mt), GFP_KERNEL);
+	mt = kzalloc(sizeof(*mt), GFP_KERNEL_ACCOUNT);
 	if (!mt)
 		return -ENOMEM;
 	mt->mask = (1U << bits) - 1;
-	mt->h6 = kvcalloc(1U << bits, sizeof(*mt->h6), GFP_KERNEL);
-	mt->h4 = kvcalloc(1U << bits, sizeof(*mt->h4), GFP_KERNEL);
-	if (!mt->h6 || !mt->h4) {
+	mt->h6 = kvcalloc(1U << bits, sizeof(*mt->h6), GFP_KERNEL_ACCOUNT);
+	mt->h4 = kvcalloc(1U << bits, sizeof(*mt->h4), GFP_KERNEL_ACCOUNT);
+	mt->subs = kvcalloc(1U << bits, sizeof(*mt->subs), GFP_KERNEL_ACCOUNT);
+	if (!mt->h6 || !mt->h4 || !mt->subs) {
 		kvfree(mt->h6);
 		kvfree(mt->h4);
+		kvfree(mt->subs);
 		kfree(mt);
 		return -ENOMEM;
 	}
+	/*
+	 * Entries are made in softirq, where no task's cgroup is the right
+	 * one: they are charged to the cgroup of whoever set the
+	 * namespace up (this is its first commit), as the tables are.
+	 */
+	mt->memcg = get_mem_cgroup_from_mm(current->mm);
 	for (i = 0; i < NAT64_MAP_LOCKS; i++) {
 		spin_lock_init(&mt->locks6[i]);
 		spin_lock_init(&mt->locks4[i]);
@@ -995,17 +1191,23 @@ void nat64_maps_uninit(struct nat64_net *nn)
 	RCU_INIT_POINTER(nn->maps, NULL);
 	/* The sessions and entries are freed by RCU callbacks. */
 	rcu_barrier();
-	for (i = 0; i < NAT64_SUB_BUCKETS; i++)
+	for (i = 0; i <= mt->mask; i++)
 		WARN_ON_ONCE(!hlist_empty(&mt->subs[i]));
 	kvfree(mt->h6);
 	kvfree(mt->h4);
+	kvfree(mt->subs);
+	mem_cgroup_put(mt->memcg);
 	kfree(mt);
 }
 
 int nat64_maps_module_init(void)
 {
-	bib_cache = KMEM_CACHE(nat64_bib, 0);
-	sess_cache = KMEM_CACHE(nat64_session, 0);
+	if (!max_sessions)
+		max_sessions = min_t(u64, U32_MAX, (u64)totalram_pages() *
+				     (PAGE_SIZE / 4 / NAT64_SESSION_COST));
+	/* Charged to the namespace's memory cgroup (memcg_enter()). */
+	bib_cache = KMEM_CACHE(nat64_bib, SLAB_ACCOUNT);
+	sess_cache = KMEM_CACHE(nat64_session, SLAB_ACCOUNT);
 	if (!bib_cache || !sess_cache) {
 		kmem_cache_destroy(bib_cache);
 		kmem_cache_destroy(sess_cache);

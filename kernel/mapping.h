@@ -26,6 +26,12 @@
 
 #define NAT64_MAP_LOCKS	1024
 
+/*
+ * What a session costs, counting its share of a BIB entry and of the
+ * buckets, for the defaults of the session limits (scaled to RAM).
+ */
+#define NAT64_SESSION_COST	128
+
 /* The IPPROTO_* number of each enum xl_proto, as netlink carries it. */
 extern const u8 nat64_ipproto[XL_NPROTO];
 
@@ -66,19 +72,24 @@ struct nat64_bib {
 	u16 nsessions;			/* under the node6 bucket's lock */
 };
 
-/* BIB entries an IPv6 subscriber (prefix) holds, for its limit. */
+/*
+ * BIB entries an IPv6 subscriber (prefix) holds and their sessions, for
+ * the limits: one for each subscriber while a limit is set (the session
+ * limit is by default), so as many buckets as the BIB has.
+ */
 struct nat64_subscriber {
 	struct hlist_node node;		/* maptable.subs, under sub_locks */
 	struct in6_addr prefix;
 	u8 plen;
 	u32 nports;
+	u32 nsessions;			/* of its counted entries */
 };
 
-#define NAT64_SUB_BUCKETS	4096
-#define NAT64_SUB_LOCKS		64
+#define NAT64_SUB_LOCKS		1024
 
 struct nat64_maptable {
 	unsigned int mask;		/* buckets - 1 */
+	struct mem_cgroup *memcg;	/* charged for the entries */
 	atomic_t nbib;
 	atomic_t nsessions;
 	atomic_t gen;			/* bumped on every removal, for dumps */
@@ -86,7 +97,7 @@ struct nat64_maptable {
 	struct hlist_head *h6, *h4;
 	spinlock_t locks6[NAT64_MAP_LOCKS];
 	spinlock_t locks4[NAT64_MAP_LOCKS];
-	struct hlist_head subs[NAT64_SUB_BUCKETS];
+	struct hlist_head *subs;	/* [mask + 1] */
 	spinlock_t sub_locks[NAT64_SUB_LOCKS];
 };
 
@@ -166,9 +177,13 @@ struct nat64_session *nat64_sess_create4(struct nat64_net *nn,
 /* Is @addr:@port (@proto, enum xl_proto) the translator's own socket's? */
 bool nat64_host_owns(struct net *net, u8 proto, __be32 addr, u16 port);
 
+/*
+ * Add a static entry; with @evict (a roll-back's), dynamic entries that
+ * hold either side are removed first, and it cannot fail.
+ */
 int nat64_bib_add_static(struct nat64_net *nn, u8 proto,
 			 const struct in6_addr *addr6, u16 port6,
-			 __be32 addr4, u16 port4,
+			 __be32 addr4, u16 port4, bool evict,
 			 struct netlink_ext_ack *extack);
 int nat64_bib_del_static(struct nat64_net *nn, u8 proto,
 			 const struct in6_addr *addr6, u16 port6,

@@ -136,6 +136,8 @@ struct nat64_net {
 	bool drop_ext_tcp;		/* drop IPv4-initiated TCP */
 	u32 limit_sessions;		/* most sessions held */
 	u32 limit_ports;		/* per subscriber; 0: no limit */
+	u32 limit_sess_map;		/* sessions per BIB entry */
+	u32 limit_sess_sub;		/* ... per subscriber; 0: no limit */
 	u8 subscriber_plen;		/* a subscriber is a /subscriber_plen */
 	u32 max_stored_syns;
 	bool log_mappings;		/* BIB entries to the kernel log */
@@ -192,6 +194,8 @@ struct nat64_settings {
 	bool drop_ext_tcp;
 	u32 limit_sessions;
 	u32 limit_ports;
+	u32 limit_sess_map;
+	u32 limit_sess_sub;
 	u8 subscriber_plen;
 	u32 max_stored_syns;
 	u8 mode;			/* enum nat64_mode */

@@ -61,6 +61,11 @@ static struct netlink_range_validation sessions_range = {
 	.max = U32_MAX,
 };
 
+static struct netlink_range_validation sess_map_range = {
+	.min = 1,
+	.max = 65535,
+};
+
 static struct netlink_range_validation ports_range = {
 	.min = 0,
 	.max = 65535,
@@ -100,6 +105,9 @@ static const struct nla_policy config_policy[NAT64_CONFIG_A_MAX + 1] = {
 	[NAT64_CONFIG_A_LOG_MAPPINGS] = NLA_POLICY_MAX(NLA_U8, 1),
 	[NAT64_CONFIG_A_LOG_DESTINATIONS] = NLA_POLICY_MAX(NLA_U8, 1),
 	[NAT64_CONFIG_A_BELOW_RFC] = { .type = NLA_FLAG },
+	[NAT64_CONFIG_A_LIMIT_SESSIONS_MAPPING] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &sess_map_range),
+	[NAT64_CONFIG_A_LIMIT_SESSIONS_SUBSCRIBER] = { .type = NLA_U32 },
 };
 
 static const struct nla_policy deny_policy[NAT64_DENY_A_MAX + 1] = {
@@ -297,6 +305,12 @@ static int op_set(struct nat64_spec *s, const void *arg,
 			nla_get_u32(tb[NAT64_CONFIG_A_LIMIT_SESSIONS]);
 	if (tb[NAT64_CONFIG_A_LIMIT_PORTS])
 		v->limit_ports = nla_get_u32(tb[NAT64_CONFIG_A_LIMIT_PORTS]);
+	if (tb[NAT64_CONFIG_A_LIMIT_SESSIONS_MAPPING])
+		v->limit_sess_map =
+			nla_get_u32(tb[NAT64_CONFIG_A_LIMIT_SESSIONS_MAPPING]);
+	if (tb[NAT64_CONFIG_A_LIMIT_SESSIONS_SUBSCRIBER])
+		v->limit_sess_sub =
+			nla_get_u32(tb[NAT64_CONFIG_A_LIMIT_SESSIONS_SUBSCRIBER]);
 	if (tb[NAT64_CONFIG_A_SUBSCRIBER_PLEN])
 		v->subscriber_plen =
 			nla_get_u8(tb[NAT64_CONFIG_A_SUBSCRIBER_PLEN]);
@@ -480,6 +494,10 @@ static int nl_get_config(struct sk_buff *skb, struct genl_info *info)
 			READ_ONCE(nn->limit_sessions)) ||
 	    nla_put_u32(msg, NAT64_CONFIG_A_LIMIT_PORTS,
 			READ_ONCE(nn->limit_ports)) ||
+	    nla_put_u32(msg, NAT64_CONFIG_A_LIMIT_SESSIONS_MAPPING,
+			READ_ONCE(nn->limit_sess_map)) ||
+	    nla_put_u32(msg, NAT64_CONFIG_A_LIMIT_SESSIONS_SUBSCRIBER,
+			READ_ONCE(nn->limit_sess_sub)) ||
 	    nla_put_u8(msg, NAT64_CONFIG_A_SUBSCRIBER_PLEN,
 		       READ_ONCE(nn->subscriber_plen)) ||
 	    nla_put_u32(msg, NAT64_CONFIG_A_MAX_STORED_SYNS,

@@ -173,11 +173,19 @@ static void sess_update(struct nat64_session *s, u8 proto, bool from6,
 	bool refresh = true;
 
 	if (proto == XL_TCP) {
-		u8 st = READ_ONCE(s->state);
-		u8 next = tcp_next(st, from6, th[13] & 0x07, &refresh);
+		u8 st = READ_ONCE(s->state), next;
 
-		if (next != st)
-			WRITE_ONCE(s->state, next);
+		/*
+		 * Packets of both directions run this at once on different
+		 * CPUs (FINs crossing): a plain read-modify-write would let
+		 * one transition overwrite the other's. Retry on the state
+		 * the other one left.
+		 */
+		do {
+			next = tcp_next(st, from6, th[13] & 0x07, &refresh);
+			if (next == st)
+				break;
+		} while (!try_cmpxchg(&s->state, &st, next));
 	}
 	if (refresh)
 		nat64_sess_touch(s);

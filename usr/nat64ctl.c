@@ -74,6 +74,9 @@ static const char *const stat_names[NAT64_STAT_MAX + 1] = {
 	[NAT64_STAT_LOG_SUPPRESSED] = "log-suppressed",
 	[NAT64_STAT_DROP_HAIRPIN] = "drop-hairpin",
 	[NAT64_STAT_DROP_ERR_NO_SESSION] = "drop-err-no-session",
+	[NAT64_STAT_DROP_MAPPING_SESSIONS] = "drop-mapping-sessions",
+	[NAT64_STAT_DROP_SUBSCRIBER_SESSIONS] = "drop-subscriber-sessions",
+	[NAT64_STAT_DROP_MODULE_SESSIONS] = "drop-module-sessions",
 };
 
 /* The name of counter @t, or "stat-T" for one this build does not know. */
@@ -115,7 +118,8 @@ static const char *const help_text[][2] = {
 	  "        timeout udp|tcp-est|tcp-trans|icmp|syn SECONDS |\n"
 	  "        filtering endpoint-independent|address-dependent |\n"
 	  "        drop-external-tcp on|off | max-stored-syns N |\n"
-	  "        limit sessions|ports-per-subscriber N |\n"
+	  "        limit sessions|ports-per-subscriber|sessions-per-mapping|\n"
+	  "              sessions-per-subscriber N |\n"
 	  "        subscriber-prefix LEN | mode hooks|target |\n"
 	  "        log mappings|destinations on|off }... [below-rfc]\n"
 	  "        (below-rfc: allow timeouts under RFC 6146's minimums)\n" },
@@ -429,6 +433,12 @@ static int print_config(struct nlattr **tb, void *arg)
 	if (c[NAT64_CONFIG_A_LIMIT_PORTS])
 		printf("set limit ports-per-subscriber %u\n",
 		       nla_get_u32(c[NAT64_CONFIG_A_LIMIT_PORTS]));
+	if (c[NAT64_CONFIG_A_LIMIT_SESSIONS_MAPPING])
+		printf("set limit sessions-per-mapping %u\n",
+		       nla_get_u32(c[NAT64_CONFIG_A_LIMIT_SESSIONS_MAPPING]));
+	if (c[NAT64_CONFIG_A_LIMIT_SESSIONS_SUBSCRIBER])
+		printf("set limit sessions-per-subscriber %u\n",
+		       nla_get_u32(c[NAT64_CONFIG_A_LIMIT_SESSIONS_SUBSCRIBER]));
 	if (c[NAT64_CONFIG_A_SUBSCRIBER_PLEN])
 		printf("set subscriber-prefix %u\n",
 		       nla_get_u8(c[NAT64_CONFIG_A_SUBSCRIBER_PLEN]));
@@ -1060,6 +1070,12 @@ static int run_req(struct ctl_nl *nl, const struct req *q)
 		if (q->config.limit_ports >= 0)
 			nla_put_u32(msg, NAT64_CONFIG_A_LIMIT_PORTS,
 				    (uint32_t)q->config.limit_ports);
+		if (q->config.limit_sess_map >= 0)
+			nla_put_u32(msg, NAT64_CONFIG_A_LIMIT_SESSIONS_MAPPING,
+				    (uint32_t)q->config.limit_sess_map);
+		if (q->config.limit_sess_sub >= 0)
+			nla_put_u32(msg, NAT64_CONFIG_A_LIMIT_SESSIONS_SUBSCRIBER,
+				    (uint32_t)q->config.limit_sess_sub);
 		if (q->config.subscriber_plen >= 0)
 			nla_put_u8(msg, NAT64_CONFIG_A_SUBSCRIBER_PLEN,
 				   (uint8_t)q->config.subscriber_plen);

@@ -445,6 +445,7 @@ int parse_set(int argc, char **argv, struct ctl_config *c, char *err,
 	c->lowest_ipv6_mtu = -1;
 	c->filtering = c->drop_ext_tcp = -1;
 	c->limit_sessions = c->limit_ports = -1;
+	c->limit_sess_map = c->limit_sess_sub = -1;
 	c->subscriber_plen = c->max_stored_syns = -1;
 	c->mode = -1;
 	c->log_mappings = c->log_destinations = -1;
@@ -453,7 +454,7 @@ int parse_set(int argc, char **argv, struct ctl_config *c, char *err,
 		c->timeout[t] = -1;
 	if (argc < 1 || (argc < 2 && strcmp(argv[0], "below-rfc")))
 		return fail(err, errlen,
-			    "usage: set { clear-df on|off | reset-tos on|off | lowest-ipv6-mtu N | timeout udp|tcp-est|tcp-trans|icmp|syn SECONDS | filtering endpoint-independent|address-dependent | drop-external-tcp on|off | limit sessions|ports-per-subscriber N | subscriber-prefix LEN | max-stored-syns N | mode hooks|target | log mappings|destinations on|off | below-rfc }...");
+			    "usage: set { clear-df on|off | reset-tos on|off | lowest-ipv6-mtu N | timeout udp|tcp-est|tcp-trans|icmp|syn SECONDS | filtering endpoint-independent|address-dependent | drop-external-tcp on|off | limit sessions|ports-per-subscriber|sessions-per-mapping|sessions-per-subscriber N | subscriber-prefix LEN | max-stored-syns N | mode hooks|target | log mappings|destinations on|off | below-rfc }...");
 	for (i = 0; i < argc; i += 2) {
 		const char *k = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 		unsigned long n;
@@ -476,7 +477,7 @@ int parse_set(int argc, char **argv, struct ctl_config *c, char *err,
 		} else if (!strcmp(k, "limit")) {
 			if (i + 2 >= argc)
 				return fail(err, errlen,
-					    "usage: set limit sessions|ports-per-subscriber N");
+					    "usage: set limit sessions|ports-per-subscriber|sessions-per-mapping|sessions-per-subscriber N");
 			if (!strcmp(v, "sessions")) {
 				if (parse_uint(argv[i + 2], 1, 4294967295UL, &n))
 					return fail(err, errlen,
@@ -489,9 +490,21 @@ int parse_set(int argc, char **argv, struct ctl_config *c, char *err,
 						    "invalid port limit '%s' (0 to 65535, 0: none)",
 						    argv[i + 2]);
 				c->limit_ports = (long)n;
+			} else if (!strcmp(v, "sessions-per-mapping")) {
+				if (parse_uint(argv[i + 2], 1, 65535, &n))
+					return fail(err, errlen,
+						    "invalid session limit '%s' (1 to 65535)",
+						    argv[i + 2]);
+				c->limit_sess_map = (long)n;
+			} else if (!strcmp(v, "sessions-per-subscriber")) {
+				if (parse_uint(argv[i + 2], 0, 4294967295UL, &n))
+					return fail(err, errlen,
+						    "invalid session limit '%s' (0 to 4294967295, 0: none)",
+						    argv[i + 2]);
+				c->limit_sess_sub = (long)n;
 			} else {
 				return fail(err, errlen,
-					    "unknown limit '%s' (sessions, ports-per-subscriber)",
+					    "unknown limit '%s' (sessions, ports-per-subscriber, sessions-per-mapping, sessions-per-subscriber)",
 					    v);
 			}
 			i++;

@@ -60,6 +60,8 @@ struct ctl_config {
 	int drop_ext_tcp;
 	long limit_sessions;
 	long limit_ports;
+	long limit_sess_map;
+	long limit_sess_sub;
 	long subscriber_plen;
 	long max_stored_syns;
 	int mode;			/* enum nat64_mode */

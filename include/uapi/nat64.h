@@ -537,9 +537,14 @@ enum nat64_config_attr {
 	/* u8, 0 or 1 (default 0): drop IPv4-initiated TCP (SYNs). */
 	NAT64_CONFIG_A_DROP_EXT_TCP,
 	/*
-	 * u32, 1..2^32-1 (default 4194304): most sessions held. Above
-	 * NAT64_LIMIT_SESSIONS_USERNS needs CAP_NET_ADMIN in the initial
-	 * user namespace (see "Permissions").
+	 * u32, 1..2^32-1: most sessions held. The default scales with the
+	 * machine's memory: an eighth of RAM at 128 bytes a session, at
+	 * most 4194304 (2 GB of RAM: 2097152). The module parameter
+	 * max_sessions bounds the sessions of all namespaces together
+	 * (default: a quarter of RAM's worth); past it, new sessions are
+	 * refused with NAT64_STAT_DROP_MODULE_SESSIONS.
+	 * Above NAT64_LIMIT_SESSIONS_USERNS needs CAP_NET_ADMIN in the
+	 * initial user namespace (see "Permissions").
 	 */
 	NAT64_CONFIG_A_LIMIT_SESSIONS,
 	/*
@@ -599,6 +604,21 @@ enum nat64_config_attr {
 	 * their RFC 6146 §4 minimums (NAT64_TIMEOUT_MIN_*).
 	 */
 	NAT64_CONFIG_A_BELOW_RFC,
+	/*
+	 * u32, 1..65535 (default 4096): most sessions one BIB entry holds
+	 * (static ones too). With endpoint-independent filtering anyone may
+	 * open a session to a BIB entry, spoofing sources for UDP and ICMP,
+	 * and a packet's session is looked for among its entry's: this
+	 * bounds both. Refusals: NAT64_STAT_DROP_MAPPING_SESSIONS.
+	 */
+	NAT64_CONFIG_A_LIMIT_SESSIONS_MAPPING,
+	/*
+	 * u32, 0..2^32-1 (default 65536; 0: no limit): most sessions of the
+	 * dynamic BIB entries of one subscriber (NAT64_CONFIG_A_SUBSCRIBER_PLEN).
+	 * Like the port limit, counted for the entries made while either
+	 * limit is set. Refusals: NAT64_STAT_DROP_SUBSCRIBER_SESSIONS.
+	 */
+	NAT64_CONFIG_A_LIMIT_SESSIONS_SUBSCRIBER,
 	__NAT64_CONFIG_A_MAX
 };
 #define NAT64_CONFIG_A_MAX (__NAT64_CONFIG_A_MAX - 1)
@@ -710,6 +730,12 @@ enum nat64_stat {
 	 * port), or the error is not addressed to that packet's source
 	 */
 	NAT64_STAT_DROP_ERR_NO_SESSION,
+	/* dropped: the BIB entry holds its most sessions (LIMIT_SESSIONS_MAPPING) */
+	NAT64_STAT_DROP_MAPPING_SESSIONS,
+	/* dropped: the subscriber holds its most sessions (LIMIT_SESSIONS_SUBSCRIBER) */
+	NAT64_STAT_DROP_SUBSCRIBER_SESSIONS,
+	/* dropped: all namespaces hold the module's most sessions (max_sessions) */
+	NAT64_STAT_DROP_MODULE_SESSIONS,
 	__NAT64_STAT_MAX
 };
 #define NAT64_STAT_MAX (__NAT64_STAT_MAX - 1)

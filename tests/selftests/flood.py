@@ -13,6 +13,16 @@
       TCP SYNs from 192.0.2.2 (ports 10000..) to 198.51.100.1 ports
       2000..2999 (unsolicited: no mapping), COUNT a round, for SECONDS
       seconds, on the v4 host's veth.
+  flood.py collide6 NS COUNT ROUNDS
+      UDP from COUNT flows of 2001:db8:6::/64 (source ports 1024..) to
+      64:ff9b::192.0.2.99 port 9 whose address's last 32 bits, read as a
+      little-endian number, XOR the port shifted by 8 are one constant:
+      keys a hash that XORs the port into the address before hashing
+      takes for one. ROUNDS times, in order, no frame lost (resent while
+      the queue is full), on the v6 host's veth.
+  flood.py spoof4 NS ADDR4 PORT4 COUNT
+      UDP from COUNT IPv4 sources 100.64.0.0.. (port 4000) to
+      ADDR4:PORT4, no frame lost, on the v4 host's veth.
 
 Prints the number of frames sent.
 """
@@ -88,7 +98,68 @@ def frames_syn4(count):
     return [out]
 
 
+def udp6(src, dst, sport, dport, data):
+    l4 = struct.pack("!HHHH", sport, dport, 8 + len(data), 0) + data
+    c = l4_sum(src, dst, 17, l4)
+    l4 = l4[:6] + struct.pack("!H", c or 0xffff) + l4[8:]
+    return struct.pack("!IHBB", 0x60000000, len(l4), 17, 64) + src + dst + l4
+
+
+def frames_collide6(count):
+    eth = bytes.fromhex("020000000601" "020000000602" "86dd")
+    base = socket.inet_pton(socket.AF_INET6, "2001:db8:6::")
+    dst = socket.inet_pton(socket.AF_INET6, "64:ff9b::c000:263")
+    out = []
+    for i in range(count):
+        port = 1024 + i
+        low = struct.pack("<I", 0x5a5a0000 ^ (port << 8))
+        out.append(eth + udp6(base[:12] + low, dst, port, 9, b"hash"))
+    return out
+
+
+def frames_spoof4(addr4, port4, count):
+    eth = bytes.fromhex("020000000401" "020000000402" "0800")
+    dst = socket.inet_aton(addr4)
+    first = struct.unpack("!I", socket.inet_aton("100.64.0.0"))[0]
+    out = []
+    for i in range(count):
+        src = struct.pack("!I", first + i)
+        l4 = struct.pack("!HHHH", 4000, port4, 12, 0) + b"spof"
+        c = l4_sum(src, dst, 17, l4)
+        l4 = l4[:6] + struct.pack("!H", c or 0xffff) + l4[8:]
+        ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(l4), i & 0xffff,
+                         0, 64, 17, 0, src, dst)
+        ip = ip[:10] + struct.pack("!H", csum(ip)) + ip[12:]
+        out.append(eth + ip + l4)
+    return out
+
+
+def send_all(ns, dev, proto, frames, rounds):
+    """Every frame, in order: resent while the queue is full."""
+    s = nsutil.packet_socket(ns, dev, proto)
+    sent = 0
+    for _ in range(rounds):
+        for f in frames:
+            while True:
+                try:
+                    s.send(f)
+                    break
+                except OSError:
+                    time.sleep(0.001)
+            sent += 1
+    return sent
+
+
 mode, ns = sys.argv[1], sys.argv[2]
+if mode == "collide6":
+    print(send_all(ns, "v6", 0x86dd, frames_collide6(int(sys.argv[3])),
+                   int(sys.argv[4])))
+    sys.exit(0)
+if mode == "spoof4":
+    print(send_all(ns, "v4", 0x0800,
+                   frames_spoof4(sys.argv[3], int(sys.argv[4]),
+                                 int(sys.argv[5])), 1))
+    sys.exit(0)
 if mode == "v6":
     rounds = frames_v6(int(sys.argv[3]), int(sys.argv[4]),
                        int(sys.argv[6]) if len(sys.argv) > 6 else 1)
