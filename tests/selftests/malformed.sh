@@ -136,6 +136,25 @@ if [ "$*" = --cloned ]; then
 		[ "$(drops)" = "$d0" ]
 	ip -n "$XL" -6 route del 2001:db8:6::2/128 dev x6 mtu 1400
 
+	# UDP GRO fraglist skbs (SKB_GSO_FRAGLIST): the IPv4 host's UDP GSO
+	# is segmented in software on v4, and GRO on x4 with rx-gro-list
+	# makes the burst one fraglist skb, each datagram keeping its own
+	# headers; x6 without tx-gso-list segments it again on the way out.
+	# The translator must segment it first, not rewrite only the head.
+	if err=$(ip netns exec "$V4" ethtool -K v4 tx-udp-segmentation off 2>&1 &&
+	   ip netns exec "$XL" ethtool -K x4 gro on rx-gro-list on 2>&1 &&
+	   ip netns exec "$XL" ethtool -K x6 tx-gso-list off 2>&1); then
+		u0=$(counter 4to6-udp)
+		out=$($off udp-client "$V6" 64:ff9b::192.0.2.2 5002 16 1400 2>&1)
+		check "UDP GRO fraglist into the translator: 16 x 1400 bytes both ways, intact ($out, $(($(counter 4to6-udp) - u0)) translated)" \
+			[ "$out" = "sent 16 received 16 same" ]
+	else
+		fail "UDP GRO fraglist: ethtool: $err"
+	fi
+	ip netns exec "$V4" ethtool -K v4 tx-udp-segmentation on >/dev/null 2>&1
+	ip netns exec "$XL" ethtool -K x4 gro off rx-gro-list off >/dev/null 2>&1
+	ip netns exec "$XL" ethtool -K x6 tx-gso-list on >/dev/null 2>&1
+
 	# BIG TCP: GSO packets over 64 KB, from the IPv6 host (gso_max_size
 	# raised on its link) and, where the kernel has IPv4 BIG TCP (6.3+:
 	# IFLA_GSO_IPV4_MAX_SIZE), from the IPv4 host. No IPv4 header can
