@@ -15,7 +15,7 @@
       seconds, on the v4 host's veth.
   flood.py collide6 NS COUNT ROUNDS
       UDP from COUNT flows of 2001:db8:6::/64 (source ports 1024..) to
-      64:ff9b::192.0.2.99 port 9 whose address's last 32 bits, read as a
+      64:ff9b:1::192.0.2.99 port 9 whose address's last 32 bits, read as a
       little-endian number, XOR the port shifted by 8 are one constant:
       keys a hash that XORs the port into the address before hashing
       takes for one. ROUNDS times, in order, no frame lost (resent while
@@ -108,7 +108,7 @@ def udp6(src, dst, sport, dport, data):
 def frames_collide6(count):
     eth = bytes.fromhex("020000000601" "020000000602" "86dd")
     base = socket.inet_pton(socket.AF_INET6, "2001:db8:6::")
-    dst = socket.inet_pton(socket.AF_INET6, "64:ff9b::c000:263")
+    dst = socket.inet_pton(socket.AF_INET6, "64:ff9b:1::c000:263")
     out = []
     for i in range(count):
         port = 1024 + i

@@ -129,7 +129,7 @@ if [ "$*" = --cloned ]; then
 	listening "$V4" udp 5003
 	ip -n "$XL" -6 route add 2001:db8:6::2/128 dev x6 mtu 1400
 	d0=$(drops)
-	out=$($off udp-client "$V6" 64:ff9b::192.0.2.2 5003 16 1400 2>&1)
+	out=$($off udp-client "$V6" 64:ff9b:1::192.0.2.2 5003 16 1400 2>&1)
 	check "UDP GSO without DF into a 1400-byte IPv6 route: 16 x 1400 bytes both ways, intact ($out)" \
 		[ "$out" = "sent 16 received 16 same" ]
 	check "no drop counted for it ($(($(drops) - d0)))" \
@@ -145,7 +145,7 @@ if [ "$*" = --cloned ]; then
 	   ip netns exec "$XL" ethtool -K x4 gro on rx-gro-list on 2>&1 &&
 	   ip netns exec "$XL" ethtool -K x6 tx-gso-list off 2>&1); then
 		u0=$(counter 4to6-udp)
-		out=$($off udp-client "$V6" 64:ff9b::192.0.2.2 5002 16 1400 2>&1)
+		out=$($off udp-client "$V6" 64:ff9b:1::192.0.2.2 5002 16 1400 2>&1)
 		check "UDP GRO fraglist into the translator: 16 x 1400 bytes both ways, intact ($out, $(($(counter 4to6-udp) - u0)) translated)" \
 			[ "$out" = "sent 16 received 16 same" ]
 	else

@@ -57,7 +57,7 @@ cleanup_hooks+=(restore_backlog)
 # Ports enough for every flow.
 ctl rule del r1 && ctl pool del p1 &&
 	ctl pool add p1 198.51.100.0/30 ports 1024-65535 &&
-	ctl rule add r1 prefix 64:ff9b::/96 pool p1 || fail "big pool"
+	ctl rule add r1 prefix 64:ff9b:1::/96 pool p1 || fail "big pool"
 
 show=$(ctl show)
 match "default sessions-per-mapping" '^set limit sessions-per-mapping 4096$' "$show"
@@ -118,7 +118,7 @@ s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
 s.bind(("2001:db8:6::2", 5000))
 s.settimeout(3)
 for i in range(int(sys.argv[1])):
-    s.sendto(b"own %d" % i, ("64:ff9b::c000:202", 7))
+    s.sendto(b"own %d" % i, ("64:ff9b:1::c000:202", 7))
     while s.recv(100) != b"own %d" % i:
         pass
 ' "$1"
@@ -149,7 +149,7 @@ check "refusals counted as drop-mapping-sessions ($d = $SPOOF + 1 - 4096)" [ "$d
 check "and as sessions-refused" [ $(( $(counter sessions-refused) - sr )) -ge "$d" ]
 check "the mapping's own flow goes on" timed_own "after the flood"
 check "another subscriber's traffic goes on" \
-	x6 ping -c 1 -W 5 -I 2001:db8:6::3 64:ff9b::192.0.2.2
+	x6 ping -c 1 -W 5 -I 2001:db8:6::3 64:ff9b:1::192.0.2.2
 
 # The per-subscriber limit: the mapping may hold more, its subscriber not.
 ctl set limit sessions-per-mapping 65535 limit sessions-per-subscriber $SUBLIM ||
@@ -167,7 +167,7 @@ check "refusals counted as drop-subscriber-sessions ($d = $SPOOF2 - 4095 - ($SUB
 	[ "$d" = $((SPOOF2 - 4095 - (SUBLIM - 4096))) ]
 check "the mapping's own flow goes on (subscriber limit)" timed_own "at the subscriber limit"
 check "another subscriber's traffic goes on (subscriber limit)" \
-	x6 ping -c 1 -W 5 -I 2001:db8:6::3 64:ff9b::192.0.2.2
+	x6 ping -c 1 -W 5 -I 2001:db8:6::3 64:ff9b:1::192.0.2.2
 ctl session flush
 n=$(sessions)
 check "flushed: no session left ($n)" [ "$n" = 0 ]
@@ -185,7 +185,7 @@ import socket, sys, time
 s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
 s.bind((sys.argv[1], int(sys.argv[2])))
 while True:
-    s.sendto(b"x", ("64:ff9b::c000:263", 9))
+    s.sendto(b"x", ("64:ff9b:1::c000:263", 9))
     if sys.argv[3] == "once":
         break
     time.sleep(0.0005)
