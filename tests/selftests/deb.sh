@@ -70,13 +70,12 @@ purge_left() {	# whatever the test did not get to purge
 cleanup_hooks+=(purge_left unmount_boot)
 
 kmsg_mark deb
-log=$TMPD/dpkg.log
-if dpkg -i "${dkms_deb[0]}" "${tools_deb[0]}" > "$log" 2>&1; then
-	ok "dpkg -i ${dkms_deb[0]##*/} ${tools_deb[0]##*/}"
-else
-	fail "dpkg -i ${dkms_deb[0]##*/} ${tools_deb[0]##*/}"
-fi
-sed 's/^/#     /' "$log"
+# No questions (dkms's postinst sources debconf; nobody answers here).
+export DEBIAN_FRONTEND=noninteractive
+# Its output as it comes: DKMS's build takes minutes in the guest.
+note "dpkg -i ${dkms_deb[0]##*/} ${tools_deb[0]##*/}"
+dpkg -i "${dkms_deb[0]}" "${tools_deb[0]}" 2>&1 | sed -u 's/^/#     /'
+check "dpkg -i ${dkms_deb[0]##*/} ${tools_deb[0]##*/}" test "${PIPESTATUS[0]}" = 0
 for p in nat64-dkms nat64-tools; do
 	match "$p installed" 'install ok installed' \
 		"$(dpkg-query -W -f='${Status}' "$p" 2>&1)"
@@ -175,12 +174,8 @@ check "unload xt_NAT64 and nat64" nat64_unload
 files=$(dpkg -L nat64-dkms nat64-tools)
 built=$(find "/lib/modules/$kver/updates" -name 'nat64.ko*' -o -name 'xt_NAT64.ko*' 2>/dev/null)
 note "built by DKMS:" "$built"
-if dpkg --purge nat64-tools nat64-dkms > "$log" 2>&1; then
-	ok "dpkg --purge nat64-tools nat64-dkms"
-else
-	fail "dpkg --purge nat64-tools nat64-dkms"
-fi
-sed 's/^/#     /' "$log"
+dpkg --purge nat64-tools nat64-dkms 2>&1 | sed -u 's/^/#     /'
+check "dpkg --purge nat64-tools nat64-dkms" test "${PIPESTATUS[0]}" = 0
 for p in nat64-dkms nat64-tools; do
 	refute "$p gone from dpkg's database" dpkg-query -W "$p"
 done
