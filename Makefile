@@ -15,6 +15,10 @@
 #   make demo            an IPv6-only host reaching an IPv4 host, in the VM
 #   make bench           nat64 vs Jool vs forwarding, in VMs (bench/README)
 #   make install         module (+ depmod), nat64ctl, libxt_NAT64.so
+#   make deb             Debian packages nat64-dkms and nat64-tools in
+#                        build/deb/ (packaging: scripts/debian)
+#   make test-deb        deb.sh: install, use and purge them in the VM,
+#                        every kernel (DKMS builds in the guest: long)
 #
 # KDIR defaults to the running kernel's build directory or, where it has
 # none, the newest /lib/modules/*/build.
@@ -38,7 +42,7 @@ KVERS ?= $(foreach d,$(sort $(wildcard /lib/modules/6.1.*/build /lib/modules/6.1
 KSRC := Kbuild $(wildcard kernel/*.c kernel/*.h) kernel/Kbuild include/uapi/nat64.h
 
 .PHONY: all module nat64ctl modules-all modules-built demo-run check fuzz selftest selftest-debug soak soak-debug test \
-	demo bench \
+	demo bench deb test-deb \
 	install uninstall deps clean
 
 all: module nat64ctl
@@ -108,6 +112,9 @@ soak-debug: nat64ctl
 test:
 	@scripts/test
 
+test-deb: deb modules-all nat64ctl
+	NAT64_TEST_DEB=1 SELFTESTS=deb SELFTEST_TIMEOUT=2700 scripts/selftest $(KVERS)
+
 DEMO_KVER = $(firstword $(filter 6.1.%,$(KVERS)) $(KVERS))
 demo:
 	@scripts/deps
@@ -120,6 +127,31 @@ demo-run: modules-built nat64ctl
 
 bench:
 	scripts/bench $(BENCH_ARGS)
+
+# The sources the packages are built from, copied to build/deb/nat64-VERSION
+# with scripts/debian as its debian/ (build products left out), built there
+# with dpkg-buildpackage; the .debs land in build/deb/, checked by lintian
+# (a warning or an error fails make deb). The version is
+# VERSION here, dkms.conf's and debian/changelog's: they must agree.
+DEB_SRC := Makefile Kbuild dkms.conf LICENSE README include/uapi/nat64.h \
+	kernel/Kbuild $(filter-out %.mod.c,$(wildcard kernel/*.c)) $(wildcard kernel/*.h) \
+	usr/Makefile $(wildcard usr/*.c usr/*.h) usr/nat64.service.in usr/nat64ctl.8 \
+	usr/nat64ctl.bash-completion
+DEB_TREE := build/deb/nat64-$(VERSION)
+deb:
+	@scripts/deps
+	@v=$$(dpkg-parsechangelog -l scripts/debian/changelog -S Version); \
+	k=$$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$$/\1/p' dkms.conf); \
+	[ "$$v" = "$(VERSION)" ] && [ "$$k" = "$(VERSION)" ] || { \
+		echo "make deb: versions differ: Makefile $(VERSION)," \
+			"dkms.conf $$k, scripts/debian/changelog $$v" >&2; exit 1; }
+	rm -rf build/deb
+	mkdir -p $(DEB_TREE)
+	cp --parents $(DEB_SRC) $(DEB_TREE)/
+	cp -r scripts/debian $(DEB_TREE)/debian
+	cd $(DEB_TREE) && dpkg-buildpackage -us -uc -b
+	lintian --fail-on error,warning build/deb/nat64_$(VERSION)_*.changes
+	@ls build/deb/*.deb
 
 install: all
 	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=extra modules_install
