@@ -40,11 +40,7 @@ T=$((30000 * WAIT))
 	echo "neigh replace 192.0.2.98 lladdr 02:00:00:00:04:02 dev x4 nud permanent"
 	echo "neigh replace 192.0.2.99 lladdr 02:00:00:00:04:02 dev x4 nud permanent"
 } | ip -n "$XL" -batch - || fail "neighbour entries"
-# Frames wait for the (emulated) CPU rather than being dropped.
-backlog=$(sysctl -n net.core.netdev_max_backlog)
-sysctl -qw net.core.netdev_max_backlog=20000
-restore_backlog() { sysctl -qw net.core.netdev_max_backlog="$backlog"; }
-cleanup_hooks+=(restore_backlog)
+flood_backlog
 # Ports enough that the limits, not the pool, refuse.
 ctl rule del r1 && ctl pool del p1 &&
 	ctl pool add p1 198.51.100.0/30 ports 1024-65535 &&

@@ -261,6 +261,17 @@ topo_up() {
 		ip -n $V4 -br link show v4 | grep -qw UP"
 }
 
+# For floods: frames wait for the (emulated) CPU rather than being
+# dropped; the backlog is put back at exit.
+flood_backlog() {
+	NAT64_BACKLOG=$(sysctl -n net.core.netdev_max_backlog)
+	sysctl -qw net.core.netdev_max_backlog=20000
+	cleanup_hooks+=(flood_backlog_restore)
+}
+flood_backlog_restore() {
+	sysctl -qw net.core.netdev_max_backlog="$NAT64_BACKLOG"
+}
+
 # A line for every namespace of this test left behind; empty if none.
 leftovers() {
 	ip netns list | grep -E -- "-$S( |\$)" || true
