@@ -808,7 +808,7 @@ static bool bib_clear(struct nat64_net *nn, struct nat64_maptable *mt,
 	struct hlist_node *tmp;
 
 	hlist_for_each_entry_safe(s, tmp, &b->sessions, node) {
-		if (rule && s->rule != rule)
+		if (rule && READ_ONCE(s->rule) != rule)
 			continue;
 		if (evbuf_full(eb))
 			return false;

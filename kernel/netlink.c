@@ -887,7 +887,7 @@ static int put_session(struct sk_buff *skb, struct nat64_net *nn,
 		       const struct nat64_session *s)
 {
 	struct nlattr *nest = nla_nest_start(skb, NAT64_A_SESSION);
-	struct nat64_rule *rule = nat64_rule_by_id(nn, s->rule);
+	struct nat64_rule *rule = nat64_rule_by_id(nn, READ_ONCE(s->rule));
 	u8 r6[16] = {};
 
 	if (rule)
