@@ -173,7 +173,7 @@ x4 socat -T 10 UDP4-RECVFROM:5353 SYSTEM:'echo hi' 2>/dev/null &
 listening "$V4" tcp 8080
 listening "$V4" udp 5353
 check "tcp through" sh -c "ip netns exec $V6 socat -T 5 -t 10 - 'TCP6:[64:ff9b:1::192.0.2.2]:8080' </dev/null | grep -q hi"
-check "udp through" sh -c "echo x | ip netns exec $V6 socat -t 5 -T 5 - 'UDP6:[64:ff9b:1::192.0.2.2]:5353' | grep -q hi"
+check "udp through" sh -c "echo x | ip netns exec $V6 socat -t $((5 * WAIT)) -T $((5 * WAIT)) - 'UDP6:[64:ff9b:1::192.0.2.2]:5353' | grep -q hi"
 check "icmp through" pings 2
 ctl -j stats > "$TMPD/stats.json"
 for c in 6to4-tcp 4to6-tcp 6to4-udp 4to6-udp 6to4-icmp 4to6-icmp; do
