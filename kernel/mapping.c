@@ -165,17 +165,44 @@ struct nat64_bib *nat64_bib_find4(struct nat64_net *nn,
 	return NULL;
 }
 
-struct nat64_session *nat64_sess_find(const struct nat64_bib *b,
+/*
+ * A session's bucket: its BIB entry (the entry's address, unique while
+ * it is linked, and keyed: no one learns it), the peer's address and
+ * port, each an input of its own.
+ */
+static u32 hash_s(struct nat64_net *nn, const struct nat64_bib *b,
+		  __be32 raddr, u16 rport)
+{
+	return siphash_3u64((u64)(unsigned long)b, (__force u32)raddr, rport,
+			     &nn->hash_key);
+}
+
+static spinlock_t *lock_s(struct nat64_maptable *mt, u32 h)
+{
+	return &mt->locks_s[(h & mt->mask) % NAT64_SESS_LOCKS];
+}
+
+struct nat64_session *nat64_sess_find(struct nat64_net *nn,
+				      struct nat64_maptable *mt,
+				      const struct nat64_bib *b,
 				      __be32 raddr, u16 rport)
 {
+	u32 h = hash_s(nn, b, raddr, rport);
 	struct nat64_session *s;
 
-	hlist_for_each_entry_rcu(s, &b->sessions, node)
-		if (s->raddr == raddr && s->rport == rport)
+	for (s = rcu_dereference_check(mt->hs[h & mt->mask], 1); s;
+	     s = rcu_dereference_check(s->hnext, 1))
+		if (s->bib == b && s->raddr == raddr && s->rport == rport)
 			return s;
 	return NULL;
 }
 
+/*
+ * Walks @b's sessions. Only address-dependent filtering asks, for a
+ * packet that matched no session; then only @b's own IPv6 host made
+ * sessions with new peers, and the walk is bounded by the per-mapping
+ * session limit.
+ */
 bool nat64_bib_knows(const struct nat64_bib *b, __be32 raddr)
 {
 	struct nat64_session *s;
@@ -455,9 +482,18 @@ static enum nat64_stat sess_admit(struct nat64_net *nn,
 }
 
 /* Link @s under @b, admitted; @b's IPv6 bucket lock is held. */
-static void sess_link(struct nat64_net *nn, struct nat64_bib *b,
-		      struct nat64_session *s)
+static void sess_link(struct nat64_net *nn, struct nat64_maptable *mt,
+		      struct nat64_bib *b, struct nat64_session *s)
 {
+	u32 h = hash_s(nn, b, s->raddr, s->rport);
+	struct nat64_session __rcu **head = &mt->hs[h & mt->mask];
+	spinlock_t *l = lock_s(mt, h);
+
+	s->bib = b;
+	spin_lock(l);
+	RCU_INIT_POINTER(s->hnext, rcu_dereference_protected(*head, 1));
+	rcu_assign_pointer(*head, s);
+	spin_unlock(l);
 	hlist_add_head_rcu(&s->node, &b->sessions);
 	WRITE_ONCE(b->nsessions, b->nsessions + 1);
 	nat64_stat_inc(nn, NAT64_STAT_SESSIONS_CREATED);
@@ -484,7 +520,7 @@ struct nat64_session *nat64_sess_create6(struct nat64_net *nn,
 	/* Another CPU may have made either since our lookup. */
 	b = nat64_bib_find6(nn, mt, f->proto, f->addr6, f->port6);
 	if (b) {
-		old = nat64_sess_find(b, f->raddr, f->rport);
+		old = nat64_sess_find(nn, mt, b, f->raddr, f->rport);
 		if (old) {
 			spin_unlock_bh(lock);
 			sess_free(mt, s);
@@ -532,7 +568,7 @@ struct nat64_session *nat64_sess_create6(struct nat64_net *nn,
 		atomic_inc(&mt->nbib);
 		b = nb;
 	}
-	sess_link(nn, b, s);
+	sess_link(nn, mt, b, s);
 	spin_unlock_bh(lock);
 	if (nb)
 		nat64_stat_inc(nn, NAT64_STAT_MAPPINGS_CREATED);
@@ -581,7 +617,7 @@ struct nat64_session *nat64_sess_create4(struct nat64_net *nn,
 		*why = NAT64_STAT_4TO6_NO_MAPPING;
 		return NULL;
 	}
-	old = nat64_sess_find(b, raddr, rport);
+	old = nat64_sess_find(nn, mt, b, raddr, rport);
 	if (old) {
 		spin_unlock_bh(lock);
 		sess_free(mt, s);
@@ -593,7 +629,7 @@ struct nat64_session *nat64_sess_create4(struct nat64_net *nn,
 		sess_free(mt, s);
 		return NULL;
 	}
-	sess_link(nn, b, s);
+	sess_link(nn, mt, b, s);
 	spin_unlock_bh(lock);
 	if (nat64_ev_wanted(nn)) {
 		struct nat64_ev ev;
@@ -614,7 +650,7 @@ struct nat64_session *nat64_sess_create4(struct nat64_net *nn,
  * context.
  */
 /* What one flow costs (issue: at most 128 bytes a session, buckets too). */
-static_assert(sizeof(struct nat64_session) <= 32);
+static_assert(sizeof(struct nat64_session) <= 48);
 static_assert(sizeof(struct nat64_bib) <= 72);
 
 struct reaper {
@@ -681,10 +717,30 @@ static void reaper_flush(struct reaper *rp)
  * Unlink @s from @b, its subscriber's count left to the caller; @b's
  * IPv6 bucket lock is held.
  */
-static void __sess_remove(struct nat64_maptable *mt, struct nat64_bib *b,
-			  struct nat64_session *s, struct reaper *rp)
+static void __sess_remove(struct nat64_net *nn, struct nat64_maptable *mt,
+			  struct nat64_bib *b, struct nat64_session *s,
+			  struct reaper *rp)
 {
+	u32 h = hash_s(nn, b, s->raddr, s->rport);
+	struct nat64_session __rcu **pp = &mt->hs[h & mt->mask];
+	struct nat64_session *p;
+	spinlock_t *l = lock_s(mt, h);
+
 	WRITE_ONCE(s->dead, 1);
+	/*
+	 * Readers on @s go on through s->hnext, left as it is: @s is freed
+	 * after a grace period.
+	 */
+	spin_lock(l);
+	while ((p = rcu_dereference_protected(*pp, lockdep_is_held(l)))) {
+		if (p == s) {
+			rcu_assign_pointer(*pp, rcu_dereference_protected(
+					   s->hnext, lockdep_is_held(l)));
+			break;
+		}
+		pp = &p->hnext;
+	}
+	spin_unlock(l);
 	hlist_del_rcu(&s->node);
 	WRITE_ONCE(b->nsessions, b->nsessions - 1);
 	atomic_dec(&mt->nsessions);
@@ -699,7 +755,7 @@ static void sess_remove(struct nat64_net *nn, struct nat64_maptable *mt,
 			struct reaper *rp)
 {
 	sub_sessions(nn, mt, b, -1);
-	__sess_remove(mt, b, s, rp);
+	__sess_remove(nn, mt, b, s, rp);
 }
 
 /* Unlink @b and its sessions; its IPv6 bucket lock is held. */
@@ -712,7 +768,7 @@ static void bib_remove(struct nat64_net *nn, struct nat64_maptable *mt,
 
 	sub_sessions(nn, mt, b, -(int)b->nsessions);
 	hlist_for_each_entry_safe(s, tmp, &b->sessions, node)
-		__sess_remove(mt, b, s, rp);
+		__sess_remove(nn, mt, b, s, rp);
 	b->dead = 1;
 	spin_lock(lock);
 	hlist_del_rcu(&b->node4);
@@ -1152,10 +1208,12 @@ int nat64_maps_init(struct nat64_net *nn)
 	mt->h6 = kvcalloc(1U << bits, sizeof(*mt->h6), GFP_KERNEL_ACCOUNT);
 	mt->h4 = kvcalloc(1U << bits, sizeof(*mt->h4), GFP_KERNEL_ACCOUNT);
 	mt->subs = kvcalloc(1U << bits, sizeof(*mt->subs), GFP_KERNEL_ACCOUNT);
-	if (!mt->h6 || !mt->h4 || !mt->subs) {
+	mt->hs = kvcalloc(1U << bits, sizeof(*mt->hs), GFP_KERNEL_ACCOUNT);
+	if (!mt->h6 || !mt->h4 || !mt->subs || !mt->hs) {
 		kvfree(mt->h6);
 		kvfree(mt->h4);
 		kvfree(mt->subs);
+		kvfree(mt->hs);
 		kfree(mt);
 		return -ENOMEM;
 	}
@@ -1171,6 +1229,8 @@ int nat64_maps_init(struct nat64_net *nn)
 	}
 	for (i = 0; i < NAT64_SUB_LOCKS; i++)
 		spin_lock_init(&mt->sub_locks[i]);
+	for (i = 0; i < NAT64_SESS_LOCKS; i++)
+		spin_lock_init(&mt->locks_s[i]);
 	rcu_assign_pointer(nn->maps, mt);
 	queue_delayed_work(system_power_efficient_wq, &nn->gc_work,
 			   GC_INTERVAL);
@@ -1191,8 +1251,11 @@ void nat64_maps_uninit(struct nat64_net *nn)
 	RCU_INIT_POINTER(nn->maps, NULL);
 	/* The sessions and entries are freed by RCU callbacks. */
 	rcu_barrier();
-	for (i = 0; i <= mt->mask; i++)
+	for (i = 0; i <= mt->mask; i++) {
 		WARN_ON_ONCE(!hlist_empty(&mt->subs[i]));
+		WARN_ON_ONCE(rcu_access_pointer(mt->hs[i]));
+	}
+	kvfree(mt->hs);
 	kvfree(mt->h6);
 	kvfree(mt->h4);
 	kvfree(mt->subs);

@@ -25,6 +25,8 @@
 #include "xlat.h"
 
 #define NAT64_MAP_LOCKS	1024
+/* Held briefly, inside a BIB bucket's lock, to link or unlink a session. */
+#define NAT64_SESS_LOCKS	256
 
 /*
  * What a session costs, counting its share of a BIB entry and of the
@@ -39,11 +41,17 @@ extern const u8 nat64_ipproto[XL_NPROTO];
  * No rcu_head in these two: removed ones are chained through their
  * node's pprev and freed in batches after a grace period (mapping.c).
  * Rules are named by id and time is 32 bits of jiffies (the longest
- * timeout, a week, is far below 2^31 jiffies): a session is 32 bytes, a
+ * timeout, a week, is far below 2^31 jiffies): a session is 48 bytes, a
  * BIB entry 72.
  */
 struct nat64_session {
 	struct hlist_node node;		/* bib->sessions, under its lock */
+	/*
+	 * maptable.hs, under its lock (and the BIB entry's): the lookup by
+	 * (BIB entry, IPv4 peer, port). Singly linked: 8 bytes, not 16.
+	 */
+	struct nat64_session __rcu *hnext;
+	const struct nat64_bib *bib;	/* the entry it belongs to */
 	__be32 raddr;			/* the IPv4 peer */
 	u32 last_used;			/* jiffies, WRITE_ONCE/READ_ONCE */
 	u16 rport;			/* its port, host order; ICMP: 0 */
@@ -95,8 +103,10 @@ struct nat64_maptable {
 	atomic_t gen;			/* bumped on every removal, for dumps */
 	unsigned int gc_next;		/* next bucket the GC looks at */
 	struct hlist_head *h6, *h4;
+	struct nat64_session __rcu **hs;	/* [mask + 1]: sessions */
 	spinlock_t locks6[NAT64_MAP_LOCKS];
 	spinlock_t locks4[NAT64_MAP_LOCKS];
+	spinlock_t locks_s[NAT64_SESS_LOCKS];	/* inside a locks6 lock */
 	struct hlist_head *subs;	/* [mask + 1] */
 	spinlock_t sub_locks[NAT64_SUB_LOCKS];
 };
@@ -152,7 +162,13 @@ struct nat64_bib *nat64_bib_find6(struct nat64_net *nn,
 struct nat64_bib *nat64_bib_find4(struct nat64_net *nn,
 				  struct nat64_maptable *mt, u8 proto,
 				  __be32 addr4, u16 port4);
-struct nat64_session *nat64_sess_find(const struct nat64_bib *b,
+/*
+ * @b's session with IPv4 peer @raddr:@rport: one bucket of a keyed hash
+ * table, not a walk of @b's sessions. Under RCU or @b's bucket lock.
+ */
+struct nat64_session *nat64_sess_find(struct nat64_net *nn,
+				      struct nat64_maptable *mt,
+				      const struct nat64_bib *b,
 				      __be32 raddr, u16 rport);
 /* Does @b have a session with IPv4 peer @raddr (any port)? */
 bool nat64_bib_knows(const struct nat64_bib *b, __be32 raddr);

@@ -192,14 +192,16 @@ static void sess_update(struct nat64_session *s, u8 proto, bool from6,
 }
 
 /* @b's session with IPv4 peer @raddr (4 bytes):@rport, if live. */
-static struct nat64_session *sess_live(const struct nat64_bib *b,
+static struct nat64_session *sess_live(struct nat64_net *nn,
+				       struct nat64_maptable *mt,
+				       const struct nat64_bib *b,
 				       const u8 *raddr, u16 rport)
 {
 	struct nat64_session *s;
 	__be32 a;
 
 	memcpy(&a, raddr, 4);
-	s = nat64_sess_find(b, a, rport);
+	s = nat64_sess_find(nn, mt, b, a, rport);
 	return s && !READ_ONCE(s->dead) ? s : NULL;
 }
 
@@ -649,7 +651,8 @@ static unsigned int xlat_err_6to4(struct nat64_net *nn, struct sk_buff *skb,
 	 * host: no one reports errors about another's flows, or sends
 	 * them to a host that is not the flow's peer.
 	 */
-	if (!sess_live(m, inner.src, in->proto == XL_ICMP ? 0 : in->sport) ||
+	if (!sess_live(nn, mt, m, inner.src,
+		       in->proto == XL_ICMP ? 0 : in->sport) ||
 	    memcmp(p->dst, in->src, 16))
 		return drop(nn, NAT64_STAT_DROP_ERR_NO_SESSION);
 	if (!err_csum_ok(skb, p))
@@ -709,7 +712,7 @@ static struct nat64_session *session6(struct nat64_net *nn,
 	struct nat64_bib *b;
 
 	b = nat64_bib_find6(nn, mt, f.proto, f.addr6, f.port6);
-	s = b ? nat64_sess_find(b, f.raddr, f.rport) : NULL;
+	s = b ? nat64_sess_find(nn, mt, b, f.raddr, f.rport) : NULL;
 	if (s && !READ_ONCE(s->dead)) {
 		*bibp = b;
 		return s;
@@ -932,7 +935,8 @@ static unsigned int xlat_err_4to6(struct nat64_net *nn, struct sk_buff *skb,
 	 * session's peer may report errors (Packet Too Big included) about
 	 * it; and to the pool address that sent it.
 	 */
-	s = sess_live(m, in->dst, in->proto == XL_ICMP ? 0 : in->dport);
+	s = sess_live(nn, mt, m, in->dst,
+		      in->proto == XL_ICMP ? 0 : in->dport);
 	if (!s || memcmp(p->dst, in->src, 4))
 		return drop(nn, NAT64_STAT_DROP_ERR_NO_SESSION);
 	if (!err_csum_ok(skb, p))
@@ -991,7 +995,7 @@ static struct nat64_session *session4(struct nat64_net *nn,
 	enum nat64_stat why;
 	bool known;
 
-	s = nat64_sess_find(b, src4, rport);
+	s = nat64_sess_find(nn, mt, b, src4, rport);
 	if (s && !READ_ONCE(s->dead))
 		return s;
 	known = !READ_ONCE(nn->filter_addr) || nat64_bib_knows(b, src4);

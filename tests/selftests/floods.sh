@@ -52,7 +52,8 @@ ctl set below-rfc timeout icmp 30 timeout tcp-trans 60 timeout syn 120 \
 slab_kb() { awk '$1 == "Slab:" { print $2 }' /proc/meminfo; }
 # Mappings of the IPv6 address $1.
 held_by() { ctl bib show | awk -v a="$1" '$2 == a' | wc -l; }
-ping3() { x6 ping -c 1 -W 5 -I 2001:db8:6::3 64:ff9b:1::192.0.2.2 > /dev/null; }
+# (up to 3 echoes: one may be lost in the backlog the flood fills)
+ping3() { x6 ping -c 3 -W $((5 * WAIT)) -I 2001:db8:6::3 64:ff9b:1::192.0.2.2 > /dev/null; }
 pings() { grep -c "bytes from" "$TMPD/ping"; }
 pinging() {
 	local n

@@ -54,7 +54,8 @@ check "none refused" [ "$(counter 6to4-no-port)" = 0 ] && [ "$(counter drop-limi
 s1=$(slab nat64_session) b1=$(slab nat64_bib)
 m1=$(( $(slab_bytes nat64_session) + $(slab_bytes nat64_bib) ))
 note "slab while held: nat64_session $s1, nat64_bib $b1"
-buckets=$(( 2 * 8 << $(cat /sys/module/nat64/parameters/map_buckets_log 2>/dev/null || echo 16) ))
+buckets=$(( 4 * 8 << $(cat /sys/module/nat64/parameters/map_buckets_log 2>/dev/null || echo 16) ))
+# (h6, h4, the sessions' hs and the subscribers' subs: 8 bytes each)
 note "memory per flow: slabs $(( (m1 - m0) / N )) B, with the hash buckets $(( (m1 - m0 + buckets) / N )) B"
 # (slabinfo counts partly used per-CPU slabs as in use: roughly)
 check "slab holds the sessions" [ "$s1" -ge "$N" ] && [ "$b1" -ge "$N" ]

@@ -132,12 +132,12 @@ def wait_frames(sock, layer, want, timeout, n):
     return got
 
 
-def recv4(want=lambda p: True, timeout=3.0, n=1):
+def recv4(want=lambda p: True, timeout=10.0, n=1):
     """IPv4 packets arriving at the IPv4 host."""
     return wait_frames(S4, IP, want, timeout, n)
 
 
-def recv6(want=lambda p: True, timeout=3.0, n=1):
+def recv6(want=lambda p: True, timeout=10.0, n=1):
     """IPv6 packets arriving at the IPv6 host."""
     return wait_frames(S6, IPv6, want, timeout, n)
 
@@ -291,7 +291,7 @@ def session(proto, a6, p6, r4, rp):
     return None
 
 
-def expect_state(a6, p6, r4, rp, state, timeout=2.0):
+def expect_state(a6, p6, r4, rp, state, timeout=10.0):
     """Wait for TCP session (@a6,@p6)-(@r4,@rp) to be in @state."""
     end = time.time() + timeout
     while True:
@@ -385,7 +385,7 @@ def udp_out(sport, dst4, dport, src=H6, prefix=PFX, payload=PAYLOAD):
     return r[0]
 
 
-def udp_in(src4, sport, a4, p4, dport6, timeout=3.0, payload=PAYLOAD):
+def udp_in(src4, sport, a4, p4, dport6, timeout=10.0, payload=PAYLOAD):
     """UDP from the IPv4 side; the IPv6 packet that came out, or None."""
     drain()
     send4(IP(src=src4, dst=a4) / UDP(sport=sport, dport=p4) / Raw(payload))
@@ -411,7 +411,7 @@ def tcp_out(sport, dport, flags, seq=0, ack=0, src=T6, dst4=T4,
 
 
 def tcp_in(src4, sport, p4, flags, dport6, seq=0, ack=0, a4=POOL,
-           timeout=3.0):
+           timeout=10.0):
     """A TCP segment from the IPv4 side; the IPv6 one that came out, or
     None."""
     drain()
