@@ -943,6 +943,9 @@ static unsigned int xlat_err_4to6(struct nat64_net *nn, struct sk_buff *skb,
 		return drop(nn, NAT64_STAT_DROP_CHECKSUM);
 	/* No rule: the session's is being flushed. */
 	rule = nat64_rule_by_id(nn, READ_ONCE(s->rule)) ?: rule4;
+	/* RFC 6052 §3.1 again: a router's non-global address too. */
+	if (rule->wkp && rfc6052_v4_nonglobal(p->src))
+		return drop(nn, NAT64_STAT_DROP_NONGLOBAL);
 	out_opts(nn, &outer);
 	rfc6052_embed(rule->prefix, rule->plen, p->src, outer.src);
 	memcpy(outer.dst, &m->addr6, 16);
@@ -1072,6 +1075,14 @@ static unsigned int __xlat_4to6(struct nat64_net *nn,
 		nat64_stat_inc(nn, NAT64_STAT_4TO6_NO_MAPPING);
 		return NF_ACCEPT;
 	}
+	/*
+	 * RFC 6052 §3.1: no IPv6 source of the Well-Known Prefix and a
+	 * non-global IPv4 address. Checked with the rule a new session
+	 * would take before one is made, and with the session's below.
+	 */
+	rule = nat64_rule_by_id(nn, m->rule ?: rule4->id);
+	if (rule && rule->wkp && rfc6052_v4_nonglobal(p.src))
+		return drop(nn, NAT64_STAT_DROP_NONGLOBAL);
 	s = session4(nn, mt, m, rule4, &p, src4, skb->data + p.l3len);
 	/* No IPv4 SYN of an IPv6 host is kept: it would expire into an
 	 * ICMPv4 error to the pool address.
@@ -1086,6 +1097,8 @@ static unsigned int __xlat_4to6(struct nat64_net *nn,
 	rule = nat64_rule_by_id(nn, READ_ONCE(s->rule));
 	if (!rule)	/* being flushed */
 		return drop(nn, NAT64_STAT_4TO6_NO_MAPPING);
+	if (rule->wkp && rfc6052_v4_nonglobal(p.src))
+		return drop(nn, NAT64_STAT_DROP_NONGLOBAL);
 	out_opts(nn, &o);
 	rfc6052_embed(rule->prefix, rule->plen, p.src, o.src);
 	memcpy(o.dst, &m->addr6, 16);
