@@ -9,11 +9,11 @@
 # with the IPv4 rule too, ping and UDP work and the rules count packets;
 # without the rules, nothing again. The target is refused outside
 # mangle/PREROUTING, a bogus mode by nat64ctl; `set mode hooks` brings
-# the hooks back. The target is its own module, xt_NAT64.ko: where the
-# guest's /lib/modules is writable (Debian's kernels) it is installed
-# there and the first -j NAT64 must load it by its alias, as on a router
-# with the package installed; elsewhere it is insmod'ed. It is unloaded
-# at the end.
+# the hooks back. The target is its own module, xt_NAT64.ko: on Debian's
+# kernels it is installed in the guest's /lib/modules with a module
+# index that names it, and the first -j NAT64 must load it by its alias,
+# as on a router with the package installed; on the debug kernel it is
+# insmod'ed. It is unloaded and uninstalled at the end.
 . "$(dirname "$0")/lib.sh"
 
 require_cmd ping ss
@@ -30,14 +30,26 @@ check "xt_NAT64.ko: aliases ip6t_NAT64 and ipt_NAT64 ($modalias)" \
 	[ "$modalias" = "ip6t_NAT64 ipt_NAT64 " ]
 xt_autoload=0
 moddir=/lib/modules/$(uname -r)
+# Installed as a package would: xt_NAT64.ko in updates/nat64/ and the
+# module index made again with it (scripts/selftest ran depmod on the
+# host: $NAT64_MODDEP). The index is put back at the end. nat64.ko
+# itself is not installed: other tests see it not loaded (ctl.sh).
+xt_uninstall() {
+	[ -d "$TMPD/moddep.orig" ] || return 0
+	cp "$TMPD"/moddep.orig/modules.* "$moddir/" && rm -rf "$moddir/updates/nat64"
+}
 if xt_loaded; then
 	note "xt_NAT64 loaded already"
-elif mkdir -p "$moddir/updates/nat64" 2>/dev/null &&
-	cp "$NAT64_KO" "$NAT64_XT_KO" "$moddir/updates/nat64/" 2>/dev/null; then
-	check "depmod with xt_NAT64.ko installed" depmod -a
+elif [ -n "${NAT64_MODDEP:-}" ] && [ -e "$NAT64_MODDEP/modules.dep" ] &&
+	mkdir -p "$TMPD/moddep.orig" "$moddir/updates/nat64" 2>/dev/null &&
+	cp "$moddir"/modules.* "$TMPD/moddep.orig/"; then
+	cleanup_hooks+=(xt_uninstall)
+	check "xt_NAT64.ko installed, with the module index depmod made" sh -c "
+		cp '$NAT64_MODDEP'/updates/nat64/xt_NAT64.ko '$moddir/updates/nat64/' &&
+		cp '$NAT64_MODDEP'/modules.* '$moddir/'"
 	xt_autoload=1
 else
-	note "$moddir not writable here: xt_NAT64.ko insmod'ed"
+	note "no module index made for xt_NAT64 here: insmod'ed"
 	modprobe x_tables
 	check "insmod xt_NAT64.ko" insmod "$NAT64_XT_KO"
 fi
