@@ -182,14 +182,27 @@ static spinlock_t *lock_s(struct nat64_maptable *mt, u32 h)
 	return &mt->locks_s[(h & mt->mask) % NAT64_SESS_LOCKS];
 }
 
+/*
+ * Up to this many sessions, @b's own list is walked: cheaper than the
+ * keyed hash, and as bounded.
+ */
+#define SESS_WALK	8
+
 struct nat64_session *nat64_sess_find(struct nat64_net *nn,
 				      struct nat64_maptable *mt,
 				      const struct nat64_bib *b,
 				      __be32 raddr, u16 rport)
 {
-	u32 h = hash_s(nn, b, raddr, rport);
 	struct nat64_session *s;
+	u32 h;
 
+	if (READ_ONCE(b->nsessions) <= SESS_WALK) {
+		hlist_for_each_entry_rcu(s, &b->sessions, node)
+			if (s->raddr == raddr && s->rport == rport)
+				return s;
+		return NULL;
+	}
+	h = hash_s(nn, b, raddr, rport);
 	for (s = rcu_dereference_check(mt->hs[h & mt->mask], 1); s;
 	     s = rcu_dereference_check(s->hnext, 1))
 		if (s->bib == b && s->raddr == raddr && s->rport == rport)

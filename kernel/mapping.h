@@ -163,8 +163,9 @@ struct nat64_bib *nat64_bib_find4(struct nat64_net *nn,
 				  struct nat64_maptable *mt, u8 proto,
 				  __be32 addr4, u16 port4);
 /*
- * @b's session with IPv4 peer @raddr:@rport: one bucket of a keyed hash
- * table, not a walk of @b's sessions. Under RCU or @b's bucket lock.
+ * @b's session with IPv4 peer @raddr:@rport: a walk of @b's sessions
+ * while they are few (up to 8), else one bucket of a keyed hash table.
+ * Under RCU or @b's bucket lock.
  */
 struct nat64_session *nat64_sess_find(struct nat64_net *nn,
 				      struct nat64_maptable *mt,
