@@ -1083,6 +1083,9 @@ static unsigned int __xlat_4to6(struct nat64_net *nn,
 	rule = nat64_rule_by_id(nn, m->rule ?: rule4->id);
 	if (rule && rule->wkp && rfc6052_v4_nonglobal(p.src))
 		return drop(nn, NAT64_STAT_DROP_NONGLOBAL);
+	/* Nor do denied networks reach IPv6 hosts (static entries). */
+	if (nat64_denied(nn, ntohl(src4)))
+		return drop(nn, NAT64_STAT_DROP_DENIED);
 	s = session4(nn, mt, m, rule4, &p, src4, skb->data + p.l3len);
 	/* No IPv4 SYN of an IPv6 host is kept: it would expire into an
 	 * ICMPv4 error to the pool address.

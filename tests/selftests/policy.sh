@@ -7,7 +7,8 @@
 #    (cloud metadata), 100.64.0.1 (shared address space): drop-nonglobal;
 #    global ones just outside those networks still go through; and the
 #    other way, an IPv4 source 10.9.9.9 that would be 64:ff9b::10.9.9.9;
-#  - networks on the deny list, through any prefix: drop-denied;
+#  - networks on the deny list, through any prefix, and their hosts to
+#    a static entry: drop-denied;
 #  - IPv4 destinations whose route is not unicast: the IPv4 link's
 #    directed broadcast and the translator's own address: drop-route-type.
 # And the translation log is rate limited: every session event with
@@ -103,6 +104,8 @@ check "a denied address through a network-specific prefix: dropped, counted" \
 	dropped 64:ff9b:1::192.0.2.2 drop-denied
 check "a denied address through the Well-Known Prefix: dropped, counted" \
 	dropped 64:ff9b::198.20.0.2 drop-denied
+check "a denied network's host to a static entry: dropped, counted" \
+	in4 198.20.0.2 drop-denied
 check "an address outside the denied networks still goes" \
 	x6 ping -q -c 1 -W 5 64:ff9b::100.128.0.2
 check "deny del" ctl deny del 192.0.2.0/25
