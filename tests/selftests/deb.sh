@@ -190,8 +190,9 @@ left=""
 n=0
 while IFS= read -r f; do
 	[ -z "$f" ] && continue
-	# Directories other packages share (/usr, /etc...) stay.
-	[ -d "$f" ] && [ ! -L "$f" ] && case $f in /usr/src/nat64-*|*/doc/nat64-*) ;; *) continue ;; esac
+	# Directories other packages share (/usr, /etc...; /lib, a link to
+	# /usr/lib on a merged-/usr system) stay.
+	[ -d "$f" ] && case $f in /usr/src/nat64-*|*/doc/nat64-*) ;; *) continue ;; esac
 	n=$((n + 1))
 	[ -e "$f" ] || [ -L "$f" ] && left="$left $f"
 done <<< "$files"$'\n'"$built"
