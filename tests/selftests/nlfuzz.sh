@@ -18,8 +18,10 @@ note "seed $seed"
 out=$(X $PY "$(dirname "$0")/nlfuzz.py" "$ITER" "$seed" 2>&1)
 check "root: every request answered" [ $? = 0 ]
 note "$out"
+# (a copy of the fuzzer the user can read: the clone may be in /root)
+cp "$(dirname "$0")/nlfuzz.py" "$TMPD/" && chmod a+rx "$TMPD"
 out=$(X setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
-	$PY "$(dirname "$0")/nlfuzz.py" $((ITER / 3)) $((seed + 1)) 2>&1)
+	$PY "$TMPD/nlfuzz.py" $((ITER / 3)) $((seed + 1)) 2>&1)
 check "unprivileged: every request answered" [ $? = 0 ]
 note "$out"
 # Random requests may have changed settings or added pools: the rule and
