@@ -46,8 +46,8 @@ void pa_candidate(const struct pa_range *r, u32 addr_hash, u32 key_hash,
  * prefix/plen are numbered 0..N-1 in address order (index i: bits
  * plen..sublen-1 of the address). With naddr addresses and
  * nports = port_hi - port_lo + 1 ports each:
- *	K = ceil(N / naddr)	subscribers an address
- *	P = floor(nports / K)	ports a subscriber
+ *	K = ceil(N / naddr)	subscribers per address,
+ *	P = floor(nports / K)	ports per subscriber,
  *	subscriber i: address addr + i / K,
  *	              ports port_lo + (i % K) * P .. that + P - 1
  * Left over, and given to nobody: the top nports - K * P ports of every
