@@ -103,7 +103,13 @@ EOF
 last=${out##*$'\n'}
 check "lookup of all $N subscribers, forward and back, is the formula" [ "$last" = "$((3 * N)) answers, 0 wrong" ]
 [ "$last" = "$((3 * N)) answers, 0 wrong" ] || note "$out"
-match "lookup: the example of the man page" "^subscriber 2001:db8:6:4200::/56 address 198.51.100.5 ports 2008-2011 pool p1\$" "$(ctl lookup 2001:db8:6:4200::/56)"
+# The example of nat64ctl(8) and the README, as a second pool.
+ctl pool add det 198.51.100.0/30 ports 1024-65535 alloc deterministic from 2001:db8:1::/48 ||
+	fail "the man page's pool"
+match "man page example: reverse" "^subscriber 2001:db8:1:e600::/56 address 198.51.100.3 ports 39328-40335 pool det\$" "$(ctl lookup 198.51.100.3:40123)"
+match "man page example: forward" "^subscriber 2001:db8:1:200::/56 address 198.51.100.0 ports 3040-4047 pool det\$" "$(ctl lookup 2001:db8:1:200::/56)"
+ctl pool del det
+match "lookup: subscriber 0x42" "^subscriber 2001:db8:6:4200::/56 address 198.51.100.5 ports 2008-2011 pool p1\$" "$(ctl lookup 2001:db8:6:4200::/56)"
 out=$(ctl lookup 198.51.100.9:2000 2>&1)
 check "lookup of an address in no deterministic pool fails" [ $? -ne 0 ]
 match "... and says so" "in no deterministic pool" "$out"
@@ -117,14 +123,13 @@ out=$(ctl lookup 2001:db8:6::/52 2>&1)
 check "lookup of a prefix holding several subscribers fails" [ $? -ne 0 ]
 
 # Real mappings: each subscriber's address and ports, none other.
-# range SRC: "ADDR4 LO HI" of its subscriber, by the formula.
+# range SRC: "ADDR4 LO HI" of its subscriber, by the formula (SRC is
+# 2001:db8:6:XX00::..., i = 0xXX: the 4th group's high byte).
 range() {
-	$PY -c '
-import ipaddress, sys
-i = int(ipaddress.IPv6Address(sys.argv[1])) >> 72 & 0xff
-k, p, lo = map(int, sys.argv[3:6])
-print(ipaddress.IPv4Address(int(ipaddress.IPv4Address(sys.argv[2])) + i // k), lo + i % k * p, lo + i % k * p + p - 1)
-' "$1" $POOL4 $K $P $LO
+	local g i
+	g=$(cut -d: -f4 <<< "$1")
+	i=$(( 0x${g:-0} >> 8 ))
+	echo "198.51.100.$(( ${POOL4##*.} + i / K )) $(( LO + i % K * P )) $(( LO + i % K * P + P - 1 ))"
 }
 # in_range SRC PROTO: every BIB entry of SRC for PROTO is in its range.
 in_range() {
