@@ -216,6 +216,16 @@ static int srule_find(const struct nat64_spec *s, const char *name)
 	return -1;
 }
 
+/* Do IPv6 prefixes @a/@alen and @b/@blen overlap (any lengths)? */
+static bool prefixes_overlap6(const u8 *a, u8 alen, const u8 *b, u8 blen)
+{
+	unsigned int n = min(alen, blen);
+
+	if (memcmp(a, b, n / 8))
+		return false;
+	return !(n % 8) || !((a[n / 8] ^ b[n / 8]) & (0xff00 >> (n % 8)));
+}
+
 int nat64_spec_pool_add(struct nat64_spec *s, const char *name,
 			const struct nat64_prange *pr,
 			struct netlink_ext_ack *extack)
@@ -226,9 +236,20 @@ int nat64_spec_pool_add(struct nat64_spec *s, const char *name,
 
 	for (i = 0; i < s->npools; i++) {
 		for (k = 0; k < s->pools[i].n; k++) {
-			if (ranges_overlap(&s->pools[i].r[k], pr)) {
+			const struct nat64_prange *o = &s->pools[i].r[k];
+
+			if (ranges_overlap(o, pr)) {
 				NL_SET_ERR_MSG(extack,
 					       "addresses and ports overlap a pool's");
+				return -EADDRINUSE;
+			}
+			if (pr->det && o->det &&
+			    prefixes_overlap6(o->det_cfg.prefix,
+					      o->det_cfg.plen,
+					      pr->det_cfg.prefix,
+					      pr->det_cfg.plen)) {
+				NL_SET_ERR_MSG(extack,
+					       "deterministic prefix overlaps another deterministic range's");
 				return -EADDRINUSE;
 			}
 		}
@@ -560,7 +581,47 @@ static bool prange_eq(const struct nat64_prange *a,
 	return a->r.addr == b->r.addr && a->r.naddr == b->r.naddr &&
 	       a->r.port_lo == b->r.port_lo && a->r.port_hi == b->r.port_hi &&
 	       a->protos == b->protos && a->sequential == b->sequential &&
-	       a->plen == b->plen && a->last == b->last;
+	       a->plen == b->plen && a->last == b->last && a->det == b->det &&
+	       (!a->det || (a->det_cfg.plen == b->det_cfg.plen &&
+			    a->det_cfg.sublen == b->det_cfg.sublen &&
+			    !memcmp(a->det_cfg.prefix, b->det_cfg.prefix, 16)));
+}
+
+/*
+ * The deterministic ranges of @s, with the subscriber length of @s:
+ * their formula's figures, or -EINVAL if it does not work.
+ */
+static int spec_det_check(struct nat64_spec *s, struct netlink_ext_ack *extack)
+{
+	unsigned int i, k;
+
+	for (i = 0; i < s->npools; i++) {
+		for (k = 0; k < s->pools[i].n; k++) {
+			struct nat64_prange *pr = &s->pools[i].r[k];
+			struct pa_det *d = &pr->det_cfg;
+
+			if (!pr->det)
+				continue;
+			d->addr = pr->r.addr;
+			d->naddr = pr->r.naddr;
+			d->port_lo = pr->r.port_lo;
+			d->port_hi = pr->r.port_hi;
+			d->sublen = s->set.subscriber_plen;
+			switch (pa_det_shape(d, &pr->det_shape)) {
+			case PA_DET_OK:
+				break;
+			case PA_DET_SUBLEN:
+				NL_SET_ERR_MSG(extack,
+					       "deterministic pool: the subscriber prefix must be longer than the pool's IPv6 prefix");
+				return -EINVAL;
+			case PA_DET_TOO_MANY:
+				NL_SET_ERR_MSG(extack,
+					       "deterministic pool: more subscribers than addresses and ports (less than 1 port each)");
+				return -EINVAL;
+			}
+		}
+	}
+	return 0;
 }
 
 /* Pool @i of @s against the running pool of its name. */
@@ -822,6 +883,11 @@ int nat64_commit(struct nat64_net *nn, struct nat64_spec *s,
 	int err;
 
 	lockdep_assert_held(&nn->config_lock);
+	err = spec_det_check(s, extack);
+	if (err) {
+		nat64_spec_free(s);
+		return err;
+	}
 	for (i = 0; i < s->nstatics; i++) {
 		if (!spec_addr_ruled(s, ntohl(s->statics[i].addr4))) {
 			NL_SET_ERR_MSG(extack,

@@ -259,63 +259,105 @@ bool nat64_host_owns(struct net *net, u8 proto, __be32 addr, u16 port)
 }
 
 /*
+ * Try @b at the candidates of range @r (up to PA_MAX_ATTEMPTS from
+ * @start, with pa_candidate() @flags): link it into the IPv4 table at the
+ * first free one.
+ */
+static bool bib_try4(struct nat64_net *nn, struct nat64_maptable *mt,
+		     struct nat64_bib *b, const struct pa_range *r,
+		     u32 ahash, u32 start, unsigned int flags)
+{
+	unsigned int i;
+	bool local;
+	u32 addr;
+	u16 port;
+
+	pa_candidate(r, ahash, 0, 0, 0, 0, &addr, &port);
+	local = inet_addr_type(nn->net, htonl(addr)) == RTN_LOCAL;
+	for (i = 0; i < PA_MAX_ATTEMPTS; i++) {
+		spinlock_t *lock;
+		u32 h;
+
+		pa_candidate(r, ahash, start, b->port6, flags, i, &addr, &port);
+		if (local && host_port_busy(nn->net, b->proto, htonl(addr),
+					    port))
+			continue;
+		h = hash4(nn, b->proto, htonl(addr), port);
+		lock = lock4(mt, h);
+		if (!spin_trylock(lock))
+			continue;
+		if (!nat64_bib_find4(nn, mt, b->proto, htonl(addr), port)) {
+			b->addr4 = htonl(addr);
+			b->port4 = port;
+			hlist_add_head_rcu(&b->node4, &mt->h4[h & mt->mask]);
+			spin_unlock(lock);
+			return true;
+		}
+		spin_unlock(lock);
+	}
+	return false;
+}
+
+/*
+ * Deterministic range @pr (RFC 7422): @b's subscriber's own address and
+ * ports, or -ENOENT if @b's source is not in the range's prefix.
+ */
+static int bib_det4(struct nat64_net *nn, struct nat64_maptable *mt,
+		    struct nat64_bib *b, u32 khash,
+		    const struct nat64_prange *pr)
+{
+	struct pa_range sub = { .naddr = 1 };
+	u32 i;
+
+	if (!pa_det_index(&pr->det_cfg, b->addr6.s6_addr, &i))
+		return -ENOENT;
+	pa_det_forward(&pr->det_cfg, &pr->det_shape, i, &sub.addr,
+		       &sub.port_lo, &sub.port_hi);
+	return bib_try4(nn, mt, b, &sub, 0, khash, 0) ? 0 : -ENOSPC;
+}
+
+/*
  * Pick a free IPv4 transport address for @b (@khash: its IPv6 side's
  * hash) and link it into the IPv4 table; called with @b's IPv6 bucket
  * lock held. Candidates whose bucket
  * lock is contended are skipped rather than waited for: the search is
- * bounded, as it runs in softirq.
+ * bounded, as it runs in softirq. 0, or why there is none.
  */
-static bool bib_link4(struct nat64_net *nn, struct nat64_maptable *mt,
-		      struct nat64_bib *b, u32 khash, struct nat64_pool *pool)
+static enum nat64_stat bib_link4(struct nat64_net *nn,
+				 struct nat64_maptable *mt,
+				 struct nat64_bib *b, u32 khash,
+				 struct nat64_pool *pool)
 {
 	u32 ahash = siphash(&b->addr6, sizeof(b->addr6), &nn->hash_key);
 	const struct nat64_pranges *rs = rcu_dereference(pool->ranges);
-	unsigned int i, k;
-	u32 addr;
-	u16 port;
+	unsigned int k;
 
 	for (k = 0; k < rs->n; k++) {
 		struct nat64_prange *pr = (struct nat64_prange *)&rs->r[k];
-		bool local;
 		u32 start;
+		int err;
 
 		if (!(pr->protos & BIT(b->proto)))
 			continue;
-		pa_candidate(&pr->r, ahash, 0, 0, 0, 0, &addr, &port);
-		local = inet_addr_type(nn->net, htonl(addr)) == RTN_LOCAL;
+		if (pr->det) {
+			/* Its own range, or nothing: no other range. */
+			err = bib_det4(nn, mt, b, khash, pr);
+			if (err == -ENOENT)
+				continue;
+			return err ? NAT64_STAT_DROP_DET_FULL : 0;
+		}
 		/* Sequential: from the port after the last one given. */
 		start = pr->sequential ? (u32)atomic_read(&pr->next) : khash;
-		for (i = 0; i < PA_MAX_ATTEMPTS; i++) {
-			spinlock_t *lock;
-			u32 h;
-
-			pa_candidate(&pr->r, ahash, start, b->port6,
-				     (b->proto != XL_ICMP ? PA_KEEP_CLASS : 0) |
-				     (pr->sequential ? PA_SEQUENTIAL : 0),
-				     i, &addr, &port);
-			if (local && host_port_busy(nn->net, b->proto,
-						    htonl(addr), port))
-				continue;
-			h = hash4(nn, b->proto, htonl(addr), port);
-			lock = lock4(mt, h);
-			if (!spin_trylock(lock))
-				continue;
-			if (!nat64_bib_find4(nn, mt, b->proto, htonl(addr),
-					     port)) {
-				b->addr4 = htonl(addr);
-				b->port4 = port;
-				hlist_add_head_rcu(&b->node4,
-						   &mt->h4[h & mt->mask]);
-				spin_unlock(lock);
-				if (pr->sequential)
-					atomic_set(&pr->next,
-						   port + 1 - pr->r.port_lo);
-				return true;
-			}
-			spin_unlock(lock);
+		if (bib_try4(nn, mt, b, &pr->r, ahash, start,
+			     (b->proto != XL_ICMP ? PA_KEEP_CLASS : 0) |
+			     (pr->sequential ? PA_SEQUENTIAL : 0))) {
+			if (pr->sequential)
+				atomic_set(&pr->next,
+					   b->port4 + 1 - pr->r.port_lo);
+			return 0;
 		}
 	}
-	return false;
+	return NAT64_STAT_6TO4_NO_PORT;
 }
 
 /*
@@ -570,11 +612,11 @@ struct nat64_session *nat64_sess_create6(struct nat64_net *nn,
 			kmem_cache_free(bib_cache, nb);
 			goto err;
 		}
-		if (!bib_link4(nn, mt, nb, h, rule->pool)) {
+		*why = bib_link4(nn, mt, nb, h, rule->pool);
+		if (*why) {
 			sub_sessions(nn, mt, nb, -1);
 			sub_put(nn, mt, nb);
 			kmem_cache_free(bib_cache, nb);
-			*why = NAT64_STAT_6TO4_NO_PORT;
 			goto err;
 		}
 		hlist_add_head_rcu(&nb->node6, &mt->h6[h & mt->mask]);

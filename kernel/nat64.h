@@ -25,6 +25,13 @@ struct nat64_prange {
 	u8 plen;			/* as configured: ADDR/LEN, */
 	u32 last;			/* ... or ADDR-LAST (host order) */
 	atomic_t next;			/* sequential: index to try first */
+	/*
+	 * alloc deterministic: det_cfg.prefix and .plen as configured; the
+	 * rest of det_cfg and det_shape are filled in when committing.
+	 */
+	bool det;
+	struct pa_det det_cfg;
+	struct pa_det_shape det_shape;
 };
 
 /* A pool's ranges: replaced whole when one is added, read under RCU. */

@@ -18,7 +18,11 @@ static const struct nla_policy pool_policy[NAT64_POOL_A_MAX + 1] = {
 	[NAT64_POOL_A_PORT_MAX] = NLA_POLICY_MIN(NLA_U16, 1),
 	[NAT64_POOL_A_LAST] = NLA_POLICY_EXACT_LEN(4),
 	[NAT64_POOL_A_PROTOS] = NLA_POLICY_RANGE(NLA_U8, 1, 7),
-	[NAT64_POOL_A_ALLOC] = NLA_POLICY_MAX(NLA_U8, NAT64_ALLOC_SEQUENTIAL),
+	[NAT64_POOL_A_ALLOC] = NLA_POLICY_MAX(NLA_U8,
+					      NAT64_ALLOC_DETERMINISTIC),
+	[NAT64_POOL_A_DET_PREFIX] = NLA_POLICY_EXACT_LEN(16),
+	[NAT64_POOL_A_DET_PLEN] = NLA_POLICY_MAX(NLA_U8, 128),
+	[NAT64_POOL_A_DET_SUBLEN] = NLA_POLICY_RANGE(NLA_U8, 1, 128),
 };
 
 static const struct nla_policy rule_policy[NAT64_RULE_A_MAX + 1] = {
@@ -584,6 +588,44 @@ static int op_static_del(struct nat64_spec *s, const void *arg,
 	return nat64_spec_static_del(s, arg, extack);
 }
 
+/* The deterministic attributes of a pool range being added. */
+static int pool_det(struct genl_info *info, struct nlattr **tb,
+		    struct nat64_prange *pr)
+{
+	struct pa_det *d = &pr->det_cfg;
+	unsigned int b;
+
+	if (tb[NAT64_POOL_A_DET_SUBLEN]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[NAT64_POOL_A_DET_SUBLEN],
+				    "the subscriber length is a setting (subscriber-prefix)");
+		return -EINVAL;
+	}
+	if (!pr->det) {
+		if (tb[NAT64_POOL_A_DET_PREFIX] || tb[NAT64_POOL_A_DET_PLEN]) {
+			NL_SET_ERR_MSG(info->extack,
+				       "an IPv6 prefix is only for deterministic allocation");
+			return -EINVAL;
+		}
+		return 0;
+	}
+	if (!tb[NAT64_POOL_A_DET_PREFIX] || !tb[NAT64_POOL_A_DET_PLEN]) {
+		NL_SET_ERR_MSG(info->extack,
+			       "deterministic allocation needs the subscribers' IPv6 prefix and length");
+		return -EINVAL;
+	}
+	nla_memcpy(d->prefix, tb[NAT64_POOL_A_DET_PREFIX], 16);
+	d->plen = nla_get_u8(tb[NAT64_POOL_A_DET_PLEN]);
+	for (b = d->plen; b < 128; b++) {
+		if (d->prefix[b / 8] & (0x80 >> (b % 8))) {
+			NL_SET_ERR_MSG_ATTR(info->extack,
+					    tb[NAT64_POOL_A_DET_PREFIX],
+					    "IPv6 prefix has bits set past its length");
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 static int nl_pool_add(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *tb[NAT64_POOL_A_MAX + 1];
@@ -651,9 +693,15 @@ static int nl_pool_add(struct sk_buff *skb, struct genl_info *info)
 	}
 	if (tb[NAT64_POOL_A_PROTOS])
 		pr->protos = nla_get_u8(tb[NAT64_POOL_A_PROTOS]);
-	if (tb[NAT64_POOL_A_ALLOC])
-		pr->sequential = nla_get_u8(tb[NAT64_POOL_A_ALLOC]) ==
-				NAT64_ALLOC_SEQUENTIAL;
+	if (tb[NAT64_POOL_A_ALLOC]) {
+		u8 alloc = nla_get_u8(tb[NAT64_POOL_A_ALLOC]);
+
+		pr->sequential = alloc == NAT64_ALLOC_SEQUENTIAL;
+		pr->det = alloc == NAT64_ALLOC_DETERMINISTIC;
+	}
+	err = pool_det(info, tb, pr);
+	if (err)
+		return err;
 	prr.name = nla_data(tb[NAT64_POOL_A_NAME]);
 	return edit(info, op_pool_add, &prr);
 }
@@ -742,8 +790,14 @@ static int put_pool(struct sk_buff *skb, const struct nat64_pool *p,
 	    nla_put_u16(skb, NAT64_POOL_A_PORT_MAX, pr->r.port_hi) ||
 	    nla_put_u8(skb, NAT64_POOL_A_PROTOS, pr->protos) ||
 	    nla_put_u8(skb, NAT64_POOL_A_ALLOC,
+		       pr->det ? NAT64_ALLOC_DETERMINISTIC :
 		       pr->sequential ? NAT64_ALLOC_SEQUENTIAL :
 		       NAT64_ALLOC_RANDOM))
+		return -EMSGSIZE;
+	if (pr->det &&
+	    (nla_put(skb, NAT64_POOL_A_DET_PREFIX, 16, pr->det_cfg.prefix) ||
+	     nla_put_u8(skb, NAT64_POOL_A_DET_PLEN, pr->det_cfg.plen) ||
+	     nla_put_u8(skb, NAT64_POOL_A_DET_SUBLEN, pr->det_cfg.sublen)))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;

@@ -37,4 +37,56 @@ void pa_candidate(const struct pa_range *r, u32 addr_hash, u32 key_hash,
 		  u16 sport, unsigned int flags, unsigned int attempt,
 		  u32 *addr, u16 *port);
 
+/*
+ * Deterministic NAT (RFC 7422): a subscriber's IPv4 address and port
+ * range follow from its place in an IPv6 prefix, by a formula both ways;
+ * nothing is stored per subscriber.
+ *
+ * The N = 2^(sublen - plen) subscribers (/sublen prefixes) of the IPv6
+ * prefix/plen are numbered 0..N-1 in address order (index i: bits
+ * plen..sublen-1 of the address). With naddr addresses and
+ * nports = port_hi - port_lo + 1 ports each:
+ *	K = ceil(N / naddr)	subscribers per address,
+ *	P = floor(nports / K)	ports per subscriber,
+ *	subscriber i: address addr + i / K,
+ *	              ports port_lo + (i % K) * P .. that + P - 1
+ * Left over, and given to nobody: the top nports - K * P ports of every
+ * address, and on the last address used ((N - 1) / K) the ranges of the
+ * K * ceil(N / K) - N indices past N - 1, and the addresses after it.
+ * Valid when sublen > plen and P >= 1 (so N <= 2^31).
+ */
+struct pa_det {
+	u32 addr;		/* first address, host order */
+	u32 naddr;		/* number of addresses, >= 1 */
+	u16 port_lo, port_hi;	/* inclusive, lo <= hi */
+	u8 prefix[16];		/* IPv6 prefix, no bits set past plen */
+	u8 plen;		/* its length */
+	u8 sublen;		/* a subscriber is a /sublen */
+};
+
+/* What pa_det_shape() computes, from which the rest follows. */
+struct pa_det_shape {
+	u32 nsubs;		/* N */
+	u32 per_addr;		/* K */
+	u32 ports;		/* P */
+};
+
+enum pa_det_err {
+	PA_DET_OK,
+	PA_DET_SUBLEN,		/* sublen is not longer than plen */
+	PA_DET_TOO_MANY,	/* P would be 0: too many subscribers */
+};
+
+enum pa_det_err pa_det_shape(const struct pa_det *d, struct pa_det_shape *sh);
+/* Is @addr6 in @d's prefix? Then *@i is its subscriber's index. */
+bool pa_det_index(const struct pa_det *d, const u8 addr6[16], u32 *i);
+/* Subscriber @i (< N): its address (host order) and ports. */
+void pa_det_forward(const struct pa_det *d, const struct pa_det_shape *sh,
+		    u32 i, u32 *addr, u16 *port_lo, u16 *port_hi);
+/* Whose are @addr (host order) and @port? False: nobody's (left over). */
+bool pa_det_reverse(const struct pa_det *d, const struct pa_det_shape *sh,
+		    u32 addr, u16 port, u32 *i);
+/* Subscriber @i's prefix (/sublen) into @out. */
+void pa_det_prefix(const struct pa_det *d, u32 i, u8 out[16]);
+
 #endif /* _NAT64_PORTALLOC_H */

@@ -20,6 +20,7 @@
 
 #include "uapi/nat64.h"
 #include "json.h"
+#include "../kernel/portalloc.h"
 #include "nl.h"
 #include "parse.h"
 #include "../kernel/tcpfsm.h"
@@ -77,6 +78,7 @@ static const char *const stat_names[NAT64_STAT_MAX + 1] = {
 	[NAT64_STAT_DROP_MAPPING_SESSIONS] = "drop-mapping-sessions",
 	[NAT64_STAT_DROP_SUBSCRIBER_SESSIONS] = "drop-subscriber-sessions",
 	[NAT64_STAT_DROP_MODULE_SESSIONS] = "drop-module-sessions",
+	[NAT64_STAT_DROP_DET_FULL] = "drop-det-full",
 };
 
 /* The name of counter @t, or "stat-T" for one this build does not know. */
@@ -98,8 +100,11 @@ static const char *const help_text[][2] = {
 	  "                        settings back to their defaults\n" },
 	{ "pool",
 	  "  pool add NAME ADDR[/LEN|-ADDR] [ports LO-HI] [proto tcp,udp,icmp]\n"
-	  "           [alloc random|sequential]\n"
+	  "           [alloc random|sequential|deterministic from PREFIX6/LEN]\n"
 	  "  pool del NAME | pool show\n" },
+	{ "lookup",
+	  "  lookup ADDR4:PORT...  the subscriber of a deterministic pool's port\n"
+	  "  lookup ADDR6[/LEN]... a subscriber's deterministic address and ports\n" },
 	{ "rule",
 	  "  rule add NAME prefix PREFIX/LEN pool POOL [from SRC/LEN]\n"
 	  "  rule del NAME | rule show\n" },
@@ -217,7 +222,122 @@ static int print_pool(struct nlattr **tb, void *arg)
 	if (p[NAT64_POOL_A_ALLOC] &&
 	    nla_get_u8(p[NAT64_POOL_A_ALLOC]) == NAT64_ALLOC_SEQUENTIAL)
 		printf(" alloc sequential");
+	if (p[NAT64_POOL_A_ALLOC] &&
+	    nla_get_u8(p[NAT64_POOL_A_ALLOC]) == NAT64_ALLOC_DETERMINISTIC &&
+	    p[NAT64_POOL_A_DET_PREFIX] &&
+	    nla_len(p[NAT64_POOL_A_DET_PREFIX]) == 16 &&
+	    p[NAT64_POOL_A_DET_PLEN]) {
+		char a6[INET6_ADDRSTRLEN];
+
+		inet_ntop(AF_INET6, nla_data(p[NAT64_POOL_A_DET_PREFIX]), a6,
+			  sizeof(a6));
+		printf(" alloc deterministic from %s/%u", a6,
+		       nla_get_u8(p[NAT64_POOL_A_DET_PLEN]));
+	}
 	printf("\n");
+	return 0;
+}
+
+/* A pool range of a dump reply as a struct pa_det, if deterministic. */
+static bool parse_det(struct nlattr **tb, char name[NAT64_NAME_MAX],
+		      struct pa_det *d)
+{
+	struct nlattr *p[NAT64_POOL_A_MAX + 1];
+	uint32_t a, last;
+
+	memset(d, 0, sizeof(*d));
+	if (!tb[NAT64_A_POOL] ||
+	    nla_parse_nested(p, NAT64_POOL_A_MAX, tb[NAT64_A_POOL], NULL) ||
+	    !p[NAT64_POOL_A_NAME] || !p[NAT64_POOL_A_ADDR] ||
+	    nla_len(p[NAT64_POOL_A_ADDR]) != 4 ||
+	    !p[NAT64_POOL_A_PORT_MIN] || !p[NAT64_POOL_A_PORT_MAX] ||
+	    !p[NAT64_POOL_A_ALLOC] ||
+	    nla_get_u8(p[NAT64_POOL_A_ALLOC]) != NAT64_ALLOC_DETERMINISTIC ||
+	    !p[NAT64_POOL_A_DET_PREFIX] ||
+	    nla_len(p[NAT64_POOL_A_DET_PREFIX]) != 16 ||
+	    !p[NAT64_POOL_A_DET_PLEN] || !p[NAT64_POOL_A_DET_SUBLEN])
+		return false;
+	memcpy(&a, nla_data(p[NAT64_POOL_A_ADDR]), 4);
+	d->addr = ntohl(a);
+	if (p[NAT64_POOL_A_LAST] && nla_len(p[NAT64_POOL_A_LAST]) == 4) {
+		memcpy(&last, nla_data(p[NAT64_POOL_A_LAST]), 4);
+		d->naddr = ntohl(last) - d->addr + 1;
+	} else if (p[NAT64_POOL_A_PLEN]) {
+		d->naddr = 1U << (32 - nla_get_u8(p[NAT64_POOL_A_PLEN]));
+	} else {
+		return false;
+	}
+	d->port_lo = nla_get_u16(p[NAT64_POOL_A_PORT_MIN]);
+	d->port_hi = nla_get_u16(p[NAT64_POOL_A_PORT_MAX]);
+	memcpy(d->prefix, nla_data(p[NAT64_POOL_A_DET_PREFIX]), 16);
+	d->plen = nla_get_u8(p[NAT64_POOL_A_DET_PLEN]);
+	d->sublen = nla_get_u8(p[NAT64_POOL_A_DET_SUBLEN]);
+	snprintf(name, NAT64_NAME_MAX, "%s",
+		 nla_get_string(p[NAT64_POOL_A_NAME]));
+	return true;
+}
+
+static void json_chars(const char *s);
+
+/* pool show -j: an object of the JSON array (@arg: items so far). */
+static int print_pool_json(struct nlattr **tb, void *arg)
+{
+	struct nlattr *p[NAT64_POOL_A_MAX + 1];
+	char a[INET_ADDRSTRLEN], l[INET_ADDRSTRLEN];
+	static const char *const allocs[] = {
+		[NAT64_ALLOC_RANDOM] = "random",
+		[NAT64_ALLOC_SEQUENTIAL] = "sequential",
+		[NAT64_ALLOC_DETERMINISTIC] = "deterministic",
+	};
+	unsigned int f = NAT64_PROTO_F_TCP | NAT64_PROTO_F_UDP |
+			 NAT64_PROTO_F_ICMP, al = NAT64_ALLOC_RANDOM;
+	char name[NAT64_NAME_MAX];
+	struct pa_det d;
+
+	if (!tb[NAT64_A_POOL] ||
+	    nla_parse_nested(p, NAT64_POOL_A_MAX, tb[NAT64_A_POOL], NULL) ||
+	    !p[NAT64_POOL_A_NAME] || !p[NAT64_POOL_A_ADDR] ||
+	    nla_len(p[NAT64_POOL_A_ADDR]) != 4 ||
+	    !p[NAT64_POOL_A_PORT_MIN] || !p[NAT64_POOL_A_PORT_MAX])
+		return 0;
+	if (p[NAT64_POOL_A_PROTOS])
+		f = nla_get_u8(p[NAT64_POOL_A_PROTOS]);
+	if (p[NAT64_POOL_A_ALLOC] &&
+	    nla_get_u8(p[NAT64_POOL_A_ALLOC]) <= NAT64_ALLOC_DETERMINISTIC)
+		al = nla_get_u8(p[NAT64_POOL_A_ALLOC]);
+	printf("%s{\"name\":\"", json_sep(arg));
+	json_chars(nla_get_string(p[NAT64_POOL_A_NAME]));
+	printf("\",\"addr\":\"%s\"",
+	       inet_ntop(AF_INET, nla_data(p[NAT64_POOL_A_ADDR]), a,
+			 sizeof(a)));
+	if (p[NAT64_POOL_A_LAST] && nla_len(p[NAT64_POOL_A_LAST]) == 4)
+		printf(",\"last\":\"%s\"",
+		       inet_ntop(AF_INET, nla_data(p[NAT64_POOL_A_LAST]), l,
+				 sizeof(l)));
+	else if (p[NAT64_POOL_A_PLEN])
+		printf(",\"plen\":%u", nla_get_u8(p[NAT64_POOL_A_PLEN]));
+	printf(",\"port_min\":%u,\"port_max\":%u,\"protos\":[%s%s%s%s%s],"
+	       "\"alloc\":\"%s\"",
+	       nla_get_u16(p[NAT64_POOL_A_PORT_MIN]),
+	       nla_get_u16(p[NAT64_POOL_A_PORT_MAX]),
+	       f & NAT64_PROTO_F_TCP ? "\"tcp\"" : "",
+	       f & NAT64_PROTO_F_TCP && f & ~NAT64_PROTO_F_TCP ? "," : "",
+	       f & NAT64_PROTO_F_UDP ? "\"udp\"" : "",
+	       f & NAT64_PROTO_F_UDP && f & NAT64_PROTO_F_ICMP ? "," : "",
+	       f & NAT64_PROTO_F_ICMP ? "\"icmp\"" : "", allocs[al]);
+	if (parse_det(tb, name, &d)) {
+		struct pa_det_shape sh;
+		char a6[INET6_ADDRSTRLEN];
+
+		inet_ntop(AF_INET6, d.prefix, a6, sizeof(a6));
+		printf(",\"from\":\"%s\",\"from_plen\":%u,"
+		       "\"subscriber_plen\":%u", a6, d.plen, d.sublen);
+		if (pa_det_shape(&d, &sh) == PA_DET_OK)
+			printf(",\"subscribers\":%u,\"subscribers_per_addr\":%u,"
+			       "\"ports_per_subscriber\":%u", sh.nsubs,
+			       sh.per_addr, sh.ports);
+	}
+	printf("}");
 	return 0;
 }
 
@@ -744,7 +864,7 @@ enum req_kind {
 	REQ_RULE_ADD, REQ_RULE_DEL, REQ_RULE_SHOW, REQ_MAPPING_SHOW, REQ_SET,
 	REQ_BIB_ADD, REQ_BIB_DEL, REQ_SESSION_SHOW, REQ_SESSION_FLUSH,
 	REQ_STATS, REQ_STATS_RESET, REQ_HELP, REQ_FLUSH, REQ_MONITOR,
-	REQ_DENY_ADD, REQ_DENY_DEL, REQ_DENY_SHOW,
+	REQ_DENY_ADD, REQ_DENY_DEL, REQ_DENY_SHOW, REQ_LOOKUP,
 };
 
 /* What a batch file may hold: changes. */
@@ -765,16 +885,65 @@ struct req {
 	struct ctl_bib bib;
 	struct ctl_deny deny;
 	int proto;			/* show filter: IPPROTO_*, or 0 */
+	/* lookup: its arguments (checked by parse_lookup()) */
+	int nlookup;
+	char **lookup;
+};
+
+/* An argument of lookup: ADDR4:PORT (reverse) or ADDR6[/LEN] (forward). */
+struct lookup_arg {
+	bool lookup6;
+	struct in_addr addr4;
+	unsigned int port4;
+	struct in6_addr addr6;
+	unsigned int plen6;
+	const char *arg;
 };
 
 /* Returns 0, or the exit status for a usage error (message printed). */
 static const char *const objects[] = {
 	"version", "show", "pool", "rule", "bib", "mapping", "session", "set",
-	"stats", "flush", "help", "monitor", "deny", NULL
+	"stats", "flush", "help", "monitor", "deny", "lookup", NULL
 };
 static const char *const verbs[] = {
 	"add", "del", "show", "flush", "reset", "help", NULL
 };
+
+/* ADDR4:PORT or ADDR6[/LEN] into @q; -1 if it is neither. */
+static int parse_lookup(const char *s, struct lookup_arg *q)
+{
+	char buf[INET6_ADDRSTRLEN + 8], *sep, *end;
+	unsigned long v;
+
+	memset(q, 0, sizeof(*q));
+	if (strlen(s) >= sizeof(buf))
+		return -1;
+	q->arg = s;
+	strcpy(buf, s);
+	sep = strrchr(buf, ':');
+	if (sep && strchr(buf, '.') && !strchr(buf, '/') && sep == strchr(buf, ':')) {
+		*sep = 0;
+		errno = 0;
+		v = strtoul(sep + 1, &end, 10);
+		if (inet_pton(AF_INET, buf, &q->addr4) != 1 || !sep[1] ||
+		    *end || errno || v > 65535)
+			return -1;
+		q->port4 = (unsigned int)v;
+		return 0;
+	}
+	q->lookup6 = true;
+	q->plen6 = 128;
+	sep = strchr(buf, '/');
+	if (sep) {
+		*sep = 0;
+		errno = 0;
+		v = strtoul(sep + 1, &end, 10);
+		if (!sep[1] || *end || errno || v > 128)
+			return -1;
+		q->plen6 = (unsigned int)v;
+	}
+	return inet_pton(AF_INET6, buf, &q->addr6) == 1 ? 0 : -1;
+}
 
 static int parse_req(int argc, char **argv, struct req *q)
 {
@@ -787,8 +956,9 @@ static int parse_req(int argc, char **argv, struct req *q)
 		bad(err);
 		return where[0] ? 2 : usage(stderr);
 	}
-	if (!strcmp(obj, "set") || !strcmp(obj, "help"))
-		;	/* set takes settings, not verbs */
+	if (!strcmp(obj, "set") || !strcmp(obj, "help") ||
+	    (!strcmp(obj, "lookup") && argc > 1 && strcmp(argv[1], "help")))
+		;	/* set takes settings, lookup addresses, not verbs */
 	else if (argc > 1 && !(verb = ctl_match(argv[1], verbs, err,
 						 sizeof(err))))
 		return bad(err);
@@ -812,6 +982,24 @@ static int parse_req(int argc, char **argv, struct req *q)
 	if (!strcmp(obj, "monitor")) {
 		q->kind = REQ_MONITOR;
 		return argc == 1 ? 0 : bad("usage: monitor");
+	}
+	if (!strcmp(obj, "lookup")) {
+		struct lookup_arg la;
+		int i;
+
+		q->kind = REQ_LOOKUP;
+		q->nlookup = argc - 1;
+		q->lookup = argv + 1;
+		for (i = 1; i < argc; i++) {
+			if (parse_lookup(argv[i], &la)) {
+				snprintf(err, sizeof(err),
+					 "invalid address '%s' (ADDR4:PORT or ADDR6[/LEN])",
+					 argv[i]);
+				return bad(err);
+			}
+		}
+		return argc > 1 ? 0 :
+		       bad("usage: lookup { ADDR4:PORT | ADDR6[/LEN] }...");
 	}
 	if (!strcmp(obj, "version") || !strcmp(obj, "show")) {
 		q->kind = obj[0] == 'v' ? REQ_VERSION : REQ_SHOW;
@@ -886,8 +1074,123 @@ static int parse_req(int argc, char **argv, struct req *q)
 				      sizeof(err)) ? bad(err) : 0;
 	}
 	return bad(obj[0] == 'p' ?
-		   "usage: pool { add NAME ADDR[/LEN|-ADDR] [ports LO-HI] [proto tcp,udp,icmp] [alloc random|sequential] | del NAME | show }" :
+		   "usage: pool { add NAME ADDR[/LEN|-ADDR] [ports LO-HI] [proto tcp,udp,icmp] [alloc random|sequential|deterministic from PREFIX6/LEN] | del NAME | show }" :
 		   "usage: rule { add NAME prefix PREFIX/LEN pool POOL [from SRC/LEN] | del NAME | show }");
+}
+
+/* The deterministic ranges of the pools, for lookup. */
+struct det_list {
+	unsigned int n;
+	struct {
+		char pool[NAT64_NAME_MAX];
+		struct pa_det d;
+	} r[NAT64_MAX_POOLS * NAT64_MAX_RANGES];
+};
+
+static int collect_det(struct nlattr **tb, void *arg)
+{
+	struct det_list *l = arg;
+
+	if (l->n < sizeof(l->r) / sizeof(l->r[0]) &&
+	    parse_det(tb, l->r[l->n].pool, &l->r[l->n].d))
+		l->n++;
+	return 0;
+}
+
+/* One answer of lookup: subscriber @i of @d. */
+static void print_det(const char *pool, const struct pa_det *d,
+		      const struct pa_det_shape *sh, uint32_t i)
+{
+	char a6[INET6_ADDRSTRLEN], a4[INET_ADDRSTRLEN];
+	struct in_addr in;
+	uint8_t pfx[16];
+	uint32_t addr;
+	uint16_t lo, hi;
+
+	pa_det_prefix(d, i, pfx);
+	pa_det_forward(d, sh, i, &addr, &lo, &hi);
+	in.s_addr = htonl(addr);
+	inet_ntop(AF_INET6, pfx, a6, sizeof(a6));
+	inet_ntop(AF_INET, &in, a4, sizeof(a4));
+	if (json) {
+		printf("{\"subscriber\":\"%s/%u\",\"addr4\":\"%s\","
+		       "\"port_min\":%u,\"port_max\":%u,\"index\":%u,"
+		       "\"pool\":\"", a6, d->sublen, a4, lo, hi, i);
+		json_chars(pool);
+		printf("\"}\n");
+	} else {
+		printf("subscriber %s/%u address %s ports %u-%u pool %s\n", a6,
+		       d->sublen, a4, lo, hi, pool);
+	}
+}
+
+/* One argument of lookup against the ranges of @l: 0, or 1 (said why). */
+static int lookup_one(const struct det_list *l, const struct lookup_arg *q)
+{
+	char msg[256];
+	unsigned int k;
+
+	snprintf(msg, sizeof(msg), "%s is in no deterministic pool", q->arg);
+	for (k = 0; k < l->n; k++) {
+		const struct pa_det *d = &l->r[k].d;
+		struct pa_det_shape sh;
+		uint32_t i;
+
+		if (pa_det_shape(d, &sh) != PA_DET_OK)
+			continue;
+		if (q->lookup6) {
+			if (!pa_det_index(d, q->addr6.s6_addr, &i))
+				continue;
+			if (q->plen6 < d->sublen) {
+				snprintf(msg, sizeof(msg),
+					 "%s holds several subscribers (/%u) of pool %s",
+					 q->arg, d->sublen, l->r[k].pool);
+				break;
+			}
+		} else {
+			if (ntohl(q->addr4.s_addr) - d->addr >= d->naddr ||
+			    q->port4 < d->port_lo || q->port4 > d->port_hi)
+				continue;
+			if (!pa_det_reverse(d, &sh, ntohl(q->addr4.s_addr),
+					    (uint16_t)q->port4, &i)) {
+				snprintf(msg, sizeof(msg),
+					 "%s is in deterministic pool %s but no subscriber's (left over)",
+					 q->arg, l->r[k].pool);
+				break;
+			}
+		}
+		print_det(l->r[k].pool, d, &sh, i);
+		return 0;
+	}
+	fprintf(stderr, "nat64ctl: lookup: %s\n", msg);
+	return 1;
+}
+
+/*
+ * lookup: from the configuration alone (the pools' deterministic
+ * ranges), the subscriber of an IPv4 address and port, or the address
+ * and ports of the subscriber of an IPv6 address; one line (or JSON
+ * object) each, in order.
+ */
+static int cmd_lookup(struct ctl_nl *nl, const struct req *q)
+{
+	struct det_list *l = calloc(1, sizeof(*l));
+	struct lookup_arg la;
+	int rc = 0, i;
+
+	if (!l) {
+		fprintf(stderr, "nat64ctl: lookup: out of memory\n");
+		return 1;
+	}
+	if (simple(nl, NAT64_CMD_POOL_GET, true, collect_det, l, "lookup")) {
+		free(l);
+		return 1;
+	}
+	for (i = 0; i < q->nlookup; i++)
+		if (!parse_lookup(q->lookup[i], &la))
+			rc |= lookup_one(l, &la);
+	free(l);
+	return rc;
 }
 
 /* A request whose attributes live in one nest. */
@@ -927,8 +1230,16 @@ static int run_req(struct ctl_nl *nl, const struct req *q)
 		return simple(nl, NAT64_CMD_STATS_RESET, false, NULL, NULL,
 			      "stats reset");
 	case REQ_POOL_SHOW:
-		return simple(nl, NAT64_CMD_POOL_GET, true, print_pool, NULL,
-			      "pool show");
+		if (!json)
+			return simple(nl, NAT64_CMD_POOL_GET, true, print_pool,
+				      NULL, "pool show");
+		printf("[");
+		t = simple(nl, NAT64_CMD_POOL_GET, true, print_pool_json,
+			   &items, "pool show");
+		printf("%s]\n", items ? "\n" : "");
+		return t;
+	case REQ_LOOKUP:
+		return cmd_lookup(nl, q);
 	case REQ_RULE_SHOW:
 		return simple(nl, NAT64_CMD_RULE_GET, true, print_rule, NULL,
 			      "rule show");
@@ -1009,6 +1320,12 @@ static int run_req(struct ctl_nl *nl, const struct req *q)
 		if (q->pool.alloc >= 0)
 			nla_put_u8(msg, NAT64_POOL_A_ALLOC,
 				   (uint8_t)q->pool.alloc);
+		if (q->pool.has_from) {
+			nla_put(msg, NAT64_POOL_A_DET_PREFIX, 16,
+				&q->pool.from);
+			nla_put_u8(msg, NAT64_POOL_A_DET_PLEN,
+				   (uint8_t)q->pool.from_plen);
+		}
 		if (q->pool.has_ports) {
 			nla_put_u16(msg, NAT64_POOL_A_PORT_MIN,
 				    (uint16_t)q->pool.port_lo);

@@ -128,9 +128,16 @@ static int parse_protos(const char *s, unsigned int *out)
 }
 
 #define POOL_USAGE "usage: pool add NAME ADDR[/LEN|-ADDR] [ports LO-HI] " \
-		   "[proto tcp,udp,icmp] [alloc random|sequential]"
+		   "[proto tcp,udp,icmp] " \
+		   "[alloc random|sequential|deterministic from PREFIX6/LEN]"
 
-/* NAME ADDR[/LEN|-LAST] [ports LO-HI] [proto LIST] [alloc MODE] */
+static int parse_prefix6(const char *s, struct in6_addr *a, unsigned int *len,
+			 char *err, size_t errlen);
+
+/*
+ * NAME ADDR[/LEN|-LAST] [ports LO-HI] [proto LIST] [alloc MODE]
+ * [from PREFIX6/LEN] (from: with alloc deterministic only, and needed)
+ */
 int parse_pool_add(int argc, char **argv, struct ctl_pool *p, char *err,
 		   size_t errlen)
 {
@@ -185,15 +192,28 @@ int parse_pool_add(int argc, char **argv, struct ctl_pool *p, char *err,
 				p->alloc = NAT64_ALLOC_RANDOM;
 			else if (!strcmp(v, "sequential"))
 				p->alloc = NAT64_ALLOC_SEQUENTIAL;
+			else if (!strcmp(v, "deterministic"))
+				p->alloc = NAT64_ALLOC_DETERMINISTIC;
 			else
 				return fail(err, errlen,
-					    "invalid allocation '%s' (random or sequential)",
+					    "invalid allocation '%s' (random, sequential or deterministic)",
 					    v);
+		} else if (!strcmp(k, "from") && !p->has_from) {
+			if (parse_prefix6(v, &p->from, &p->from_plen, err,
+					  errlen))
+				return -1;
+			p->has_from = true;
 		} else {
 			return fail(err, errlen, "unknown or repeated keyword '%s'",
 				    k);
 		}
 	}
+	if (p->alloc == NAT64_ALLOC_DETERMINISTIC && !p->has_from)
+		return fail(err, errlen,
+			    "alloc deterministic needs from PREFIX6/LEN (the subscribers' prefix)");
+	if (p->alloc != NAT64_ALLOC_DETERMINISTIC && p->has_from)
+		return fail(err, errlen,
+			    "from PREFIX6/LEN is for alloc deterministic only");
 	return 0;
 }
 

@@ -22,6 +22,9 @@ struct ctl_pool {
 	unsigned int port_lo, port_hi;
 	unsigned int protos;		/* NAT64_PROTO_F_*; 0: not given */
 	int alloc;			/* enum nat64_alloc; -1: not given */
+	bool has_from;			/* deterministic: from PREFIX6/LEN */
+	struct in6_addr from;
+	unsigned int from_plen;
 };
 
 struct ctl_rule {

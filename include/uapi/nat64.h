@@ -79,13 +79,21 @@
  *	         NAT64_POOL_A_PORT_MIN and NAT64_POOL_A_PORT_MAX (both or
  *	         none; default NAT64_POOL_DEFAULT_PORT_MIN..
  *	         NAT64_POOL_DEFAULT_PORT_MAX), NAT64_POOL_A_PROTOS and
- *	         NAT64_POOL_A_ALLOC. A pool that exists gets the range added
- *	         (at most NAT64_MAX_RANGES ranges a pool).
+ *	         NAT64_POOL_A_ALLOC (with NAT64_ALLOC_DETERMINISTIC also
+ *	         NAT64_POOL_A_DET_PREFIX and _DET_PLEN). A pool that exists
+ *	         gets the range added (at most NAT64_MAX_RANGES ranges a
+ *	         pool).
  *	Errors:  -EINVAL  host bits set in ADDR/PLEN, LAST < ADDR, neither
  *	                  or both of PLEN and LAST, PORT_MIN > PORT_MAX, or
- *	                  only one of the two port bounds given;
+ *	                  only one of the two port bounds given; DET_PREFIX
+ *	                  and DET_PLEN not both given with deterministic
+ *	                  allocation, or given without it, bits set past
+ *	                  DET_PLEN, DET_SUBLEN given; when committing, a
+ *	                  deterministic range that does not work with the
+ *	                  subscriber length (see "Deterministic NAT");
  *	         -EADDRINUSE  the addresses and ports overlap a range of
- *	                  this or another pool;
+ *	                  this or another pool, or the deterministic prefix
+ *	                  overlaps another deterministic range's;
  *	         -ENOSPC  the namespace holds NAT64_MAX_POOLS pools already,
  *	                  or the pool NAT64_MAX_RANGES ranges.
  *
@@ -95,7 +103,8 @@
  *
  * NAT64_CMD_POOL_GET (dump)
  *	Reply:   one message per pool range, each with NAT64_A_POOL (all of
- *	         NAT64_POOL_A_*, PLEN or LAST as configured).
+ *	         NAT64_POOL_A_*, PLEN or LAST as configured; the DET_*
+ *	         ones for deterministic ranges only).
  *
  * NAT64_CMD_RULE_ADD (do)
  *	Request: NAT64_A_RULE with NAT64_RULE_A_NAME, NAT64_RULE_A_PREFIX,
@@ -184,7 +193,8 @@
  *	         are changed, the others kept.
  *	Errors:  -EINVAL/-ERANGE a value out of its range, or a timeout
  *	         below its RFC 6146 §4 minimum (NAT64_TIMEOUT_MIN_*)
- *	         without NAT64_CONFIG_A_BELOW_RFC; -EPERM see "Permissions";
+ *	         without NAT64_CONFIG_A_BELOW_RFC, or a subscriber length
+ *	         a deterministic range does not work with; -EPERM see "Permissions";
  *	         -ENOMEM (or another error of netfilter) the mode could not
  *	         be switched to hooks (nothing changed).
  *
@@ -226,6 +236,40 @@
  * unicast, is dropped and counted (NAT64_STAT_DROP_ROUTE_TYPE). No
  * route, or a blackhole, unreachable or prohibit one, is counted as
  * NAT64_STAT_DROP_NO_ROUTE.
+ *
+ * Deterministic NAT (RFC 7422)
+ * ----------------------------
+ * A pool range with NAT64_POOL_A_ALLOC NAT64_ALLOC_DETERMINISTIC serves
+ * the subscribers (IPv6 /SUBLEN prefixes, SUBLEN being
+ * NAT64_CONFIG_A_SUBSCRIBER_PLEN) of the IPv6 prefix
+ * NAT64_POOL_A_DET_PREFIX/DET_PLEN. Each subscriber always gets the same
+ * IPv4 address and port range, computed from the configuration, not
+ * stored: the N = 2^(SUBLEN - DET_PLEN) subscribers are numbered
+ * 0..N-1 in address order (i: bits DET_PLEN..SUBLEN-1 of the address);
+ * with NADDR addresses A0.. and ports LO..HI (NPORTS = HI - LO + 1),
+ *	K = ceil(N / NADDR)	subscribers an address,
+ *	P = floor(NPORTS / K)	ports a subscriber,
+ *	subscriber i: address A0 + i / K,
+ *	              ports LO + (i % K) * P .. LO + (i % K) * P + P - 1.
+ * Given to nobody: the top NPORTS - K * P ports of each address, and
+ * whatever is past subscriber N-1 (the rest of its address, and the
+ * addresses after it). An IPv4 address and port maps back to
+ * i = (address - A0) * K + (port - LO) / P, if that range is not left
+ * over. Every mapping of a subscriber (all protocols, each protocol its
+ * own ports) takes its address and a free port of its range only (the
+ * IPv6 source port if it is one of them); none free: refused, counted
+ * (NAT64_STAT_DROP_DET_FULL) and answered with ICMPv6 address
+ * unreachable. Ports that static BIB entries hold, and ports of the
+ * translator's own sockets on a pool address that is its own, stay
+ * out as in the other modes. An IPv6 source outside the range's
+ * prefix does not use the range (another range of the pool may serve
+ * it; none: NAT64_STAT_6TO4_NO_PORT). The deterministic prefixes of all
+ * pools may not overlap (-EADDRINUSE).
+ * Checked when committing (-EINVAL, with an extended ack), since a
+ * change of SUBSCRIBER_PLEN changes every range: SUBLEN must be longer
+ * than DET_PLEN, and P at least 1 (so SUBLEN - DET_PLEN at most 31).
+ * A commit that changes SUBLEN rebuilds the deterministic ranges; the
+ * mappings of the rules using their pools are then removed.
  *
  * NAT64_CMD_GET_CONFIG (do)
  *	Request: no attributes.
@@ -385,6 +429,18 @@ enum nat64_pool_attr {
 	/* u8, NAT64_PROTO_F_* bits, not 0 (default all three) */
 	NAT64_POOL_A_PROTOS,
 	NAT64_POOL_A_ALLOC,	/* u8, enum nat64_alloc (default random) */
+	/*
+	 * NAT64_ALLOC_DETERMINISTIC only, and then both: the IPv6 prefix
+	 * whose subscribers the range serves (16 bytes, no bits set past
+	 * DET_PLEN) and its length (u8, 0..128).
+	 */
+	NAT64_POOL_A_DET_PREFIX,
+	NAT64_POOL_A_DET_PLEN,
+	/*
+	 * u8, replies only (refused in requests): the subscriber length
+	 * the range runs with, NAT64_CONFIG_A_SUBSCRIBER_PLEN as committed.
+	 */
+	NAT64_POOL_A_DET_SUBLEN,
 	__NAT64_POOL_A_MAX
 };
 #define NAT64_POOL_A_MAX (__NAT64_POOL_A_MAX - 1)
@@ -404,6 +460,7 @@ enum nat64_pool_attr {
 enum nat64_alloc {
 	NAT64_ALLOC_RANDOM,
 	NAT64_ALLOC_SEQUENTIAL,
+	NAT64_ALLOC_DETERMINISTIC,	/* see "Deterministic NAT" above */
 };
 
 /* Inside NAT64_A_RULE. */
@@ -736,6 +793,11 @@ enum nat64_stat {
 	NAT64_STAT_DROP_SUBSCRIBER_SESSIONS,
 	/* dropped: all namespaces hold the module's most sessions (max_sessions) */
 	NAT64_STAT_DROP_MODULE_SESSIONS,
+	/*
+	 * dropped: a subscriber of a deterministic pool range has no free
+	 * port left in its own range (see "Deterministic NAT")
+	 */
+	NAT64_STAT_DROP_DET_FULL,
 	__NAT64_STAT_MAX
 };
 #define NAT64_STAT_MAX (__NAT64_STAT_MAX - 1)

@@ -57,6 +57,37 @@ static void pool_bad(void)
 	CHECK_EQ(POOL("p1", "::1"), -1);
 }
 
+/* alloc deterministic from PREFIX6/LEN: both or neither. */
+static void pool_det(void)
+{
+	struct ctl_pool p;
+	struct in6_addr want;
+
+	CHECK_EQ(POOL("d", "198.51.100.0/30", "ports", "1024-65535", "alloc",
+		      "deterministic", "from", "2001:db8:1::/48"), 0);
+	CHECK_EQ(p.alloc, NAT64_ALLOC_DETERMINISTIC);
+	CHECK(p.has_from);
+	CHECK_EQ(p.from_plen, 48);
+	inet_pton(AF_INET6, "2001:db8:1::", &want);
+	CHECK_MEM(&p.from, &want, 16);
+	/* In any order. */
+	CHECK_EQ(POOL("d", "198.51.100.0/30", "from", "2001:db8:1::/48",
+		      "alloc", "deterministic"), 0);
+	CHECK_EQ(POOL("d", "198.51.100.0/30", "alloc", "deterministic"), -1);
+	CHECK(strstr(err, "from PREFIX6/LEN"));
+	CHECK_EQ(POOL("d", "198.51.100.0/30", "from", "2001:db8:1::/48"), -1);
+	CHECK(strstr(err, "deterministic only"));
+	CHECK_EQ(POOL("d", "198.51.100.0/30", "alloc", "sequential", "from",
+		      "2001:db8:1::/48"), -1);
+	CHECK_EQ(POOL("d", "198.51.100.0/30", "alloc", "deterministic",
+		      "from", "2001:db8:1::"), -1);
+	CHECK_EQ(POOL("d", "198.51.100.0/30", "alloc", "deterministic",
+		      "from", "2001:db8:1::/129"), -1);
+	CHECK_EQ(POOL("d", "198.51.100.0/30", "alloc", "deterministic",
+		      "from", "2001:db8:1::/48", "from", "2001:db8:2::/48"), -1);
+	CHECK_EQ(POOL("d", "198.51.100.0/30", "alloc", "determ"), -1);
+}
+
 static void rule_parse(void)
 {
 	struct ctl_rule r;
@@ -305,6 +336,6 @@ static void deny_parse(void)
 	CHECK_EQ(parse_deny(0, NULL, &d, err, sizeof(err)), -1);
 }
 
-UNIT_MAIN(T(pool_good), T(pool_bad), T(rule_parse), T(set_parse),
+UNIT_MAIN(T(pool_good), T(pool_bad), T(pool_det), T(rule_parse), T(set_parse),
 	  T(prefixes), T(bibs), T(split), T(pretty_json), T(set_log),
 	  T(set_below_rfc), T(deny_parse))

@@ -154,5 +154,142 @@ static void sequential_order(void)
 	}
 }
 
-UNIT_MAIN(T(escapes_runs), T(sequential_order), T(icmp_no_class), T(range_preserved), T(stays_in_range), T(preserves_port), T(distinct_attempts),
+
+/* Deterministic NAT: one shape, every subscriber and every pool port. */
+static void det_round_trip(const struct pa_det *d, u32 want_k, u32 want_p)
+{
+	u32 nports = (u32)d->port_hi - d->port_lo + 1, i, a, given = 0;
+	struct pa_det_shape sh;
+	u8 pfx[16], probe[16];
+
+	CHECK_EQ(pa_det_shape(d, &sh), PA_DET_OK);
+	CHECK_EQ(sh.nsubs, 1U << (d->sublen - d->plen));
+	CHECK_EQ(sh.per_addr, want_k);
+	CHECK_EQ(sh.ports, want_p);
+	for (i = 0; i < sh.nsubs; i++) {
+		u32 addr, j;
+		u16 lo, hi;
+
+		pa_det_forward(d, &sh, i, &addr, &lo, &hi);
+		CHECK(addr - d->addr < d->naddr);
+		CHECK(lo >= d->port_lo && hi <= d->port_hi);
+		CHECK_EQ(hi - lo + 1, sh.ports);
+		/* The formula of portalloc.h, written out again. */
+		CHECK_EQ(addr, d->addr + i / want_k);
+		CHECK_EQ(lo, d->port_lo + (i % want_k) * want_p);
+		/* Both ends of the range come back to i. */
+		CHECK(pa_det_reverse(d, &sh, addr, lo, &j) && j == i);
+		CHECK(pa_det_reverse(d, &sh, addr, hi, &j) && j == i);
+		/* Its prefix, and any address in it, is subscriber i. */
+		pa_det_prefix(d, i, pfx);
+		CHECK(pa_det_index(d, pfx, &j) && j == i);
+		memcpy(probe, pfx, 16);
+		if (d->sublen < 128)
+			probe[15] ^= 1;
+		CHECK(pa_det_index(d, probe, &j) && j == i);
+	}
+	/* Every address and port: nobody's, or exactly one subscriber's. */
+	for (a = 0; a < d->naddr; a++) {
+		u32 port;
+
+		for (port = d->port_lo; port <= d->port_hi; port++) {
+			u32 addr, j;
+			u16 lo, hi;
+
+			if (!pa_det_reverse(d, &sh, d->addr + a, (u16)port, &j))
+				continue;
+			given++;
+			CHECK(j < sh.nsubs);
+			pa_det_forward(d, &sh, j, &addr, &lo, &hi);
+			CHECK(addr == d->addr + a && port >= lo && port <= hi);
+		}
+	}
+	/* Disjoint ranges cover N * P ports; the rest is left over. */
+	CHECK_EQ(given, sh.nsubs * sh.ports);
+	CHECK(given <= d->naddr * nports);
+}
+
+static void det_shapes(void)
+{
+	/* 2001:db8:1::/48 of /56 subscribers over 4 addresses. */
+	struct pa_det d = { .addr = 0xc6336400, .naddr = 4, .port_lo = 1024,
+			    .port_hi = 65535, .plen = 48, .sublen = 56,
+			    .prefix = { 0x20, 0x01, 0x0d, 0xb8, 0, 1 } };
+
+	det_round_trip(&d, 64, 1008);
+	/* 64 over 3 addresses of 1000 ports: 22, 22, 20 an address. */
+	d.naddr = 3;
+	d.port_lo = 1000;
+	d.port_hi = 1999;
+	d.sublen = 54;
+	det_round_trip(&d, 22, 45);
+	/* 8 over 5 addresses of 7 ports: 2 an address, the 5th unused. */
+	d.naddr = 5;
+	d.port_lo = 10;
+	d.port_hi = 16;
+	d.sublen = 51;
+	det_round_trip(&d, 2, 3);
+	/* One port each. */
+	d.naddr = 2;
+	d.port_lo = 10;
+	d.port_hi = 13;
+	det_round_trip(&d, 4, 1);
+	/* Lengths off byte boundaries: 2001:db8:8::/45 of /52. */
+	d.prefix[4] = 0x00;
+	d.prefix[5] = 0x08;
+	d.plen = 45;
+	d.sublen = 52;
+	d.naddr = 1;
+	d.port_lo = 1;
+	d.port_hi = 65535;
+	det_round_trip(&d, 128, 511);
+	/* /128 subscribers of a /120. */
+	memset(d.prefix, 0, 16);
+	d.prefix[0] = 0x20;
+	d.plen = 120;
+	d.sublen = 128;
+	det_round_trip(&d, 256, 255);
+}
+
+static void det_refused(void)
+{
+	struct pa_det d = { .addr = 1, .naddr = 1, .port_lo = 1,
+			    .port_hi = 3, .plen = 48, .sublen = 50 };
+	struct pa_det_shape sh;
+	u8 a[16] = { 0 };
+	u32 addr, i;
+	u16 lo, hi;
+
+	/* 4 subscribers, 3 ports. */
+	CHECK_EQ(pa_det_shape(&d, &sh), PA_DET_TOO_MANY);
+	d.sublen = 48;
+	CHECK_EQ(pa_det_shape(&d, &sh), PA_DET_SUBLEN);
+	d.sublen = 40;
+	CHECK_EQ(pa_det_shape(&d, &sh), PA_DET_SUBLEN);
+	d.plen = 0;
+	d.sublen = 32;
+	d.naddr = 65536;
+	d.port_hi = 65535;
+	CHECK_EQ(pa_det_shape(&d, &sh), PA_DET_TOO_MANY);
+	/* The most there can be: 2^31 over 65536 x 65535, 1 port each. */
+	d.sublen = 31;
+	CHECK_EQ(pa_det_shape(&d, &sh), PA_DET_OK);
+	CHECK_EQ(sh.per_addr, 32768);
+	CHECK_EQ(sh.ports, 1);
+	pa_det_forward(&d, &sh, sh.nsubs - 1, &addr, &lo, &hi);
+	CHECK_EQ(addr, 65536);
+	CHECK_EQ(lo, 32768);
+	CHECK(pa_det_reverse(&d, &sh, addr, lo, &i) && i == sh.nsubs - 1);
+	/* Outside the prefix: no index. */
+	d.plen = 16;
+	d.sublen = 24;
+	d.prefix[0] = 0x20;
+	a[0] = 0x30;
+	CHECK(!pa_det_index(&d, a, &i));
+	a[0] = 0x20;
+	a[1] = 1;
+	CHECK(!pa_det_index(&d, a, &i));
+}
+
+UNIT_MAIN(T(det_shapes), T(det_refused), T(escapes_runs), T(sequential_order), T(icmp_no_class), T(range_preserved), T(stays_in_range), T(preserves_port), T(distinct_attempts),
 	  T(single_port))
