@@ -13,7 +13,7 @@
 #define PA_MAX_ATTEMPTS	64
 
 /* pa_candidate() flags */
-#define PA_KEEP_CLASS	0x1	/* below 1024 stays below, above above */
+#define PA_KEEP_CLASS	0x1	/* below 1024 stays below, 1024 and up stay up */
 #define PA_SEQUENTIAL	0x2	/* try ports in order from @key_hash */
 
 struct pa_range {

@@ -180,6 +180,16 @@ static int bad(const char *msg)
 
 /* ---- printing replies ---- */
 
+/* A pool's attributes into @p; false if one it must have is missing. */
+static bool pool_parse(struct nlattr **tb, struct nlattr **p)
+{
+	return tb[NAT64_A_POOL] &&
+	       !nla_parse_nested(p, NAT64_POOL_A_MAX, tb[NAT64_A_POOL], NULL) &&
+	       p[NAT64_POOL_A_NAME] && p[NAT64_POOL_A_ADDR] &&
+	       nla_len(p[NAT64_POOL_A_ADDR]) == 4 &&
+	       p[NAT64_POOL_A_PORT_MIN] && p[NAT64_POOL_A_PORT_MAX];
+}
+
 static int print_pool(struct nlattr **tb, void *arg)
 {
 	struct nlattr *p[NAT64_POOL_A_MAX + 1];
@@ -187,11 +197,7 @@ static int print_pool(struct nlattr **tb, void *arg)
 	unsigned int f = NAT64_PROTO_F_TCP | NAT64_PROTO_F_UDP |
 			 NAT64_PROTO_F_ICMP;
 
-	if (!tb[NAT64_A_POOL] ||
-	    nla_parse_nested(p, NAT64_POOL_A_MAX, tb[NAT64_A_POOL], NULL) ||
-	    !p[NAT64_POOL_A_NAME] || !p[NAT64_POOL_A_ADDR] ||
-	    nla_len(p[NAT64_POOL_A_ADDR]) != 4 ||
-	    !p[NAT64_POOL_A_PORT_MIN] || !p[NAT64_POOL_A_PORT_MAX])
+	if (!pool_parse(tb, p))
 		return 0;
 	inet_ntop(AF_INET, nla_data(p[NAT64_POOL_A_ADDR]), a, sizeof(a));
 	if (p[NAT64_POOL_A_LAST] && nla_len(p[NAT64_POOL_A_LAST]) == 4) {
@@ -294,11 +300,7 @@ static int print_pool_json(struct nlattr **tb, void *arg)
 	char name[NAT64_NAME_MAX];
 	struct pa_det d;
 
-	if (!tb[NAT64_A_POOL] ||
-	    nla_parse_nested(p, NAT64_POOL_A_MAX, tb[NAT64_A_POOL], NULL) ||
-	    !p[NAT64_POOL_A_NAME] || !p[NAT64_POOL_A_ADDR] ||
-	    nla_len(p[NAT64_POOL_A_ADDR]) != 4 ||
-	    !p[NAT64_POOL_A_PORT_MIN] || !p[NAT64_POOL_A_PORT_MAX])
+	if (!pool_parse(tb, p))
 		return 0;
 	if (p[NAT64_POOL_A_PROTOS])
 		f = nla_get_u8(p[NAT64_POOL_A_PROTOS]);
