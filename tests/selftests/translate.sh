@@ -38,7 +38,7 @@ udp_echo_server "$V4" 5353 peer
 # A connected UDP socket (bash's /dev/udp); dd reads the one datagram
 # of the answer (bash's read would take one byte of it).
 udp=$(x6 bash -c 'exec 3<>/dev/udp/64:ff9b:1::192.0.2.2/5353 &&
-	echo hello-udp >&3 && timeout 10 dd bs=64k count=1 status=none <&3')
+	echo hello-udp >&3 && timeout 30 dd bs=64k count=1 status=none <&3')
 echo "# udp reply: $udp"
 read -r payload peer port <<< "$udp"
 check "udp: payload came back" [ "${payload:-}" = hello-udp ]
