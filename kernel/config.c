@@ -55,9 +55,24 @@ static bool ranges_overlap(const struct nat64_prange *a,
 	       a->r.port_lo <= b->r.port_hi && b->r.port_lo <= a->r.port_hi;
 }
 
+/* A range set and the references its block ranges hold. */
+static void pranges_free(const struct nat64_pranges *rs)
+{
+	unsigned int k;
+
+	for (k = 0; rs && k < rs->n; k++)
+		nat64_blockmap_put(rs->r[k].bm);
+	kfree(rs);
+}
+
+static void pranges_free_rcu(struct rcu_head *head)
+{
+	pranges_free(container_of(head, struct nat64_pranges, rcu));
+}
+
 static void pool_free(struct nat64_pool *p)
 {
-	kfree(rcu_dereference_protected(p->ranges, 1));
+	pranges_free(rcu_dereference_protected(p->ranges, 1));
 	kfree(p);
 }
 
@@ -584,7 +599,13 @@ static bool prange_eq(const struct nat64_prange *a,
 	       a->plen == b->plen && a->last == b->last && a->det == b->det &&
 	       (!a->det || (a->det_cfg.plen == b->det_cfg.plen &&
 			    a->det_cfg.sublen == b->det_cfg.sublen &&
-			    !memcmp(a->det_cfg.prefix, b->det_cfg.prefix, 16)));
+			    !memcmp(a->det_cfg.prefix, b->det_cfg.prefix, 16))) &&
+	       a->quiet == b->quiet && a->blk == b->blk &&
+	       (!a->blk || (a->blk_size == b->blk_size &&
+			    a->blk_max == b->blk_max &&
+			    a->blk_timeout == b->blk_timeout &&
+			    a->blk_interim == b->blk_interim &&
+			    a->blk_sublen == b->blk_sublen));
 }
 
 /*
@@ -600,6 +621,8 @@ static int spec_det_check(struct nat64_spec *s, struct netlink_ext_ack *extack)
 			struct nat64_prange *pr = &s->pools[i].r[k];
 			struct pa_det *d = &pr->det_cfg;
 
+			/* Subscribers change with the length: blocks go. */
+			pr->blk_sublen = pr->blk ? s->set.subscriber_plen : 0;
 			if (!pr->det)
 				continue;
 			d->addr = pr->r.addr;
@@ -655,21 +678,36 @@ static int plan_pool(struct nat64_net *nn, const struct nat64_spool *sp,
 	rs->n = sp->n;
 	for (k = 0; k < sp->n; k++) {
 		rs->r[k] = sp->r[k];
+		rs->r[k].bm = NULL;
 		atomic_set(&rs->r[k].next, 0);
 	}
-	/* Ranges kept keep their place; any other one going shrinks it. */
+	pl->ranges[i] = rs;
+	/*
+	 * Ranges kept keep their place and their blocks; any other one
+	 * going shrinks it.
+	 */
 	for (j = 0; old && j < old->n; j++) {
 		for (k = 0; k < sp->n; k++) {
-			if (prange_eq(&old->r[j], &sp->r[k])) {
+			if (prange_eq(&old->r[j], &sp->r[k]) && !rs->r[k].bm) {
 				atomic_set(&rs->r[k].next,
 					   atomic_read(&old->r[j].next));
+				if (old->r[j].bm) {
+					rs->r[k].bm = old->r[j].bm;
+					nat64_blockmap_get(rs->r[k].bm);
+				}
 				break;
 			}
 		}
 		if (k == sp->n)
 			pl->shrunk[i] = true;
 	}
-	pl->ranges[i] = rs;
+	for (k = 0; k < sp->n; k++) {
+		if (!rs->r[k].blk || rs->r[k].bm)
+			continue;
+		rs->r[k].bm = nat64_blockmap_new(&rs->r[k], sp->name);
+		if (!rs->r[k].bm)
+			return -ENOMEM;
+	}
 	if (pl->pool_new[i])
 		RCU_INIT_POINTER(pl->pool[i]->ranges, rs);
 	return 0;
@@ -773,7 +811,7 @@ static void plan_free(struct nat64_net *nn, const struct nat64_spec *s,
 	kfree(pl->rs);
 	kfree(pl->deny);
 	for (i = 0; i < s->npools; i++) {
-		kfree(pl->ranges[i]);
+		pranges_free(pl->ranges[i]);
 		if (pl->pool_new[i])
 			kfree(pl->pool[i]);
 	}
@@ -931,7 +969,7 @@ int nat64_commit(struct nat64_net *nn, struct nat64_spec *s,
 								 pl->pool[i]);
 
 			rcu_assign_pointer(pl->pool[i]->ranges, pl->ranges[i]);
-			kfree_rcu((struct nat64_pranges *)or, rcu);
+			call_rcu((struct rcu_head *)&or->rcu, pranges_free_rcu);
 		}
 	}
 	for (i = 0; i < s->nrules; i++)

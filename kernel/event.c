@@ -35,6 +35,7 @@ void nat64_ev_fill(struct nat64_net *nn, struct nat64_ev *ev, u8 type,
 
 	ev->type = type;
 	ev->proto = b->proto;
+	ev->quiet = !!(b->flags & BIB_F_QUIET);
 	ev->addr6 = b->addr6;
 	ev->port6 = b->port6;
 	ev->addr4 = b->addr4;
@@ -133,6 +134,8 @@ void nat64_ev_report(struct nat64_net *nn, const struct nat64_ev *ev)
 	u64 ts = ktime_get_real_ns();
 	bool log;
 
+	if (ev->quiet)
+		return;
 	/* Refusals are not translation records: never logged. */
 	log = ev->type != NAT64_EVENT_MAPPING_REFUSED &&
 	      ev->type != NAT64_EVENT_SESSION_REFUSED &&
@@ -150,6 +153,80 @@ void nat64_ev_report(struct nat64_net *nn, const struct nat64_ev *ev)
 	}
 	if (nat64_genl_listening(nn->net))
 		ev_send(nn, ev, ts);
+}
+
+static const char *const blk_verb[NAT64_EVENT_MAX + 1] = {
+	[NAT64_EVENT_BLOCK_ALLOCATED] = "allocated",
+	[NAT64_EVENT_BLOCK_RELEASED] = "released",
+	[NAT64_EVENT_BLOCK_INTERIM] = "interim",
+};
+
+/* "tcp,udp,icmp", or those of them in @protos (BIT(enum xl_proto)). */
+static const char *protos_str(u8 protos, char buf[16])
+{
+	unsigned int p, n = 0;
+
+	buf[0] = 0;
+	for (p = 0; p < XL_NPROTO; p++)
+		if (protos & BIT(p))
+			n += scnprintf(buf + n, 16 - n, "%s%s", n ? "," : "",
+				       proto_name[p]);
+	return buf;
+}
+
+static int blk_put_ev(struct sk_buff *skb, const struct nat64_blkev *ev,
+		      u64 ts)
+{
+	struct nlattr *nest;
+
+	if (nla_put_u8(skb, NAT64_A_EVENT, ev->type) ||
+	    nla_put_u64_64bit(skb, NAT64_A_TIMESTAMP, ts, NAT64_A_PAD))
+		return -EMSGSIZE;
+	nest = nla_nest_start(skb, NAT64_A_BLOCK);
+	if (!nest ||
+	    nla_put_in6_addr(skb, NAT64_BLOCK_A_PREFIX, &ev->prefix) ||
+	    nla_put_u8(skb, NAT64_BLOCK_A_PLEN, ev->plen) ||
+	    nla_put_in_addr(skb, NAT64_BLOCK_A_ADDR4, ev->addr4) ||
+	    nla_put_u16(skb, NAT64_BLOCK_A_PORT_MIN, ev->port_lo) ||
+	    nla_put_u16(skb, NAT64_BLOCK_A_PORT_MAX, ev->port_hi) ||
+	    nla_put_u8(skb, NAT64_BLOCK_A_PROTOS, ev->protos) ||
+	    nla_put_string(skb, NAT64_BLOCK_A_POOL, ev->pool))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+void nat64_blk_report(struct nat64_net *nn, const struct nat64_blkev *ev)
+{
+	u64 ts = ktime_get_real_ns();
+	struct sk_buff *skb;
+	char protos[16];
+	void *hdr;
+
+	if (READ_ONCE(nn->log_mappings)) {
+		time64_t secs = div_u64(ts, NSEC_PER_SEC);
+
+		if (__ratelimit(&nn->log_rs))
+			pr_info("ns=%u %ptT block %s %pI6c/%u %pI4:%u-%u %s %s\n",
+				nn->net->ns.inum, &secs, blk_verb[ev->type],
+				&ev->prefix, ev->plen, &ev->addr4, ev->port_lo,
+				ev->port_hi, protos_str(ev->protos, protos),
+				ev->pool);
+		else
+			nat64_stat_inc(nn, NAT64_STAT_LOG_SUPPRESSED);
+	}
+	if (!nat64_genl_listening(nn->net))
+		return;
+	skb = genlmsg_new(EV_MSG_SIZE, GFP_ATOMIC);
+	if (!skb)
+		return;
+	hdr = nat64_genl_event_put(skb);
+	if (!hdr || blk_put_ev(skb, ev, ts)) {
+		nlmsg_free(skb);
+		return;
+	}
+	genlmsg_end(skb, hdr);
+	nat64_genl_event_send(nn->net, skb);
 }
 
 void nat64_ev_refused(struct nat64_net *nn, const struct nat64_flow *f,
@@ -170,6 +247,7 @@ void nat64_ev_refused(struct nat64_net *nn, const struct nat64_flow *f,
 		ev.addr6 = *f->addr6;
 		ev.port6 = f->port6;
 	}
+	ev.quiet = 0;
 	ev.session = 1;
 	ev.raddr = f->raddr;
 	ev.rport = f->rport;

@@ -36,18 +36,7 @@ MODULE_PARM_DESC(max_sessions,
 		 "most sessions of all namespaces together (default: 1/4 of RAM's worth)");
 static atomic_t all_sessions = ATOMIC_INIT(0);
 
-static struct kmem_cache *bib_cache, *sess_cache;
-
-/* Charge what is allocated from here on to @mt's memory cgroup. */
-static struct mem_cgroup *memcg_enter(struct nat64_maptable *mt)
-{
-	return set_active_memcg(mt->memcg);
-}
-
-static void memcg_leave(struct mem_cgroup *old)
-{
-	set_active_memcg(old);
-}
+static struct kmem_cache *bib_cache, *sess_cache, *sub_cache;
 
 /* Entries are allocated in softirq: never from the reserves. */
 #define MAP_GFP		(GFP_NOWAIT | __GFP_NOWARN)
@@ -258,6 +247,29 @@ bool nat64_host_owns(struct net *net, u8 proto, __be32 addr, u16 port)
 	       host_port_busy(net, proto, addr, port);
 }
 
+bool nat64_bib_link4_at(struct nat64_net *nn, struct nat64_maptable *mt,
+			struct nat64_bib *b, u32 addr, u16 port, bool local)
+{
+	spinlock_t *lock;
+	u32 h;
+
+	if (local && host_port_busy(nn->net, b->proto, htonl(addr), port))
+		return false;
+	h = hash4(nn, b->proto, htonl(addr), port);
+	lock = lock4(mt, h);
+	if (!spin_trylock(lock))
+		return false;
+	if (nat64_bib_find4(nn, mt, b->proto, htonl(addr), port)) {
+		spin_unlock(lock);
+		return false;
+	}
+	b->addr4 = htonl(addr);
+	b->port4 = port;
+	hlist_add_head_rcu(&b->node4, &mt->h4[h & mt->mask]);
+	spin_unlock(lock);
+	return true;
+}
+
 /*
  * Try @b at the candidates of range @r (up to PA_MAX_ATTEMPTS from
  * @start, with pa_candidate() @flags): link it into the IPv4 table at the
@@ -275,25 +287,9 @@ static bool bib_try4(struct nat64_net *nn, struct nat64_maptable *mt,
 	pa_candidate(r, ahash, 0, 0, 0, 0, &addr, &port);
 	local = inet_addr_type(nn->net, htonl(addr)) == RTN_LOCAL;
 	for (i = 0; i < PA_MAX_ATTEMPTS; i++) {
-		spinlock_t *lock;
-		u32 h;
-
 		pa_candidate(r, ahash, start, b->port6, flags, i, &addr, &port);
-		if (local && host_port_busy(nn->net, b->proto, htonl(addr),
-					    port))
-			continue;
-		h = hash4(nn, b->proto, htonl(addr), port);
-		lock = lock4(mt, h);
-		if (!spin_trylock(lock))
-			continue;
-		if (!nat64_bib_find4(nn, mt, b->proto, htonl(addr), port)) {
-			b->addr4 = htonl(addr);
-			b->port4 = port;
-			hlist_add_head_rcu(&b->node4, &mt->h4[h & mt->mask]);
-			spin_unlock(lock);
+		if (nat64_bib_link4_at(nn, mt, b, addr, port, local))
 			return true;
-		}
-		spin_unlock(lock);
 	}
 	return false;
 }
@@ -317,16 +313,131 @@ static int bib_det4(struct nat64_net *nn, struct nat64_maptable *mt,
 }
 
 /*
+ * Per-subscriber port limit (RFC 6888 REQ-4) and port blocks: BIB
+ * entries held by each IPv6 prefix of the configured length, counted
+ * while a limit is set or for entries of a block range. Called under
+ * the entry's IPv6 bucket lock; the subscriber's lock nests inside.
+ */
+static u32 sub_hash(struct nat64_net *nn, const struct in6_addr *a, u8 plen)
+{
+	struct in6_addr k;
+
+	ipv6_addr_prefix(&k, a, plen);
+	return siphash_3u64(addr_hi(&k), addr_lo(&k), plen, &nn->hash_key);
+}
+
+static spinlock_t *sub_lock(struct nat64_maptable *mt, u32 h)
+{
+	return &mt->sub_locks[h % NAT64_SUB_LOCKS];
+}
+
+static struct nat64_subscriber *sub_find(struct nat64_maptable *mt, u32 h,
+					 const struct in6_addr *a, u8 plen)
+{
+	struct nat64_subscriber *sub;
+
+	hlist_for_each_entry(sub, &mt->subs[h & mt->mask], node)
+		if (sub->plen == plen &&
+		    ipv6_prefix_equal(&sub->prefix, a, plen))
+			return sub;
+	return NULL;
+}
+
+/*
+ * Count @b for its subscriber if a limit is set or @need (a block range
+ * may serve it): then *@subp is the subscriber, which stays while @b is
+ * counted, and *@hp its hash. False: refused (limit, memory).
+ */
+static bool sub_get(struct nat64_net *nn, struct nat64_maptable *mt,
+		    struct nat64_bib *b, bool need,
+		    struct nat64_subscriber **subp, u32 *hp)
+{
+	u32 limit = READ_ONCE(nn->limit_ports), h;
+	u8 plen = READ_ONCE(nn->subscriber_plen);
+	struct nat64_subscriber *sub;
+	struct mem_cgroup *old;
+	spinlock_t *lock;
+	bool ok = true;
+
+	b->flags = 0;
+	*subp = NULL;
+	if (!limit && !READ_ONCE(nn->limit_sess_sub) && !need)
+		return true;
+	h = sub_hash(nn, &b->addr6, plen);
+	lock = sub_lock(mt, h);
+	spin_lock(lock);
+	sub = sub_find(mt, h, &b->addr6, plen);
+	if (!sub) {
+		old = nat64_memcg_enter(mt);
+		sub = kmem_cache_alloc(sub_cache, MAP_GFP);
+		nat64_memcg_leave(old);
+		if (!sub) {
+			ok = false;
+			goto out;
+		}
+		ipv6_addr_prefix(&sub->prefix, &b->addr6, plen);
+		sub->plen = plen;
+		sub->nports = 0;
+		sub->nsessions = 0;
+		INIT_LIST_HEAD(&sub->blocks);
+		sub->refused = 0;
+		hlist_add_head(&sub->node, &mt->subs[h & mt->mask]);
+	}
+	if (limit && sub->nports >= limit) {
+		ok = false;
+	} else {
+		sub->nports++;
+		b->flags = BIB_F_COUNTED;
+		b->sub_plen = plen;
+		*subp = sub;
+		*hp = h;
+	}
+out:
+	spin_unlock(lock);
+	return ok;
+}
+
+static void sub_put(struct nat64_net *nn, struct nat64_maptable *mt,
+		    struct nat64_bib *b)
+{
+	struct nat64_subscriber *sub;
+	struct nat64_blkev ev = {};
+	spinlock_t *lock;
+	u32 h;
+
+	/* sub_plen is only set on counted entries. */
+	if (!(b->flags & BIB_F_COUNTED))
+		return;
+	h = sub_hash(nn, &b->addr6, b->sub_plen);
+	lock = sub_lock(mt, h);
+	spin_lock(lock);
+	sub = sub_find(mt, h, &b->addr6, b->sub_plen);
+	if (sub && (b->flags & BIB_F_BLOCK))
+		nat64_blk_give(nn, mt, sub, b, &ev);
+	if (sub && !--sub->nports) {
+		WARN_ON_ONCE(!list_empty(&sub->blocks));
+		hlist_del(&sub->node);
+		kmem_cache_free(sub_cache, sub);
+	}
+	spin_unlock(lock);
+	if (ev.type)
+		nat64_blk_report(nn, &ev);
+}
+
+/*
  * Pick a free IPv4 transport address for @b (@khash: its IPv6 side's
- * hash) and link it into the IPv4 table; called with @b's IPv6 bucket
- * lock held. Candidates whose bucket
- * lock is contended are skipped rather than waited for: the search is
- * bounded, as it runs in softirq. 0, or why there is none.
+ * hash; @sub, @shash: its subscriber, if counted) and link it into the
+ * IPv4 table; called with @b's IPv6 bucket lock held. Candidates whose
+ * bucket lock is contended are skipped rather than waited for: the
+ * search is bounded, as it runs in softirq. 0, or why there is none; a
+ * new port block in @ev.
  */
 static enum nat64_stat bib_link4(struct nat64_net *nn,
 				 struct nat64_maptable *mt,
 				 struct nat64_bib *b, u32 khash,
-				 struct nat64_pool *pool)
+				 struct nat64_pool *pool,
+				 struct nat64_subscriber *sub, u32 shash,
+				 struct nat64_blkev *ev)
 {
 	u32 ahash = siphash(&b->addr6, sizeof(b->addr6), &nn->hash_key);
 	const struct nat64_pranges *rs = rcu_dereference(pool->ranges);
@@ -334,17 +445,32 @@ static enum nat64_stat bib_link4(struct nat64_net *nn,
 
 	for (k = 0; k < rs->n; k++) {
 		struct nat64_prange *pr = (struct nat64_prange *)&rs->r[k];
+		enum nat64_stat why;
 		u32 start;
 		int err;
 
 		if (!(pr->protos & BIT(b->proto)))
 			continue;
+		if (pr->quiet)
+			b->flags |= BIB_F_QUIET;
 		if (pr->det) {
 			/* Its own range, or nothing: no other range. */
 			err = bib_det4(nn, mt, b, khash, pr);
 			if (err == -ENOENT)
 				continue;
 			return err ? NAT64_STAT_DROP_DET_FULL : 0;
+		}
+		if (pr->blk) {
+			/* Its blocks, or nothing (see the uapi header). */
+			if (WARN_ON_ONCE(!sub))
+				return NAT64_STAT_6TO4_NO_PORT;
+			spin_lock(sub_lock(mt, shash));
+			why = nat64_blk_take(nn, mt, sub, b, pr->bm, khash,
+					     shash, ev);
+			spin_unlock(sub_lock(mt, shash));
+			if (!why)
+				b->flags |= BIB_F_BLOCK;
+			return why;
 		}
 		/* Sequential: from the port after the last one given. */
 		start = pr->sequential ? (u32)atomic_read(&pr->next) : khash;
@@ -360,91 +486,16 @@ static enum nat64_stat bib_link4(struct nat64_net *nn,
 	return NAT64_STAT_6TO4_NO_PORT;
 }
 
-/*
- * Per-subscriber port limit (RFC 6888 REQ-4): BIB entries held by each
- * IPv6 prefix of the configured length, counted while a limit is set.
- * Called under the entry's IPv6 bucket lock.
- */
-static u32 sub_hash(struct nat64_net *nn, const struct in6_addr *a, u8 plen)
+/* Is @proto served by a block range of @pool (its first that serves)? */
+static bool pool_blocks(struct nat64_pool *pool, u8 proto)
 {
-	struct in6_addr k;
+	const struct nat64_pranges *rs = rcu_dereference(pool->ranges);
+	unsigned int k;
 
-	ipv6_addr_prefix(&k, a, plen);
-	return siphash_3u64(addr_hi(&k), addr_lo(&k), plen, &nn->hash_key);
-}
-
-static struct nat64_subscriber *sub_find(struct nat64_maptable *mt, u32 h,
-					 const struct in6_addr *a, u8 plen)
-{
-	struct nat64_subscriber *sub;
-
-	hlist_for_each_entry(sub, &mt->subs[h & mt->mask], node)
-		if (sub->plen == plen &&
-		    ipv6_prefix_equal(&sub->prefix, a, plen))
-			return sub;
-	return NULL;
-}
-
-static bool sub_get(struct nat64_net *nn, struct nat64_maptable *mt,
-		    struct nat64_bib *b)
-{
-	u32 limit = READ_ONCE(nn->limit_ports), h;
-	u8 plen = READ_ONCE(nn->subscriber_plen);
-	struct nat64_subscriber *sub;
-	spinlock_t *lock;
-	bool ok = true;
-
-	b->counted = 0;
-	if (!limit && !READ_ONCE(nn->limit_sess_sub))
-		return true;
-	h = sub_hash(nn, &b->addr6, plen);
-	lock = &mt->sub_locks[h % NAT64_SUB_LOCKS];
-	spin_lock(lock);
-	sub = sub_find(mt, h, &b->addr6, plen);
-	if (!sub) {
-		sub = kmalloc(sizeof(*sub), GFP_NOWAIT | __GFP_NOWARN |
-			      __GFP_ACCOUNT);
-		if (!sub) {
-			ok = false;
-			goto out;
-		}
-		ipv6_addr_prefix(&sub->prefix, &b->addr6, plen);
-		sub->plen = plen;
-		sub->nports = 0;
-		sub->nsessions = 0;
-		hlist_add_head(&sub->node, &mt->subs[h & mt->mask]);
-	}
-	if (limit && sub->nports >= limit) {
-		ok = false;
-	} else {
-		sub->nports++;
-		b->counted = 1;
-		b->sub_plen = plen;
-	}
-out:
-	spin_unlock(lock);
-	return ok;
-}
-
-static void sub_put(struct nat64_net *nn, struct nat64_maptable *mt,
-		    struct nat64_bib *b)
-{
-	struct nat64_subscriber *sub;
-	spinlock_t *lock;
-	u32 h;
-
-	/* sub_plen is only set on counted entries. */
-	if (!b->counted)
-		return;
-	h = sub_hash(nn, &b->addr6, b->sub_plen);
-	lock = &mt->sub_locks[h % NAT64_SUB_LOCKS];
-	spin_lock(lock);
-	sub = sub_find(mt, h, &b->addr6, b->sub_plen);
-	if (sub && !--sub->nports) {
-		hlist_del(&sub->node);
-		kfree(sub);
-	}
-	spin_unlock(lock);
+	for (k = 0; k < rs->n; k++)
+		if (rs->r[k].blk && (rs->r[k].protos & BIT(proto)))
+			return true;
+	return false;
 }
 
 /*
@@ -460,10 +511,10 @@ static bool sub_sessions(struct nat64_net *nn, struct nat64_maptable *mt,
 	spinlock_t *lock;
 	bool ok = true;
 
-	if (!b->counted || !n)
+	if (!(b->flags & BIB_F_COUNTED) || !n)
 		return true;
 	h = sub_hash(nn, &b->addr6, b->sub_plen);
-	lock = &mt->sub_locks[h % NAT64_SUB_LOCKS];
+	lock = sub_lock(mt, h);
 	spin_lock(lock);
 	sub = sub_find(mt, h, &b->addr6, b->sub_plen);
 	if (sub && n > 0 && limit && sub->nsessions + n > limit)
@@ -495,9 +546,9 @@ static struct nat64_session *sess_alloc(struct nat64_net *nn,
 		*why = NAT64_STAT_DROP_LIMIT;
 		return NULL;
 	}
-	old = memcg_enter(mt);
+	old = nat64_memcg_enter(mt);
 	s = kmem_cache_alloc(sess_cache, MAP_GFP);
-	memcg_leave(old);
+	nat64_memcg_leave(old);
 	if (!s) {
 		atomic_dec(&mt->nsessions);
 		atomic_dec(&all_sessions);
@@ -565,7 +616,10 @@ struct nat64_session *nat64_sess_create6(struct nat64_net *nn,
 	spinlock_t *lock = lock6(mt, h);
 	struct nat64_session *s, *old;
 	struct nat64_bib *b, *nb = NULL;
+	struct nat64_subscriber *sub;
+	struct nat64_blkev bev = {};
 	struct mem_cgroup *memcg;
+	u32 shash = 0;
 
 	s = sess_alloc(nn, mt, rule->id, f->raddr, f->rport, state, why);
 	if (!s)
@@ -586,9 +640,9 @@ struct nat64_session *nat64_sess_create6(struct nat64_net *nn,
 		if (*why)
 			goto err;
 	} else {
-		memcg = memcg_enter(mt);
+		memcg = nat64_memcg_enter(mt);
 		nb = kmem_cache_alloc(bib_cache, MAP_GFP);
-		memcg_leave(memcg);
+		nat64_memcg_leave(memcg);
 		if (!nb) {
 			*why = NAT64_STAT_DROP_NOMEM;
 			goto err;
@@ -601,7 +655,8 @@ struct nat64_session *nat64_sess_create6(struct nat64_net *nn,
 		nb->nsessions = 0;
 		nb->rule = rule->id;
 		INIT_HLIST_HEAD(&nb->sessions);
-		if (!sub_get(nn, mt, nb)) {
+		if (!sub_get(nn, mt, nb, pool_blocks(rule->pool, f->proto),
+			     &sub, &shash)) {
 			kmem_cache_free(bib_cache, nb);
 			*why = NAT64_STAT_DROP_LIMIT;
 			goto err;
@@ -612,7 +667,7 @@ struct nat64_session *nat64_sess_create6(struct nat64_net *nn,
 			kmem_cache_free(bib_cache, nb);
 			goto err;
 		}
-		*why = bib_link4(nn, mt, nb, h, rule->pool);
+		*why = bib_link4(nn, mt, nb, h, rule->pool, sub, shash, &bev);
 		if (*why) {
 			sub_sessions(nn, mt, nb, -1);
 			sub_put(nn, mt, nb);
@@ -625,6 +680,8 @@ struct nat64_session *nat64_sess_create6(struct nat64_net *nn,
 	}
 	sess_link(nn, mt, b, s);
 	spin_unlock_bh(lock);
+	if (bev.type)
+		nat64_blk_report(nn, &bev);
 	if (nb)
 		nat64_stat_inc(nn, NAT64_STAT_MAPPINGS_CREATED);
 	/* Under the caller's RCU: b and s stay, their addresses are fixed. */
@@ -1085,6 +1142,7 @@ static void maps_gc(struct work_struct *work)
 	reaper_flush(&aged.rp);
 	if (n)
 		this_cpu_add(nn->stats[NAT64_STAT_SESSIONS_EXPIRED], n);
+	nat64_blk_interim(nn, mt);
 	nat64_synq_expire(nn);
 	queue_delayed_work(system_power_efficient_wq, &nn->gc_work,
 			   GC_INTERVAL);
@@ -1323,12 +1381,14 @@ int nat64_maps_module_init(void)
 	if (!max_sessions)
 		max_sessions = min_t(u64, U32_MAX, (u64)totalram_pages() *
 				     (PAGE_SIZE / 4 / NAT64_SESSION_COST));
-	/* Charged to the namespace's memory cgroup (memcg_enter()). */
+	/* Charged to the namespace's memory cgroup (nat64_memcg_enter()). */
 	bib_cache = KMEM_CACHE(nat64_bib, SLAB_ACCOUNT);
 	sess_cache = KMEM_CACHE(nat64_session, SLAB_ACCOUNT);
-	if (!bib_cache || !sess_cache) {
+	sub_cache = KMEM_CACHE(nat64_subscriber, SLAB_ACCOUNT);
+	if (!bib_cache || !sess_cache || !sub_cache) {
 		kmem_cache_destroy(bib_cache);
 		kmem_cache_destroy(sess_cache);
+		kmem_cache_destroy(sub_cache);
 		return -ENOMEM;
 	}
 	return 0;
@@ -1339,4 +1399,5 @@ void nat64_maps_module_exit(void)
 	rcu_barrier();
 	kmem_cache_destroy(bib_cache);
 	kmem_cache_destroy(sess_cache);
+	kmem_cache_destroy(sub_cache);
 }

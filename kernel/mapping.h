@@ -17,7 +17,9 @@
 #define _NAT64_MAPPING_H
 
 #include <linux/in6.h>
+#include <linux/memcontrol.h>
 #include <linux/rculist.h>
+#include <linux/sched/mm.h>
 #include <linux/spinlock.h>
 
 #include "nat64.h"
@@ -72,18 +74,24 @@ struct nat64_bib {
 	u8 proto;			/* enum xl_proto */
 	u8 is_static;
 	u8 dead;			/* unlinked: add no sessions */
-	u8 counted;			/* holds a nat64_subscriber port */
-	u8 sub_plen;			/* ... of that prefix length */
+	u8 flags;			/* BIB_F_* */
+	u8 sub_plen;			/* counted: of that prefix length */
 	u8 rule;			/* id of the rule that made it
 					 * (0: static)
 					 */
 	u16 nsessions;			/* under the node6 bucket's lock */
 };
 
+/* nat64_bib.flags */
+#define BIB_F_COUNTED	0x1		/* holds a nat64_subscriber port */
+#define BIB_F_BLOCK	0x2		/* ... in one of its blocks */
+#define BIB_F_QUIET	0x4		/* no events (NAT64_POOL_A_QUIET) */
+
 /*
  * BIB entries an IPv6 subscriber (prefix) holds and their sessions, for
- * the limits: one for each subscriber while a limit is set (the session
- * limit is by default), so as many buckets as the BIB has.
+ * the limits and port blocks: one for each subscriber while a limit is
+ * set (the session limit is by default) or it has entries of a block
+ * range, so as many buckets as the BIB has.
  */
 struct nat64_subscriber {
 	struct hlist_node node;		/* maptable.subs, under sub_locks */
@@ -91,6 +99,55 @@ struct nat64_subscriber {
 	u8 plen;
 	u32 nports;
 	u32 nsessions;			/* of its counted entries */
+	struct list_head blocks;	/* struct nat64_block, oldest first */
+	u32 refused;			/* mappings refused at BLK_MAX */
+};
+
+/*
+ * A port block a subscriber holds (block.c), under its subscriber's
+ * lock: which of its ports each protocol's entries hold, a bit a port.
+ */
+struct nat64_block {
+	struct list_head node;		/* nat64_subscriber.blocks */
+	struct nat64_blockmap *bm;	/* its range's: holds a reference */
+	u32 idx;			/* its number in bm */
+	__be32 addr4;
+	u16 port_lo;			/* .. port_lo + bm->size - 1 */
+	u32 used;			/* BIB entries in it */
+	u32 since;			/* jiffies: allocated */
+	u32 announced;			/* jiffies: last event */
+	unsigned long bits[];		/* [XL_NPROTO][BITS_TO_LONGS(size)] */
+};
+
+/*
+ * The blocks of a block range: which are held (a bit each), and its
+ * settings, fixed. Freed once no range and no block refers to it.
+ */
+struct nat64_blockmap {
+	refcount_t ref;
+	struct rcu_head rcu;
+	struct pa_range r;		/* addresses and ports */
+	u16 size, max;			/* BLK_SIZE, BLK_MAX */
+	u32 timeout, interim;		/* jiffies; 0: none */
+	u32 per_addr;			/* blocks an address */
+	u32 nblocks;			/* in all */
+	u8 protos;			/* BIT(enum xl_proto) served */
+	u8 quiet;
+	char pool[NAT64_NAME_MAX];
+	atomic_t used;			/* blocks held */
+	atomic_t at_max;		/* subscribers holding max of them */
+	atomic64_t refused;		/* mappings refused at max */
+	unsigned long map[];		/* [BITS_TO_LONGS(nblocks)] */
+};
+
+/* A block event, taken under a lock, reported after (or NULL type). */
+struct nat64_blkev {
+	u8 type;			/* enum nat64_event; 0: none */
+	u8 plen, protos;
+	struct in6_addr prefix;
+	__be32 addr4;
+	u16 port_lo, port_hi;
+	char pool[NAT64_NAME_MAX];
 };
 
 #define NAT64_SUB_LOCKS		1024
@@ -109,6 +166,8 @@ struct nat64_maptable {
 	spinlock_t locks_s[NAT64_SESS_LOCKS];	/* inside a locks6 lock */
 	struct hlist_head *subs;	/* [mask + 1] */
 	spinlock_t sub_locks[NAT64_SUB_LOCKS];
+	atomic_t nblocks;		/* port blocks held */
+	unsigned long interim_next;	/* jiffies: next look for interims */
 };
 
 /* What a new session's IPv6 side looks like (6to4 packet's addresses). */
@@ -130,13 +189,53 @@ struct nat64_ev {
 	u16 port6, port4, rport;	/* host order; rport 0 for ICMP */
 	u8 type;			/* enum nat64_event */
 	u8 proto;			/* enum xl_proto */
+	u8 quiet;			/* BIB_F_QUIET: neither logged nor sent */
 	u8 has4;			/* addr4, port4 known */
 	u8 session;			/* raddr, rport known */
 	u32 reason;			/* refused: NAT64_STAT_* */
 	char rule[NAT64_NAME_MAX];	/* "" if none */
 };
 
+/* block.c, under the subscriber's lock (sub_locks) */
+/*
+ * A port of @sub's blocks of @bm for @b (whose IPv6 side hashes to
+ * @khash; @sub's prefix to @shash), linked into the IPv4 table; a new
+ * block if need be, described in @ev. 0, or why there is none.
+ */
+enum nat64_stat nat64_blk_take(struct nat64_net *nn, struct nat64_maptable *mt,
+			       struct nat64_subscriber *sub, struct nat64_bib *b,
+			       struct nat64_blockmap *bm, u32 khash, u32 shash,
+			       struct nat64_blkev *ev);
+/* @b goes: give its port back; its block too if it was the last (@ev). */
+void nat64_blk_give(struct nat64_net *nn, struct nat64_maptable *mt,
+		    struct nat64_subscriber *sub, const struct nat64_bib *b,
+		    struct nat64_blkev *ev);
+/* Interim events due: those of @mt's subscribers' blocks. */
+void nat64_blk_interim(struct nat64_net *nn, struct nat64_maptable *mt);
+/* The bytes a block of @bm takes. */
+size_t nat64_blk_bytes(const struct nat64_blockmap *bm);
+
+/*
+ * mapping.c: link @b into the IPv4 table at @addr:@port (host order)
+ * unless it is taken or (@local: the address is the translator's) its
+ * own socket's; called under @b's IPv6 bucket lock.
+ */
+bool nat64_bib_link4_at(struct nat64_net *nn, struct nat64_maptable *mt,
+			struct nat64_bib *b, u32 addr, u16 port, bool local);
+/* Charge what is allocated from here on to @mt's memory cgroup. */
+static inline struct mem_cgroup *nat64_memcg_enter(struct nat64_maptable *mt)
+{
+	return set_active_memcg(mt->memcg);
+}
+
+static inline void nat64_memcg_leave(struct mem_cgroup *old)
+{
+	set_active_memcg(old);
+}
+
 /* event.c */
+/* Log and send a block event (@ev->type not 0). */
+void nat64_blk_report(struct nat64_net *nn, const struct nat64_blkev *ev);
 /* Fill @ev for event @type of @b and, for session events, @s. */
 void nat64_ev_fill(struct nat64_net *nn, struct nat64_ev *ev, u8 type,
 		   const struct nat64_bib *b, const struct nat64_session *s);

@@ -32,6 +32,17 @@ struct nat64_prange {
 	bool det;
 	struct pa_det det_cfg;
 	struct pa_det_shape det_shape;
+	/*
+	 * alloc block: as configured (blk_sublen filled in when
+	 * committing); bm, in a published range only, holds its blocks
+	 * and a reference to them (block.c).
+	 */
+	bool blk;
+	bool quiet;			/* no mapping or session events */
+	u16 blk_size, blk_max;
+	u32 blk_timeout, blk_interim;	/* seconds */
+	u8 blk_sublen;
+	struct nat64_blockmap *bm;
 };
 
 /* A pool's ranges: replaced whole when one is added, read under RCU. */
@@ -99,6 +110,7 @@ struct nat64_denyset {
 
 struct nat64_maptable;
 struct nat64_spec;
+struct nat64_blockmap;
 
 /* Idle timeouts, each a NAT64_CONFIG_A_TIMEOUT_* setting. */
 enum nat64_timeout {
@@ -314,6 +326,19 @@ void nat64_synq_flush(struct nat64_net *nn);
  */
 bool nat64_pool_has(const struct nat64_pool *pool, u32 addr, int port,
 		    int proto);
+
+/*
+ * block.c: the blocks of a block range, made when a commit publishes it
+ * (the range's reference), kept by a commit that keeps the range, and
+ * freed when neither a range nor a block refers to them.
+ */
+struct nat64_blockmap *nat64_blockmap_new(const struct nat64_prange *pr,
+					  const char *pool);
+void nat64_blockmap_get(struct nat64_blockmap *bm);
+void nat64_blockmap_put(struct nat64_blockmap *bm);
+/* Blocks in all, held, subscribers at BLK_MAX, refusals, bytes a block. */
+void nat64_blockmap_counts(const struct nat64_blockmap *bm, u32 *total,
+			   u32 *used, u32 *at_max, u64 *refused, u32 *bytes);
 
 /* defrag.c: the reassembly modules, taken at load time */
 int nat64_defrag_init(void);

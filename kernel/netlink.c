@@ -4,10 +4,19 @@
  */
 #include <linux/ctype.h>
 #include <net/genetlink.h>
+#include <net/ipv6.h>
 #include <net/sock.h>
 
 #include "mapping.h"
 #include "rfc6052.h"
+
+static struct netlink_range_validation blk_timeout_range = {
+	.max = 604800,
+};
+
+static struct netlink_range_validation blk_interim_range = {
+	.max = 86400,
+};
 
 static const struct nla_policy pool_policy[NAT64_POOL_A_MAX + 1] = {
 	[NAT64_POOL_A_NAME] = { .type = NLA_NUL_STRING,
@@ -18,11 +27,29 @@ static const struct nla_policy pool_policy[NAT64_POOL_A_MAX + 1] = {
 	[NAT64_POOL_A_PORT_MAX] = NLA_POLICY_MIN(NLA_U16, 1),
 	[NAT64_POOL_A_LAST] = NLA_POLICY_EXACT_LEN(4),
 	[NAT64_POOL_A_PROTOS] = NLA_POLICY_RANGE(NLA_U8, 1, 7),
-	[NAT64_POOL_A_ALLOC] = NLA_POLICY_MAX(NLA_U8,
-					      NAT64_ALLOC_DETERMINISTIC),
+	[NAT64_POOL_A_ALLOC] = NLA_POLICY_MAX(NLA_U8, NAT64_ALLOC_BLOCK),
 	[NAT64_POOL_A_DET_PREFIX] = NLA_POLICY_EXACT_LEN(16),
 	[NAT64_POOL_A_DET_PLEN] = NLA_POLICY_MAX(NLA_U8, 128),
 	[NAT64_POOL_A_DET_SUBLEN] = NLA_POLICY_RANGE(NLA_U8, 1, 128),
+	[NAT64_POOL_A_BLK_SIZE] = NLA_POLICY_MIN(NLA_U16, 1),
+	[NAT64_POOL_A_BLK_MAX] = NLA_POLICY_RANGE(NLA_U16, 1, 1024),
+	[NAT64_POOL_A_BLK_TIMEOUT] = NLA_POLICY_FULL_RANGE(NLA_U32,
+							   &blk_timeout_range),
+	[NAT64_POOL_A_BLK_INTERIM] = NLA_POLICY_FULL_RANGE(NLA_U32,
+							   &blk_interim_range),
+	[NAT64_POOL_A_QUIET] = { .type = NLA_FLAG },
+	/* Replies only. */
+	[NAT64_POOL_A_BLK_TOTAL] = { .type = NLA_REJECT },
+	[NAT64_POOL_A_BLK_USED] = { .type = NLA_REJECT },
+	[NAT64_POOL_A_BLK_SUBS_AT_MAX] = { .type = NLA_REJECT },
+	[NAT64_POOL_A_BLK_REFUSED] = { .type = NLA_REJECT },
+	[NAT64_POOL_A_BLK_BYTES] = { .type = NLA_REJECT },
+	[NAT64_POOL_A_PAD] = { .type = NLA_REJECT },
+};
+
+static const struct nla_policy block_policy[NAT64_BLOCK_A_MAX + 1] = {
+	[NAT64_BLOCK_A_PREFIX] = NLA_POLICY_EXACT_LEN(16),
+	[NAT64_BLOCK_A_PLEN] = NLA_POLICY_MAX(NLA_U8, 128),
 };
 
 static const struct nla_policy rule_policy[NAT64_RULE_A_MAX + 1] = {
@@ -146,6 +173,7 @@ static const struct nla_policy nat64_policy[NAT64_A_MAX + 1] = {
 	[NAT64_A_PROTO] = { .type = NLA_U8 },
 	[NAT64_A_BATCH] = { .type = NLA_FLAG },
 	[NAT64_A_DENY] = NLA_POLICY_NESTED(deny_policy),
+	[NAT64_A_BLOCK] = NLA_POLICY_NESTED(block_policy),
 };
 
 static struct genl_family nat64_family;
@@ -626,6 +654,63 @@ static int pool_det(struct genl_info *info, struct nlattr **tb,
 	return 0;
 }
 
+/* Blocks at most a block range has (the uapi header's 2^20). */
+#define POOL_MAX_BLOCKS	(1U << 20)
+
+/* The port block attributes of a pool range being added. */
+static int pool_blk(struct genl_info *info, struct nlattr **tb,
+		    struct nat64_prange *pr)
+{
+	struct netlink_ext_ack *extack = info->extack;
+	u32 nports = (u32)pr->r.port_hi - pr->r.port_lo + 1;
+
+	pr->quiet = !!tb[NAT64_POOL_A_QUIET];
+	if (pr->quiet && !pr->blk && !pr->det) {
+		NL_SET_ERR_MSG(extack,
+			       "quiet is for block or deterministic allocation");
+		return -EINVAL;
+	}
+	if (!pr->blk) {
+		if (tb[NAT64_POOL_A_BLK_SIZE] || tb[NAT64_POOL_A_BLK_MAX] ||
+		    tb[NAT64_POOL_A_BLK_TIMEOUT] ||
+		    tb[NAT64_POOL_A_BLK_INTERIM]) {
+			NL_SET_ERR_MSG(extack,
+				       "block settings are for block allocation");
+			return -EINVAL;
+		}
+		return 0;
+	}
+	if (!tb[NAT64_POOL_A_BLK_SIZE]) {
+		NL_SET_ERR_MSG(extack, "block allocation needs a block size");
+		return -EINVAL;
+	}
+	pr->blk_size = nla_get_u16(tb[NAT64_POOL_A_BLK_SIZE]);
+	if (pr->blk_size > nports) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[NAT64_POOL_A_BLK_SIZE],
+				    "block size is larger than the range's ports");
+		return -EINVAL;
+	}
+	if ((u64)(nports / pr->blk_size) * pr->r.naddr > POOL_MAX_BLOCKS) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[NAT64_POOL_A_BLK_SIZE],
+				    "over 2^20 blocks: make them larger, or the range smaller");
+		return -EINVAL;
+	}
+	pr->blk_max = tb[NAT64_POOL_A_BLK_MAX] ?
+		      nla_get_u16(tb[NAT64_POOL_A_BLK_MAX]) : 8;
+	if (tb[NAT64_POOL_A_BLK_TIMEOUT])
+		pr->blk_timeout = nla_get_u32(tb[NAT64_POOL_A_BLK_TIMEOUT]);
+	if (tb[NAT64_POOL_A_BLK_INTERIM]) {
+		pr->blk_interim = nla_get_u32(tb[NAT64_POOL_A_BLK_INTERIM]);
+		if (pr->blk_interim && pr->blk_interim < 10) {
+			NL_SET_ERR_MSG_ATTR(extack,
+					    tb[NAT64_POOL_A_BLK_INTERIM],
+					    "interim is 0 (none) or 10 seconds and more");
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 static int nl_pool_add(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *tb[NAT64_POOL_A_MAX + 1];
@@ -698,8 +783,11 @@ static int nl_pool_add(struct sk_buff *skb, struct genl_info *info)
 
 		pr->sequential = alloc == NAT64_ALLOC_SEQUENTIAL;
 		pr->det = alloc == NAT64_ALLOC_DETERMINISTIC;
+		pr->blk = alloc == NAT64_ALLOC_BLOCK;
 	}
 	err = pool_det(info, tb, pr);
+	if (!err)
+		err = pool_blk(info, tb, pr);
 	if (err)
 		return err;
 	prr.name = nla_data(tb[NAT64_POOL_A_NAME]);
@@ -791,9 +879,32 @@ static int put_pool(struct sk_buff *skb, const struct nat64_pool *p,
 	    nla_put_u8(skb, NAT64_POOL_A_PROTOS, pr->protos) ||
 	    nla_put_u8(skb, NAT64_POOL_A_ALLOC,
 		       pr->det ? NAT64_ALLOC_DETERMINISTIC :
+		       pr->blk ? NAT64_ALLOC_BLOCK :
 		       pr->sequential ? NAT64_ALLOC_SEQUENTIAL :
-		       NAT64_ALLOC_RANDOM))
+		       NAT64_ALLOC_RANDOM) ||
+	    (pr->quiet && nla_put_flag(skb, NAT64_POOL_A_QUIET)))
 		return -EMSGSIZE;
+	if (pr->blk) {
+		u32 total = 0, used = 0, at_max = 0, bytes = 0;
+		u64 refused = 0;
+
+		if (pr->bm)
+			nat64_blockmap_counts(pr->bm, &total, &used, &at_max,
+					      &refused, &bytes);
+		if (nla_put_u16(skb, NAT64_POOL_A_BLK_SIZE, pr->blk_size) ||
+		    nla_put_u16(skb, NAT64_POOL_A_BLK_MAX, pr->blk_max) ||
+		    nla_put_u32(skb, NAT64_POOL_A_BLK_TIMEOUT,
+				pr->blk_timeout) ||
+		    nla_put_u32(skb, NAT64_POOL_A_BLK_INTERIM,
+				pr->blk_interim) ||
+		    nla_put_u32(skb, NAT64_POOL_A_BLK_TOTAL, total) ||
+		    nla_put_u32(skb, NAT64_POOL_A_BLK_USED, used) ||
+		    nla_put_u32(skb, NAT64_POOL_A_BLK_SUBS_AT_MAX, at_max) ||
+		    nla_put_u64_64bit(skb, NAT64_POOL_A_BLK_REFUSED, refused,
+				      NAT64_POOL_A_PAD) ||
+		    nla_put_u32(skb, NAT64_POOL_A_BLK_BYTES, bytes))
+			return -EMSGSIZE;
+	}
 	if (pr->det &&
 	    (nla_put(skb, NAT64_POOL_A_DET_PREFIX, 16, pr->det_cfg.prefix) ||
 	     nla_put_u8(skb, NAT64_POOL_A_DET_PLEN, pr->det_cfg.plen) ||
@@ -980,6 +1091,16 @@ static int dump_proto(struct netlink_callback *cb)
 	return xl_proto_of(nla_get_u8(a));
 }
 
+/* End a dump of buckets under RCU: the next starts at item @next of @bucket. */
+static int dump_resume(struct sk_buff *skb, struct netlink_callback *cb,
+		       unsigned long bucket, long next)
+{
+	rcu_read_unlock();
+	cb->args[0] = bucket;
+	cb->args[1] = next;
+	return skb->len;
+}
+
 /*
  * Dump BIB entries (@sessions false) or sessions. cb->args[0]: bucket,
  * cb->args[1]: items of it already dumped. The table's generation flags
@@ -1044,16 +1165,10 @@ static int table_dump(struct sk_buff *skb, struct netlink_callback *cb,
 		}
 	}
 out:
-	rcu_read_unlock();
-	cb->args[0] = bucket;
-	cb->args[1] = 0;
-	return skb->len;
+	return dump_resume(skb, cb, bucket, 0);
 full:
 	/* The item that did not fit is dumped again next time. */
-	rcu_read_unlock();
-	cb->args[0] = bucket;
-	cb->args[1] = i - 1;
-	return skb->len;
+	return dump_resume(skb, cb, bucket, i - 1);
 }
 
 static int nl_mapping_dump(struct sk_buff *skb, struct netlink_callback *cb)
@@ -1064,6 +1179,125 @@ static int nl_mapping_dump(struct sk_buff *skb, struct netlink_callback *cb)
 static int nl_session_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	return table_dump(skb, cb, true);
+}
+
+/* The subscriber prefix a block dump asks for: plen -1 for all. */
+static int block_filter(struct netlink_callback *cb, struct in6_addr *pfx)
+{
+	const struct nlattr *a = nlmsg_find_attr(cb->nlh, GENL_HDRLEN,
+						 NAT64_A_BLOCK);
+	struct nlattr *tb[NAT64_BLOCK_A_MAX + 1];
+	struct in6_addr p;
+	int err;
+	u8 plen;
+
+	if (!a)
+		return -1;
+	err = nla_parse_nested(tb, NAT64_BLOCK_A_MAX, a, block_policy,
+			       cb->extack);
+	if (err)
+		return err;
+	if (!tb[NAT64_BLOCK_A_PREFIX] != !tb[NAT64_BLOCK_A_PLEN]) {
+		NL_SET_ERR_MSG(cb->extack, "a prefix needs its length");
+		return -EINVAL;
+	}
+	if (!tb[NAT64_BLOCK_A_PREFIX])
+		return -1;
+	*pfx = nla_get_in6_addr(tb[NAT64_BLOCK_A_PREFIX]);
+	plen = nla_get_u8(tb[NAT64_BLOCK_A_PLEN]);
+	ipv6_addr_prefix(&p, pfx, plen);
+	if (!ipv6_addr_equal(&p, pfx)) {
+		NL_SET_ERR_MSG(cb->extack,
+			       "IPv6 prefix has bits set past its length");
+		return -EINVAL;
+	}
+	return plen;
+}
+
+static int put_block(struct sk_buff *skb, const struct nat64_subscriber *sub,
+		     const struct nat64_block *blk, u32 now)
+{
+	const struct nat64_blockmap *bm = blk->bm;
+	struct nlattr *nest = nla_nest_start(skb, NAT64_A_BLOCK);
+
+	if (!nest ||
+	    nla_put_in6_addr(skb, NAT64_BLOCK_A_PREFIX, &sub->prefix) ||
+	    nla_put_u8(skb, NAT64_BLOCK_A_PLEN, sub->plen) ||
+	    nla_put_in_addr(skb, NAT64_BLOCK_A_ADDR4, blk->addr4) ||
+	    nla_put_u16(skb, NAT64_BLOCK_A_PORT_MIN, blk->port_lo) ||
+	    nla_put_u16(skb, NAT64_BLOCK_A_PORT_MAX,
+			blk->port_lo + bm->size - 1) ||
+	    nla_put_u8(skb, NAT64_BLOCK_A_PROTOS, bm->protos) ||
+	    nla_put_string(skb, NAT64_BLOCK_A_POOL, bm->pool) ||
+	    nla_put_u32(skb, NAT64_BLOCK_A_MAPPINGS, blk->used) ||
+	    nla_put_u32(skb, NAT64_BLOCK_A_AGE_MS,
+			jiffies_to_msecs(now - blk->since)) ||
+	    ((!bm->timeout || now - blk->since < bm->timeout) &&
+	     nla_put_flag(skb, NAT64_BLOCK_A_ACTIVE)) ||
+	    nla_put_u32(skb, NAT64_BLOCK_A_REFUSED, sub->refused))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/*
+ * The subscribers' port blocks, a message each. cb->args[0]: bucket,
+ * cb->args[1]: blocks of it already dumped. Each bucket is read under
+ * its subscribers' lock.
+ */
+static int nl_block_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct nat64_net *nn = nat64_pernet(sock_net(skb->sk));
+	unsigned long bucket = cb->args[0];
+	long i = 0, skip = cb->args[1];
+	struct nat64_maptable *mt;
+	struct in6_addr pfx;
+	int plen = block_filter(cb, &pfx);
+	u32 now = jiffies;
+
+	if (plen < -1)
+		return plen;
+	rcu_read_lock();
+	mt = rcu_dereference(nn->maps);
+	if (!mt)
+		goto out;
+	for (; bucket <= mt->mask; bucket++, skip = 0) {
+		spinlock_t *lock = &mt->sub_locks[bucket % NAT64_SUB_LOCKS];
+		struct nat64_subscriber *sub;
+		struct nat64_block *blk;
+
+		i = 0;
+		if (hlist_empty(&mt->subs[bucket]))
+			continue;
+		spin_lock_bh(lock);
+		hlist_for_each_entry(sub, &mt->subs[bucket], node) {
+			/* Inside the prefix, or holding it (an address). */
+			if (plen >= 0 &&
+			    !ipv6_prefix_equal(&sub->prefix, &pfx,
+					       min_t(int, plen, sub->plen)))
+				continue;
+			list_for_each_entry(blk, &sub->blocks, node) {
+				void *hdr;
+
+				if (i++ < skip)
+					continue;
+				hdr = dump_put(skb, cb, NAT64_CMD_BLOCK_GET);
+				if (!hdr || put_block(skb, sub, blk, now)) {
+					if (hdr)
+						genlmsg_cancel(skb, hdr);
+					spin_unlock_bh(lock);
+					goto full;
+				}
+				genlmsg_end(skb, hdr);
+			}
+		}
+		spin_unlock_bh(lock);
+	}
+out:
+	return dump_resume(skb, cb, bucket, 0);
+full:
+	/* The item that did not fit is dumped again next time. */
+	return dump_resume(skb, cb, bucket, i - 1);
 }
 
 static int nl_stats_reset(struct sk_buff *skb, struct genl_info *info)
@@ -1217,6 +1451,10 @@ static const struct genl_ops nat64_ops[] = {
 	}, {
 		.cmd = NAT64_CMD_DENY_GET,
 		.dumpit = nl_deny_dump,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = NAT64_CMD_BLOCK_GET,
+		.dumpit = nl_block_dump,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 };

@@ -1,12 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "portalloc.h"
 
-/*
- * RFC 6146 §3.5.1.1 / RFC 4787 REQ-3: a source port below 1024 gets a
- * port below 1024, one above gets one above, where the pool has both;
- * otherwise the whole range.
- */
-static void sub_range(const struct pa_range *r, u16 sport, u32 *lo, u32 *hi)
+/* RFC 6146 §3.5.1.1 / RFC 4787 REQ-3 (see portalloc.h). */
+void pa_class(const struct pa_range *r, u16 sport, u32 *lo, u32 *hi)
 {
 	*lo = r->port_lo;
 	*hi = r->port_hi;
@@ -48,7 +44,7 @@ void pa_candidate(const struct pa_range *r, u32 addr_hash, u32 key_hash,
 
 	*addr = r->addr + addr_hash % r->naddr;
 	if (flags & PA_KEEP_CLASS)
-		sub_range(r, sport, &lo, &hi);
+		pa_class(r, sport, &lo, &hi);
 	if (attempt == 0 && sport >= lo && sport <= hi) {
 		*port = sport;
 		return;

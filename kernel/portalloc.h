@@ -38,6 +38,47 @@ void pa_candidate(const struct pa_range *r, u32 addr_hash, u32 key_hash,
 		  u32 *addr, u16 *port);
 
 /*
+ * Port range preservation (RFC 6146 §3.5.1.1): the ports of @r a mapping
+ * of source port @sport keeps to, [*@lo, *@hi]: below 1024 for a source
+ * port below 1024, 1024 and up for the others, where @r has both;
+ * otherwise all of @r's.
+ */
+void pa_class(const struct pa_range *r, u16 sport, u32 *lo, u32 *hi);
+
+/*
+ * Port blocks: each address of @r has pa_blk_per_addr() blocks of @size
+ * consecutive ports from r->port_lo (ports past the last whole block
+ * are left over); block number @idx (0..naddr * per_addr - 1) is block
+ * idx % per_addr of address idx / per_addr.
+ */
+static inline u32 pa_blk_per_addr(const struct pa_range *r, u16 size)
+{
+	return ((u32)r->port_hi - r->port_lo + 1) / size;
+}
+
+static inline void pa_blk_at(const struct pa_range *r, u16 size,
+			     u32 per_addr, u32 idx, u32 *addr, u16 *port_lo)
+{
+	*addr = r->addr + idx / per_addr;
+	*port_lo = (u16)(r->port_lo + idx % per_addr * size);
+}
+
+/* The block number of @addr (host order) and @port, if one has them. */
+static inline bool pa_blk_index(const struct pa_range *r, u16 size,
+				u32 per_addr, u32 addr, u16 port, u32 *idx)
+{
+	u32 a = addr - r->addr, j;
+
+	if (a >= r->naddr || port < r->port_lo)
+		return false;
+	j = (u32)(port - r->port_lo) / size;
+	if (j >= per_addr)
+		return false;
+	*idx = a * per_addr + j;
+	return true;
+}
+
+/*
  * Deterministic NAT (RFC 7422): a subscriber's IPv4 address and port
  * range follow from its place in an IPv6 prefix, by a formula both ways;
  * nothing is stored per subscriber.

@@ -79,6 +79,9 @@ static const char *const stat_names[NAT64_STAT_MAX + 1] = {
 	[NAT64_STAT_DROP_SUBSCRIBER_SESSIONS] = "drop-subscriber-sessions",
 	[NAT64_STAT_DROP_MODULE_SESSIONS] = "drop-module-sessions",
 	[NAT64_STAT_DROP_DET_FULL] = "drop-det-full",
+	[NAT64_STAT_DROP_BLOCK_MAX] = "drop-block-max",
+	[NAT64_STAT_BLOCKS_ALLOCATED] = "blocks-allocated",
+	[NAT64_STAT_BLOCKS_RELEASED] = "blocks-released",
 };
 
 /* The name of counter @t, or "stat-T" for one this build does not know. */
@@ -100,8 +103,12 @@ static const char *const help_text[][2] = {
 	  "                        settings back to their defaults\n" },
 	{ "pool",
 	  "  pool add NAME ADDR[/LEN|-ADDR] [ports LO-HI] [proto tcp,udp,icmp]\n"
-	  "           [alloc random|sequential|deterministic from PREFIX6/LEN]\n"
+	  "           [alloc random|sequential|deterministic from PREFIX6/LEN|\n"
+	  "                  block SIZE [max-blocks N] [block-timeout SECONDS]\n"
+	  "                             [interim SECONDS]] [quiet]\n"
 	  "  pool del NAME | pool show\n" },
+	{ "block",
+	  "  block show [PREFIX6/LEN]  subscribers' port blocks\n" },
 	{ "lookup",
 	  "  lookup ADDR4:PORT...  the subscriber of a deterministic pool's port\n"
 	  "  lookup ADDR6[/LEN]... a subscriber's deterministic address and ports\n" },
@@ -117,7 +124,7 @@ static const char *const help_text[][2] = {
 	{ "session", "  session show [tcp|udp|icmp] | session flush\n" },
 	{ "stats", "  stats [reset]\n" },
 	{ "monitor",
-	  "  monitor               mapping and session events, live\n" },
+	  "  monitor               mapping, session and block events, live\n" },
 	{ "set",
 	  "  set { clear-df on|off | reset-tos on|off | lowest-ipv6-mtu N |\n"
 	  "        timeout udp|tcp-est|tcp-trans|icmp|syn SECONDS |\n"
@@ -190,6 +197,22 @@ static bool pool_parse(struct nlattr **tb, struct nlattr **p)
 	       p[NAT64_POOL_A_PORT_MIN] && p[NAT64_POOL_A_PORT_MAX];
 }
 
+/* Integer attributes of a reply: 0 if absent or short. */
+static unsigned int attr_u16(struct nlattr *a)
+{
+	return a && nla_len(a) >= 2 ? nla_get_u16(a) : 0;
+}
+
+static unsigned int attr_u32(struct nlattr *a)
+{
+	return a && nla_len(a) >= 4 ? nla_get_u32(a) : 0;
+}
+
+static unsigned long long attr_u64(struct nlattr *a)
+{
+	return a && nla_len(a) >= 8 ? (unsigned long long)nla_get_u64(a) : 0;
+}
+
 static int print_pool(struct nlattr **tb, void *arg)
 {
 	struct nlattr *p[NAT64_POOL_A_MAX + 1];
@@ -240,6 +263,30 @@ static int print_pool(struct nlattr **tb, void *arg)
 		printf(" alloc deterministic from %s/%u", a6,
 		       nla_get_u8(p[NAT64_POOL_A_DET_PLEN]));
 	}
+	if (p[NAT64_POOL_A_ALLOC] &&
+	    nla_get_u8(p[NAT64_POOL_A_ALLOC]) == NAT64_ALLOC_BLOCK) {
+		printf(" alloc block %u max-blocks %u",
+		       attr_u16(p[NAT64_POOL_A_BLK_SIZE]),
+		       attr_u16(p[NAT64_POOL_A_BLK_MAX]));
+		if (attr_u32(p[NAT64_POOL_A_BLK_TIMEOUT]))
+			printf(" block-timeout %u",
+			       attr_u32(p[NAT64_POOL_A_BLK_TIMEOUT]));
+		if (attr_u32(p[NAT64_POOL_A_BLK_INTERIM]))
+			printf(" interim %u",
+			       attr_u32(p[NAT64_POOL_A_BLK_INTERIM]));
+	}
+	if (p[NAT64_POOL_A_QUIET])
+		printf(" quiet");
+	/* pool show (not show): how the blocks are used */
+	if (!arg && p[NAT64_POOL_A_BLK_TOTAL])
+		printf("\n  blocks %u used %u free %u subscribers-at-max %u refused %llu bytes-per-block %u",
+		       attr_u32(p[NAT64_POOL_A_BLK_TOTAL]),
+		       attr_u32(p[NAT64_POOL_A_BLK_USED]),
+		       attr_u32(p[NAT64_POOL_A_BLK_TOTAL]) -
+		       attr_u32(p[NAT64_POOL_A_BLK_USED]),
+		       attr_u32(p[NAT64_POOL_A_BLK_SUBS_AT_MAX]),
+		       attr_u64(p[NAT64_POOL_A_BLK_REFUSED]),
+		       attr_u32(p[NAT64_POOL_A_BLK_BYTES]));
 	printf("\n");
 	return 0;
 }
@@ -294,6 +341,7 @@ static int print_pool_json(struct nlattr **tb, void *arg)
 		[NAT64_ALLOC_RANDOM] = "random",
 		[NAT64_ALLOC_SEQUENTIAL] = "sequential",
 		[NAT64_ALLOC_DETERMINISTIC] = "deterministic",
+		[NAT64_ALLOC_BLOCK] = "block",
 	};
 	unsigned int f = NAT64_PROTO_F_TCP | NAT64_PROTO_F_UDP |
 			 NAT64_PROTO_F_ICMP, al = NAT64_ALLOC_RANDOM;
@@ -305,7 +353,7 @@ static int print_pool_json(struct nlattr **tb, void *arg)
 	if (p[NAT64_POOL_A_PROTOS])
 		f = nla_get_u8(p[NAT64_POOL_A_PROTOS]);
 	if (p[NAT64_POOL_A_ALLOC] &&
-	    nla_get_u8(p[NAT64_POOL_A_ALLOC]) <= NAT64_ALLOC_DETERMINISTIC)
+	    nla_get_u8(p[NAT64_POOL_A_ALLOC]) <= NAT64_ALLOC_BLOCK)
 		al = nla_get_u8(p[NAT64_POOL_A_ALLOC]);
 	printf("%s{\"name\":\"", json_sep(arg));
 	json_chars(nla_get_string(p[NAT64_POOL_A_NAME]));
@@ -339,7 +387,24 @@ static int print_pool_json(struct nlattr **tb, void *arg)
 			       "\"ports_per_subscriber\":%u", sh.nsubs,
 			       sh.per_addr, sh.ports);
 	}
-	printf("}");
+	if (al == NAT64_ALLOC_BLOCK)
+		printf(",\"block_size\":%u,\"max_blocks\":%u,"
+		       "\"block_timeout\":%u,\"interim\":%u,\"blocks\":%u,"
+		       "\"blocks_used\":%u,\"blocks_free\":%u,"
+		       "\"subscribers_at_max\":%u,\"refused\":%llu,"
+		       "\"bytes_per_block\":%u",
+		       attr_u16(p[NAT64_POOL_A_BLK_SIZE]),
+		       attr_u16(p[NAT64_POOL_A_BLK_MAX]),
+		       attr_u32(p[NAT64_POOL_A_BLK_TIMEOUT]),
+		       attr_u32(p[NAT64_POOL_A_BLK_INTERIM]),
+		       attr_u32(p[NAT64_POOL_A_BLK_TOTAL]),
+		       attr_u32(p[NAT64_POOL_A_BLK_USED]),
+		       attr_u32(p[NAT64_POOL_A_BLK_TOTAL]) -
+		       attr_u32(p[NAT64_POOL_A_BLK_USED]),
+		       attr_u32(p[NAT64_POOL_A_BLK_SUBS_AT_MAX]),
+		       attr_u64(p[NAT64_POOL_A_BLK_REFUSED]),
+		       attr_u32(p[NAT64_POOL_A_BLK_BYTES]));
+	printf(",\"quiet\":%s}", p[NAT64_POOL_A_QUIET] ? "true" : "false");
 	return 0;
 }
 
@@ -642,6 +707,9 @@ static const char *const event_names[NAT64_EVENT_MAX + 1][2] = {
 	[NAT64_EVENT_SESSION_EXPIRED] = { "session", "expired" },
 	[NAT64_EVENT_SESSION_REMOVED] = { "session", "removed" },
 	[NAT64_EVENT_SESSION_REFUSED] = { "session", "refused" },
+	[NAT64_EVENT_BLOCK_ALLOCATED] = { "block", "allocated" },
+	[NAT64_EVENT_BLOCK_RELEASED] = { "block", "released" },
+	[NAT64_EVENT_BLOCK_INTERIM] = { "block", "interim" },
 };
 
 /* An address attribute of @len bytes as text, or "" if it is not one. */
@@ -667,9 +735,119 @@ static void json_chars(const char *s)
 	}
 }
 
-static unsigned int attr_u16(struct nlattr *a)
+/* "tcp,udp,icmp", or those of them in @f (NAT64_PROTO_F_*). */
+static const char *protos_text(unsigned int f, char buf[16])
 {
-	return a && nla_len(a) >= 2 ? nla_get_u16(a) : 0;
+	snprintf(buf, 16, "%s%s%s%s%s", f & NAT64_PROTO_F_TCP ? "tcp" : "",
+		 f & NAT64_PROTO_F_TCP && f & ~NAT64_PROTO_F_TCP ? "," : "",
+		 f & NAT64_PROTO_F_UDP ? "udp" : "",
+		 f & NAT64_PROTO_F_UDP && f & NAT64_PROTO_F_ICMP ? "," : "",
+		 f & NAT64_PROTO_F_ICMP ? "icmp" : "");
+	return buf;
+}
+
+/*
+ * A port block (NAT64_A_BLOCK of @tb) in a line of text, or as the body
+ * of a JSON object: "PREFIX6/LEN ADDR4 PORT_MIN-PORT_MAX PROTOS POOL".
+ * False if it is not one.
+ */
+static bool block_text(struct nlattr **tb, struct nlattr **b, bool js)
+{
+	char a6[INET6_ADDRSTRLEN], a4[INET_ADDRSTRLEN], pr[16];
+
+	if (!tb[NAT64_A_BLOCK] ||
+	    nla_parse_nested(b, NAT64_BLOCK_A_MAX, tb[NAT64_A_BLOCK], NULL) ||
+	    !*attr_addr(b[NAT64_BLOCK_A_PREFIX], AF_INET6, a6, sizeof(a6)) ||
+	    !*attr_addr(b[NAT64_BLOCK_A_ADDR4], AF_INET, a4, sizeof(a4)) ||
+	    !b[NAT64_BLOCK_A_PLEN] || !b[NAT64_BLOCK_A_POOL] ||
+	    !b[NAT64_BLOCK_A_PROTOS])
+		return false;
+	protos_text(nla_get_u8(b[NAT64_BLOCK_A_PROTOS]), pr);
+	if (js) {
+		printf("\"subscriber\":\"%s/%u\",\"addr4\":\"%s\","
+		       "\"port_min\":%u,\"port_max\":%u,\"protos\":\"%s\","
+		       "\"pool\":\"", a6, nla_get_u8(b[NAT64_BLOCK_A_PLEN]), a4,
+		       attr_u16(b[NAT64_BLOCK_A_PORT_MIN]),
+		       attr_u16(b[NAT64_BLOCK_A_PORT_MAX]), pr);
+		json_chars(nla_get_string(b[NAT64_BLOCK_A_POOL]));
+		printf("\"");
+	} else {
+		printf("%s/%u %s %u-%u %s %s", a6,
+		       nla_get_u8(b[NAT64_BLOCK_A_PLEN]), a4,
+		       attr_u16(b[NAT64_BLOCK_A_PORT_MIN]),
+		       attr_u16(b[NAT64_BLOCK_A_PORT_MAX]), pr,
+		       nla_get_string(b[NAT64_BLOCK_A_POOL]));
+	}
+	return true;
+}
+
+/*
+ * block show: "PREFIX6/LEN ADDR4 MIN-MAX PROTOS POOL mappings N age S
+ * active|closed refused N", or JSON objects (@arg: items so far).
+ */
+static int print_block(struct nlattr **tb, void *arg)
+{
+	struct nlattr *b[NAT64_BLOCK_A_MAX + 1];
+
+	if (json)
+		printf("%s{", json_sep(arg));
+	if (!block_text(tb, b, json)) {
+		if (json)
+			printf("}");
+		return 0;
+	}
+	if (json)
+		printf(",\"mappings\":%u,\"age_ms\":%u,\"active\":%s,"
+		       "\"refused\":%u}",
+		       attr_u32(b[NAT64_BLOCK_A_MAPPINGS]),
+		       attr_u32(b[NAT64_BLOCK_A_AGE_MS]),
+		       b[NAT64_BLOCK_A_ACTIVE] ? "true" : "false",
+		       attr_u32(b[NAT64_BLOCK_A_REFUSED]));
+	else
+		printf(" mappings %u age %u %s refused %u\n",
+		       attr_u32(b[NAT64_BLOCK_A_MAPPINGS]),
+		       attr_u32(b[NAT64_BLOCK_A_AGE_MS]) / 1000,
+		       b[NAT64_BLOCK_A_ACTIVE] ? "active" : "closed",
+		       attr_u32(b[NAT64_BLOCK_A_REFUSED]));
+	return 0;
+}
+
+/* Time of an event, as UTC text with microseconds, and its nanoseconds. */
+static unsigned long long event_time(struct nlattr **tb, char *when,
+				     size_t len)
+{
+	unsigned long long ns = 0;
+	struct tm tm;
+	time_t secs;
+
+	if (tb[NAT64_A_TIMESTAMP] && nla_len(tb[NAT64_A_TIMESTAMP]) == 8)
+		ns = (unsigned long long)nla_get_u64(tb[NAT64_A_TIMESTAMP]);
+	secs = (time_t)(ns / 1000000000);
+	gmtime_r(&secs, &tm);
+	strftime(when, len, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(when + strlen(when), len - strlen(when), ".%06lluZ",
+		 ns % 1000000000 / 1000);
+	return ns;
+}
+
+/* A block event: "TIME block VERB PREFIX6/LEN ADDR4 MIN-MAX PROTOS POOL". */
+static int print_block_event(struct nlattr **tb, unsigned int type)
+{
+	struct nlattr *b[NAT64_BLOCK_A_MAX + 1];
+	char when[64];
+	unsigned long long ns = event_time(tb, when, sizeof(when));
+
+	if (json)
+		printf("{\"time\":\"%s\",\"timestamp_ns\":%llu,"
+		       "\"event\":\"block-%s\",", when, ns,
+		       event_names[type][1]);
+	else
+		printf("%s block %s ", when, event_names[type][1]);
+	if (!block_text(tb, b, json))
+		printf(json ? "\"malformed\":true" : "(malformed)");
+	printf(json ? "}\n" : "\n");
+	fflush(stdout);
+	return 0;
 }
 
 /*
@@ -683,13 +861,18 @@ static int print_event(struct nlattr **tb, void *arg)
 	struct nlattr *sn[NAT64_SESSION_A_MAX + 1];
 	char a6[INET6_ADDRSTRLEN], a4[INET_ADDRSTRLEN], r4[INET_ADDRSTRLEN];
 	char when[64], reason[32] = "", buf[16];
-	unsigned long long ns = 0;
+	unsigned long long ns;
 	unsigned int type, r;
 	bool sess, has4;
-	struct tm tm;
-	time_t secs;
 
 	(void)arg;
+	if (tb[NAT64_A_EVENT] && tb[NAT64_A_BLOCK]) {
+		type = nla_get_u8(tb[NAT64_A_EVENT]);
+		if (type >= NAT64_EVENT_BLOCK_ALLOCATED &&
+		    type <= NAT64_EVENT_BLOCK_INTERIM)
+			return print_block_event(tb, type);
+		return 0;
+	}
 	if (!tb[NAT64_A_EVENT] || !tb[NAT64_A_MAPPING] ||
 	    nla_parse_nested(m, NAT64_MAPPING_A_MAX, tb[NAT64_A_MAPPING],
 			     NULL) ||
@@ -704,13 +887,7 @@ static int print_event(struct nlattr **tb, void *arg)
 				 NULL) &&
 	       *attr_addr(sn[NAT64_SESSION_A_RADDR4], AF_INET, r4, sizeof(r4));
 	has4 = *attr_addr(m[NAT64_MAPPING_A_ADDR4], AF_INET, a4, sizeof(a4));
-	if (tb[NAT64_A_TIMESTAMP] && nla_len(tb[NAT64_A_TIMESTAMP]) == 8)
-		ns = (unsigned long long)nla_get_u64(tb[NAT64_A_TIMESTAMP]);
-	secs = (time_t)(ns / 1000000000);
-	gmtime_r(&secs, &tm);
-	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(when + strlen(when), sizeof(when) - strlen(when), ".%06lluZ",
-		 ns % 1000000000 / 1000);
+	ns = event_time(tb, when, sizeof(when));
 	if (tb[NAT64_A_REASON] && nla_len(tb[NAT64_A_REASON]) == 4) {
 		r = nla_get_u32(tb[NAT64_A_REASON]);
 		snprintf(reason, sizeof(reason), "%s",
@@ -866,7 +1043,7 @@ enum req_kind {
 	REQ_RULE_ADD, REQ_RULE_DEL, REQ_RULE_SHOW, REQ_MAPPING_SHOW, REQ_SET,
 	REQ_BIB_ADD, REQ_BIB_DEL, REQ_SESSION_SHOW, REQ_SESSION_FLUSH,
 	REQ_STATS, REQ_STATS_RESET, REQ_HELP, REQ_FLUSH, REQ_MONITOR,
-	REQ_DENY_ADD, REQ_DENY_DEL, REQ_DENY_SHOW, REQ_LOOKUP,
+	REQ_DENY_ADD, REQ_DENY_DEL, REQ_DENY_SHOW, REQ_LOOKUP, REQ_BLOCK_SHOW,
 };
 
 /* What a batch file may hold: changes. */
@@ -887,6 +1064,10 @@ struct req {
 	struct ctl_bib bib;
 	struct ctl_deny deny;
 	int proto;			/* show filter: IPPROTO_*, or 0 */
+	/* block show: only the subscribers in this prefix, if any */
+	bool has_prefix;
+	struct in6_addr prefix;
+	unsigned int plen;
 	/* lookup: its arguments (checked by parse_lookup()) */
 	int nlookup;
 	char **lookup;
@@ -905,7 +1086,7 @@ struct lookup_arg {
 /* Returns 0, or the exit status for a usage error (message printed). */
 static const char *const objects[] = {
 	"version", "show", "pool", "rule", "bib", "mapping", "session", "set",
-	"stats", "flush", "help", "monitor", "deny", "lookup", NULL
+	"stats", "flush", "help", "monitor", "deny", "lookup", "block", NULL
 };
 static const char *const verbs[] = {
 	"add", "del", "show", "flush", "reset", "help", NULL
@@ -1036,6 +1217,25 @@ static int parse_req(int argc, char **argv, struct req *q)
 		}
 		return bad(sess ? "usage: session { show [tcp|udp|icmp] | flush }" :
 			   "usage: bib { add|del tcp|udp|icmp [ADDR6]:PORT ADDR4:PORT | show [tcp|udp|icmp] }");
+	}
+	if (!strcmp(obj, "block")) {
+		struct lookup_arg la;
+
+		if (strcmp(verb, "show") || argc > 3)
+			return bad("usage: block show [PREFIX6/LEN]");
+		q->kind = REQ_BLOCK_SHOW;
+		if (argc < 3)
+			return 0;
+		if (parse_lookup(argv[2], &la) || !la.lookup6) {
+			snprintf(err, sizeof(err),
+				 "invalid IPv6 prefix '%s' (PREFIX6/LEN)",
+				 argv[2]);
+			return bad(err);
+		}
+		q->has_prefix = true;
+		q->prefix = la.addr6;
+		q->plen = la.plen6;
+		return 0;
 	}
 	if (!strcmp(obj, "deny")) {
 		if (!strcmp(verb, "show") && argc == 2) {
@@ -1267,6 +1467,24 @@ static int run_req(struct ctl_nl *nl, const struct req *q)
 	case REQ_SESSION_FLUSH:
 		return simple(nl, NAT64_CMD_SESSION_FLUSH, false, NULL, NULL,
 			      "session flush");
+	case REQ_BLOCK_SHOW:
+		msg = ctl_nl_msg(nl, NAT64_CMD_BLOCK_GET, true);
+		if (!msg) {
+			fprintf(stderr, "nat64ctl: block show: out of memory\n");
+			return 1;
+		}
+		if (q->has_prefix) {
+			nest = nla_nest_start(msg, NAT64_A_BLOCK);
+			nla_put(msg, NAT64_BLOCK_A_PREFIX, 16, &q->prefix);
+			nla_put_u8(msg, NAT64_BLOCK_A_PLEN, (uint8_t)q->plen);
+			nla_nest_end(msg, nest);
+		}
+		if (json)
+			printf("[");
+		t = ctl_nl_run(nl, msg, print_block, &items, "block show");
+		if (json)
+			printf("%s]\n", items ? "\n" : "");
+		return t ? 1 : 0;
 	case REQ_DENY_SHOW:
 		if (json)
 			printf("[");
@@ -1328,6 +1546,20 @@ static int run_req(struct ctl_nl *nl, const struct req *q)
 			nla_put_u8(msg, NAT64_POOL_A_DET_PLEN,
 				   (uint8_t)q->pool.from_plen);
 		}
+		if (q->pool.blk_size)
+			nla_put_u16(msg, NAT64_POOL_A_BLK_SIZE,
+				    (uint16_t)q->pool.blk_size);
+		if (q->pool.blk_max)
+			nla_put_u16(msg, NAT64_POOL_A_BLK_MAX,
+				    (uint16_t)q->pool.blk_max);
+		if (q->pool.blk_timeout >= 0)
+			nla_put_u32(msg, NAT64_POOL_A_BLK_TIMEOUT,
+				    (uint32_t)q->pool.blk_timeout);
+		if (q->pool.blk_interim >= 0)
+			nla_put_u32(msg, NAT64_POOL_A_BLK_INTERIM,
+				    (uint32_t)q->pool.blk_interim);
+		if (q->pool.quiet)
+			nla_put_flag(msg, NAT64_POOL_A_QUIET);
 		if (q->pool.has_ports) {
 			nla_put_u16(msg, NAT64_POOL_A_PORT_MIN,
 				    (uint16_t)q->pool.port_lo);

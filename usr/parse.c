@@ -129,7 +129,9 @@ static int parse_protos(const char *s, unsigned int *out)
 
 #define POOL_USAGE "usage: pool add NAME ADDR[/LEN|-ADDR] [ports LO-HI] " \
 		   "[proto tcp,udp,icmp] " \
-		   "[alloc random|sequential|deterministic from PREFIX6/LEN]"
+		   "[alloc random|sequential|deterministic from PREFIX6/LEN|" \
+		   "block SIZE [max-blocks N] [block-timeout SECONDS] " \
+		   "[interim SECONDS]] [quiet]"
 
 static int parse_prefix6(const char *s, struct in6_addr *a, unsigned int *len,
 			 char *err, size_t errlen);
@@ -137,6 +139,8 @@ static int parse_prefix6(const char *s, struct in6_addr *a, unsigned int *len,
 /*
  * NAME ADDR[/LEN|-LAST] [ports LO-HI] [proto LIST] [alloc MODE]
  * [from PREFIX6/LEN] (from: with alloc deterministic only, and needed)
+ * [quiet]; alloc block SIZE, then [max-blocks N] [block-timeout S]
+ * [interim S] (with alloc block only)
  */
 int parse_pool_add(int argc, char **argv, struct ctl_pool *p, char *err,
 		   size_t errlen)
@@ -147,7 +151,9 @@ int parse_pool_add(int argc, char **argv, struct ctl_pool *p, char *err,
 
 	memset(p, 0, sizeof(*p));
 	p->alloc = -1;
-	if (argc < 2 || argc % 2)
+	p->blk_timeout = -1;
+	p->blk_interim = -1;
+	if (argc < 2)
 		return fail(err, errlen, POOL_USAGE);
 	if (parse_name(argv[0], p->name, err, errlen))
 		return -1;
@@ -175,9 +181,42 @@ int parse_pool_add(int argc, char **argv, struct ctl_pool *p, char *err,
 		return -1;
 	}
 	for (i = 2; i < argc; i += 2) {
-		const char *k = argv[i], *v = argv[i + 1];
+		const char *k = argv[i], *v;
+		unsigned long n;
 
-		if (!strcmp(k, "ports") && !seen_ports) {
+		if (!strcmp(k, "quiet") && !p->quiet) {
+			p->quiet = true;
+			i--;
+			continue;
+		}
+		if (i + 1 >= argc)
+			return fail(err, errlen, POOL_USAGE);
+		v = argv[i + 1];
+		if (!strcmp(k, "alloc") && p->alloc < 0 &&
+		    !strcmp(v, "block")) {
+			p->alloc = NAT64_ALLOC_BLOCK;
+			if (i + 2 >= argc ||
+			    parse_uint(argv[i + 2], 1, 65535, &n))
+				return fail(err, errlen,
+					    "alloc block needs a block size (1..65535 ports)");
+			p->blk_size = n;
+			i++;
+		} else if ((!strcmp(k, "max-blocks") && !p->blk_max) ||
+			   (!strcmp(k, "block-timeout") && p->blk_timeout < 0) ||
+			   (!strcmp(k, "interim") && p->blk_interim < 0)) {
+			bool m = k[0] == 'm';
+
+			if (parse_uint(v, m, m ? 1024 : 604800, &n))
+				return fail(err, errlen, "invalid %s '%s' (%s)",
+					    k, v, m ? "1..1024" : "seconds");
+			if (m) {
+				p->blk_max = n;
+			} else if (k[0] == 'b') {
+				p->blk_timeout = n;
+			} else {
+				p->blk_interim = n;
+			}
+		} else if (!strcmp(k, "ports") && !seen_ports) {
 			if (parse_ports(v, p, err, errlen))
 				return -1;
 			seen_ports = true;
@@ -214,6 +253,14 @@ int parse_pool_add(int argc, char **argv, struct ctl_pool *p, char *err,
 	if (p->alloc != NAT64_ALLOC_DETERMINISTIC && p->has_from)
 		return fail(err, errlen,
 			    "from PREFIX6/LEN is for alloc deterministic only");
+	if (p->alloc != NAT64_ALLOC_BLOCK &&
+	    (p->blk_max || p->blk_timeout >= 0 || p->blk_interim >= 0))
+		return fail(err, errlen,
+			    "max-blocks, block-timeout and interim are for alloc block only");
+	if (p->quiet && p->alloc != NAT64_ALLOC_BLOCK &&
+	    p->alloc != NAT64_ALLOC_DETERMINISTIC)
+		return fail(err, errlen,
+			    "quiet is for alloc block or deterministic only");
 	return 0;
 }
 

@@ -25,6 +25,11 @@ struct ctl_pool {
 	bool has_from;			/* deterministic: from PREFIX6/LEN */
 	struct in6_addr from;
 	unsigned int from_plen;
+	unsigned int blk_size;		/* alloc block SIZE */
+	unsigned int blk_max;		/* max-blocks N; 0: not given */
+	long blk_timeout;		/* block-timeout S; -1: not given */
+	long blk_interim;		/* interim S; -1: not given */
+	bool quiet;
 };
 
 struct ctl_rule {

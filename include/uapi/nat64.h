@@ -80,7 +80,10 @@
  *	         none; default NAT64_POOL_DEFAULT_PORT_MIN..
  *	         NAT64_POOL_DEFAULT_PORT_MAX), NAT64_POOL_A_PROTOS and
  *	         NAT64_POOL_A_ALLOC (with NAT64_ALLOC_DETERMINISTIC also
- *	         NAT64_POOL_A_DET_PREFIX and _DET_PLEN). A pool that exists
+ *	         NAT64_POOL_A_DET_PREFIX and _DET_PLEN; with
+ *	         NAT64_ALLOC_BLOCK also _BLK_SIZE, optionally _BLK_MAX,
+ *	         _BLK_TIMEOUT, _BLK_INTERIM) and NAT64_POOL_A_QUIET (block
+ *	         or deterministic only). A pool that exists
  *	         gets the range added (at most NAT64_MAX_RANGES ranges a
  *	         pool).
  *	Errors:  -EINVAL  host bits set in ADDR/PLEN, LAST < ADDR, neither
@@ -88,7 +91,11 @@
  *	                  only one of the two port bounds given; DET_PREFIX
  *	                  and DET_PLEN not both given with deterministic
  *	                  allocation, or given without it, bits set past
- *	                  DET_PLEN, DET_SUBLEN given; when committing, a
+ *	                  DET_PLEN, DET_SUBLEN given; BLK_* given without
+ *	                  block allocation, BLK_SIZE not given with it or
+ *	                  larger than the range's ports, over 2^20 blocks,
+ *	                  QUIET with random or sequential allocation,
+ *	                  a reply-only attribute given; when committing, a
  *	                  deterministic range that does not work with the
  *	                  subscriber length (see "Deterministic NAT");
  *	         -EADDRINUSE  the addresses and ports overlap a range of
@@ -104,7 +111,8 @@
  * NAT64_CMD_POOL_GET (dump)
  *	Reply:   one message per pool range, each with NAT64_A_POOL (all of
  *	         NAT64_POOL_A_*, PLEN or LAST as configured; the DET_*
- *	         ones for deterministic ranges only).
+ *	         ones for deterministic ranges only, the BLK_* ones for
+ *	         block ranges only, QUIET when set).
  *
  * NAT64_CMD_RULE_ADD (do)
  *	Request: NAT64_A_RULE with NAT64_RULE_A_NAME, NAT64_RULE_A_PREFIX,
@@ -214,6 +222,64 @@
  * NAT64_CMD_DENY_GET (dump)
  *	Reply:   one message per denied network, with NAT64_A_DENY.
  *
+ * NAT64_CMD_BLOCK_GET (dump)
+ *	Request: optionally NAT64_A_BLOCK with NAT64_BLOCK_A_PREFIX and
+ *	         _PLEN: only the blocks of subscribers inside that prefix,
+ *	         or of the one whose prefix holds it (an address: /128).
+ *	Reply:   one message per port block held (see "Port blocks"),
+ *	         each with NAT64_A_BLOCK (all of NAT64_BLOCK_A_*; ACTIVE
+ *	         only when set).
+ *	Errors:  -EINVAL PREFIX without PLEN or the other way round, bits
+ *	                 set past PLEN.
+ *
+ * Port blocks
+ * -----------
+ * A pool range with NAT64_POOL_A_ALLOC NAT64_ALLOC_BLOCK hands its ports
+ * out in blocks of BLK_SIZE consecutive ports, per subscriber (an IPv6
+ * /NAT64_CONFIG_A_SUBSCRIBER_PLEN), so that a record of each block
+ * (NAT64_EVENT_BLOCK_*), not of each mapping, says who used an IPv4
+ * address and port when. Each address of the range has
+ * floor((PORT_MAX - PORT_MIN + 1) / BLK_SIZE) blocks, block j of
+ * address A being ports PORT_MIN + j * BLK_SIZE .. + BLK_SIZE - 1 (the
+ * ports past the last whole block are given to nobody). At most 2^20
+ * blocks a range (-EINVAL).
+ * - A subscriber's first mapping through the range gets it a free
+ *   block, on an address its prefix hashes to (or the next one with a
+ *   free block). Its later blocks are on the same address (paired
+ *   pooling): none free there, the mapping is refused
+ *   (NAT64_STAT_6TO4_NO_PORT).
+ * - A block serves every protocol the range serves, each protocol its
+ *   own ports: TCP port 40000 and UDP port 40000 of a block are two
+ *   mappings of its subscriber.
+ * - A mapping takes a free port of the subscriber's blocks, oldest
+ *   block first: the IPv6 source port if the block has it (port
+ *   preservation), else one below 1024 for a source port below 1024
+ *   and one above for the others where the block has both (range
+ *   preservation), else any. All of its blocks full (or past
+ *   BLK_TIMEOUT), it gets another block, up to BLK_MAX; past that the
+ *   mapping is refused, counted (NAT64_STAT_DROP_BLOCK_MAX, and per
+ *   subscriber: NAT64_BLOCK_A_REFUSED) and answered with ICMPv6 address
+ *   unreachable.
+ * - A block takes new mappings for BLK_TIMEOUT seconds after it was
+ *   allocated (0: until it is full), then only keeps the ones it has.
+ * - A block is released when its last mapping goes (expired, flushed).
+ * - Ports that static BIB entries hold, and ports of the translator's
+ *   own sockets on a pool address that is its own, are skipped: no
+ *   mapping of a block takes them.
+ * - A commit that keeps the range as it was (addresses, ports,
+ *   protocols, BLK_* and QUIET, and SUBSCRIBER_PLEN) keeps its live
+ *   blocks. One that changes it rebuilds the range: the mappings of the
+ *   rules using its pool are removed, and with them the blocks, each
+ *   with a NAT64_EVENT_BLOCK_RELEASED.
+ * Events: NAT64_EVENT_BLOCK_ALLOCATED and _RELEASED when they happen;
+ * with BLK_INTERIM, NAT64_EVENT_BLOCK_INTERIM for every live block
+ * about every BLK_INTERIM seconds after its last event (a record sent
+ * over UDP may be lost). With LOG_MAPPINGS each is also a log line:
+ *   nat64: ns=INUM TIME block EVENT PREFIX6/PLEN ADDR4:MIN-MAX PROTOS POOL
+ * (EVENT allocated, released or interim; PROTOS tcp,udp,icmp as served).
+ * A mapping's subscriber is found from the block that holds its port:
+ * NAT64_CMD_BLOCK_GET lists them.
+ *
  * Non-global IPv4 addresses and the Well-Known Prefix
  * ---------------------------------------------------
  * RFC 6052 §3.1: the Well-Known Prefix 64:ff9b::/96 MUST NOT be used
@@ -306,8 +372,13 @@
  *	  NAT64_A_REASON     u32, refused events only: the NAT64_STAT_*
  *	                     counter the refused packet was counted in
  *	                     (NAT64_STAT_DROP_LIMIT, NAT64_STAT_6TO4_NO_PORT,
- *	                     NAT64_STAT_DROP_NOMEM, ...).
- *	Static BIB entries make no mapping events (their sessions do).
+ *	                     NAT64_STAT_DROP_NOMEM, ...);
+ *	  NAT64_A_BLOCK      nest, NAT64_EVENT_BLOCK_* only (instead of
+ *	                     MAPPING and SESSION): NAT64_BLOCK_A_PREFIX,
+ *	                     _PLEN, _ADDR4, _PORT_MIN, _PORT_MAX, _PROTOS,
+ *	                     _POOL.
+ *	Static BIB entries make no mapping events (their sessions do), nor
+ *	do the entries of pool ranges with NAT64_POOL_A_QUIET.
  *
  * Names (pools, rules) are 1..NAT64_NAME_MAX-1 printable characters,
  * NUL-terminated. Addresses are in network byte order.
@@ -372,6 +443,7 @@ enum nat64_cmd {
 	NAT64_CMD_DENY_ADD,
 	NAT64_CMD_DENY_DEL,
 	NAT64_CMD_DENY_GET,
+	NAT64_CMD_BLOCK_GET,
 	__NAT64_CMD_MAX
 };
 #define NAT64_CMD_MAX (__NAT64_CMD_MAX - 1)
@@ -395,6 +467,7 @@ enum nat64_attr {
 	NAT64_A_TIMESTAMP,	/* u64: CLOCK_REALTIME ns (events only) */
 	NAT64_A_REASON,		/* u32: NAT64_STAT_* (refused events only) */
 	NAT64_A_DENY,		/* nest: NAT64_DENY_A_* */
+	NAT64_A_BLOCK,		/* nest: NAT64_BLOCK_A_* */
 	__NAT64_A_MAX
 };
 #define NAT64_A_MAX (__NAT64_A_MAX - 1)
@@ -413,6 +486,10 @@ enum nat64_event {
 	NAT64_EVENT_SESSION_REMOVED,	/* flushed, rule deleted, ... */
 	/* a packet needed a new session of an existing BIB entry, got none */
 	NAT64_EVENT_SESSION_REFUSED,
+	/* port blocks (see "Port blocks"): NAT64_A_BLOCK */
+	NAT64_EVENT_BLOCK_ALLOCATED,	/* a subscriber got a block */
+	NAT64_EVENT_BLOCK_RELEASED,	/* ... its last mapping went */
+	NAT64_EVENT_BLOCK_INTERIM,	/* ... still holds it (re-announced) */
 	__NAT64_EVENT_MAX
 };
 #define NAT64_EVENT_MAX (__NAT64_EVENT_MAX - 1)
@@ -441,6 +518,39 @@ enum nat64_pool_attr {
 	 * the range runs with, NAT64_CONFIG_A_SUBSCRIBER_PLEN as committed.
 	 */
 	NAT64_POOL_A_DET_SUBLEN,
+	/*
+	 * NAT64_ALLOC_BLOCK only (see "Port blocks"). Requests: BLK_SIZE
+	 * (u16, 1..65535, needed: ports a block), BLK_MAX (u16, 1..1024,
+	 * default 8: blocks a subscriber holds at most), BLK_TIMEOUT (u32
+	 * seconds, 0..604800, default 0: how long a block takes new
+	 * mappings; 0: until it is full), BLK_INTERIM (u32 seconds, 0 or
+	 * 10..86400, default 0: none; how often live blocks are announced
+	 * again).
+	 */
+	NAT64_POOL_A_BLK_SIZE,
+	NAT64_POOL_A_BLK_MAX,
+	NAT64_POOL_A_BLK_TIMEOUT,
+	NAT64_POOL_A_BLK_INTERIM,
+	/*
+	 * flag, NAT64_ALLOC_BLOCK or NAT64_ALLOC_DETERMINISTIC: no mapping
+	 * or session events or log lines for the BIB entries of the range
+	 * (refusals are still reported); the blocks, or the formula, are
+	 * the record.
+	 */
+	NAT64_POOL_A_QUIET,
+	/*
+	 * Replies only, NAT64_ALLOC_BLOCK: blocks in the range (u32), held
+	 * by subscribers (u32), subscribers holding BLK_MAX blocks (u32),
+	 * mappings refused because their subscriber held BLK_MAX full or
+	 * closed blocks (u64), and the bytes a block and its subscriber's
+	 * share take (u32: struct and port bitmaps, as allocated).
+	 */
+	NAT64_POOL_A_BLK_TOTAL,
+	NAT64_POOL_A_BLK_USED,
+	NAT64_POOL_A_BLK_SUBS_AT_MAX,
+	NAT64_POOL_A_BLK_REFUSED,
+	NAT64_POOL_A_BLK_BYTES,
+	NAT64_POOL_A_PAD,
 	__NAT64_POOL_A_MAX
 };
 #define NAT64_POOL_A_MAX (__NAT64_POOL_A_MAX - 1)
@@ -461,7 +571,27 @@ enum nat64_alloc {
 	NAT64_ALLOC_RANDOM,
 	NAT64_ALLOC_SEQUENTIAL,
 	NAT64_ALLOC_DETERMINISTIC,	/* see "Deterministic NAT" above */
+	NAT64_ALLOC_BLOCK,		/* see "Port blocks" above */
 };
+
+/* Inside NAT64_A_BLOCK: a subscriber's port block. */
+enum nat64_block_attr {
+	NAT64_BLOCK_A_UNSPEC,
+	NAT64_BLOCK_A_PREFIX,	/* 16 bytes: the subscriber's IPv6 prefix */
+	NAT64_BLOCK_A_PLEN,	/* u8: its length */
+	NAT64_BLOCK_A_ADDR4,	/* 4 bytes: the pool address */
+	NAT64_BLOCK_A_PORT_MIN,	/* u16: first port of the block */
+	NAT64_BLOCK_A_PORT_MAX,	/* u16: last port */
+	NAT64_BLOCK_A_PROTOS,	/* u8: NAT64_PROTO_F_* it serves */
+	NAT64_BLOCK_A_POOL,	/* string: the pool's name */
+	NAT64_BLOCK_A_MAPPINGS,	/* u32: BIB entries in it, all protocols */
+	NAT64_BLOCK_A_AGE_MS,	/* u32: ms since it was allocated */
+	NAT64_BLOCK_A_ACTIVE,	/* flag: it takes new mappings */
+	/* u32: the subscriber's mappings refused at BLK_MAX blocks */
+	NAT64_BLOCK_A_REFUSED,
+	__NAT64_BLOCK_A_MAX
+};
+#define NAT64_BLOCK_A_MAX (__NAT64_BLOCK_A_MAX - 1)
 
 /* Inside NAT64_A_RULE. */
 enum nat64_rule_attr {
@@ -798,6 +928,14 @@ enum nat64_stat {
 	 * port left in its own range (see "Deterministic NAT")
 	 */
 	NAT64_STAT_DROP_DET_FULL,
+	/*
+	 * dropped: a subscriber of a block range holds BLK_MAX blocks and
+	 * none takes the mapping (see "Port blocks")
+	 */
+	NAT64_STAT_DROP_BLOCK_MAX,
+	/* port blocks given to subscribers, and released */
+	NAT64_STAT_BLOCKS_ALLOCATED,
+	NAT64_STAT_BLOCKS_RELEASED,
 	__NAT64_STAT_MAX
 };
 #define NAT64_STAT_MAX (__NAT64_STAT_MAX - 1)

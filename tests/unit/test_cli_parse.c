@@ -88,6 +88,48 @@ static void pool_det(void)
 	CHECK_EQ(POOL("d", "198.51.100.0/30", "alloc", "determ"), -1);
 }
 
+/* alloc block SIZE [max-blocks N] [block-timeout S] [interim S], quiet. */
+static void pool_blk(void)
+{
+	struct ctl_pool p;
+
+	CHECK_EQ(POOL("b", "198.51.100.0/30", "ports", "1000-1095", "alloc",
+		      "block", "48", "max-blocks", "2", "block-timeout", "300",
+		      "interim", "600", "quiet"), 0);
+	CHECK_EQ(p.alloc, NAT64_ALLOC_BLOCK);
+	CHECK_EQ(p.blk_size, 48);
+	CHECK_EQ(p.blk_max, 2);
+	CHECK_EQ(p.blk_timeout, 300);
+	CHECK_EQ(p.blk_interim, 600);
+	CHECK(p.quiet);
+	CHECK(p.has_ports && p.port_lo == 1000 && p.port_hi == 1095);
+	/* Defaults: not given, the kernel's. */
+	CHECK_EQ(POOL("b", "198.51.100.0/30", "quiet", "alloc", "block",
+		      "512"), 0);
+	CHECK(p.quiet && p.blk_size == 512 && !p.blk_max);
+	CHECK(p.blk_timeout == -1 && p.blk_interim == -1);
+	CHECK_EQ(POOL("b", "198.51.100.0/30", "alloc", "block"), -1);
+	CHECK(strstr(err, "block size"));
+	CHECK_EQ(POOL("b", "198.51.100.0/30", "alloc", "block", "0"), -1);
+	CHECK_EQ(POOL("b", "198.51.100.0/30", "alloc", "block", "65536"), -1);
+	CHECK_EQ(POOL("b", "198.51.100.0/30", "alloc", "block", "x"), -1);
+	CHECK_EQ(POOL("b", "198.51.100.0/30", "alloc", "block", "64",
+		      "max-blocks", "0"), -1);
+	CHECK_EQ(POOL("b", "198.51.100.0/30", "alloc", "block", "64",
+		      "max-blocks", "1025"), -1);
+	CHECK_EQ(POOL("b", "198.51.100.0/30", "alloc", "block", "64",
+		      "interim"), -1);
+	CHECK_EQ(POOL("b", "198.51.100.0/30", "max-blocks", "2"), -1);
+	CHECK(strstr(err, "alloc block only"));
+	CHECK_EQ(POOL("b", "198.51.100.0/30", "quiet"), -1);
+	CHECK(strstr(err, "block or deterministic"));
+	CHECK_EQ(POOL("b", "198.51.100.0/30", "quiet", "quiet", "alloc",
+		      "block", "64"), -1);
+	CHECK_EQ(POOL("d", "198.51.100.0/30", "alloc", "deterministic",
+		      "from", "2001:db8:1::/48", "quiet"), 0);
+	CHECK(p.quiet);
+}
+
 static void rule_parse(void)
 {
 	struct ctl_rule r;
@@ -336,6 +378,6 @@ static void deny_parse(void)
 	CHECK_EQ(parse_deny(0, NULL, &d, err, sizeof(err)), -1);
 }
 
-UNIT_MAIN(T(pool_good), T(pool_bad), T(pool_det), T(rule_parse), T(set_parse),
+UNIT_MAIN(T(pool_good), T(pool_bad), T(pool_det), T(pool_blk), T(rule_parse), T(set_parse),
 	  T(prefixes), T(bibs), T(split), T(pretty_json), T(set_log),
 	  T(set_below_rfc), T(deny_parse))

@@ -291,5 +291,55 @@ static void det_refused(void)
 	CHECK(!pa_det_index(&d, a, &i));
 }
 
-UNIT_MAIN(T(det_shapes), T(det_refused), T(escapes_runs), T(sequential_order), T(icmp_no_class), T(range_preserved), T(stays_in_range), T(preserves_port), T(distinct_attempts),
+/* Port blocks: every block number maps to its ports and back. */
+static void blk_round_trip(void)
+{
+	struct pa_range r = { .addr = 0xc6336410, .naddr = 4,
+			      .port_lo = 1000, .port_hi = 1095 };
+	u32 per = pa_blk_per_addr(&r, 48), i, j, addr;
+	u16 lo;
+
+	CHECK_EQ(per, 2);
+	for (i = 0; i < r.naddr * per; i++) {
+		pa_blk_at(&r, 48, per, i, &addr, &lo);
+		CHECK_EQ(addr, r.addr + i / 2);
+		CHECK_EQ(lo, 1000 + i % 2 * 48);
+		CHECK(pa_blk_index(&r, 48, per, addr, lo, &j) && j == i);
+		CHECK(pa_blk_index(&r, 48, per, addr, lo + 47, &j) && j == i);
+	}
+	/* Past the last whole block, or outside: nobody's. */
+	r.port_hi = 1100;
+	CHECK_EQ(pa_blk_per_addr(&r, 48), 2);
+	CHECK(!pa_blk_index(&r, 48, per, r.addr, 1096, &j));
+	CHECK(!pa_blk_index(&r, 48, per, r.addr, 999, &j));
+	CHECK(!pa_blk_index(&r, 48, per, r.addr + 4, 1000, &j));
+	CHECK(!pa_blk_index(&r, 48, per, r.addr - 1, 1000, &j));
+	/* One block of the whole range. */
+	r.port_lo = 1;
+	r.port_hi = 65535;
+	CHECK_EQ(pa_blk_per_addr(&r, 65535), 1);
+}
+
+/* Range preservation's classes, as blocks use them. */
+static void class_bounds(void)
+{
+	struct pa_range r = { .addr = 1, .naddr = 1,
+			      .port_lo = 1000, .port_hi = 1047 };
+	u32 lo, hi;
+
+	pa_class(&r, 40000, &lo, &hi);
+	CHECK(lo == 1024 && hi == 1047);
+	pa_class(&r, 700, &lo, &hi);
+	CHECK(lo == 1000 && hi == 1023);
+	r.port_lo = 1048;
+	r.port_hi = 1095;
+	pa_class(&r, 700, &lo, &hi);
+	CHECK(lo == 1048 && hi == 1095);
+	r.port_lo = 100;
+	r.port_hi = 200;
+	pa_class(&r, 40000, &lo, &hi);
+	CHECK(lo == 100 && hi == 200);
+}
+
+UNIT_MAIN(T(blk_round_trip), T(class_bounds), T(det_shapes), T(det_refused), T(escapes_runs), T(sequential_order), T(icmp_no_class), T(range_preserved), T(stays_in_range), T(preserves_port), T(distinct_attempts),
 	  T(single_port))
