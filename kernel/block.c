@@ -224,8 +224,13 @@ static struct nat64_block *blk_new(struct nat64_maptable *mt,
 	u32 addr;
 	long idx;
 
-	/* The lowest free block: a subscriber's blocks come in order. */
+	/*
+	 * The lowest free block: a subscriber's blocks come in order. A
+	 * full range costs no scan of its bitmap.
+	 */
 	*why = NAT64_STAT_6TO4_NO_PORT;
+	if (atomic_read(&bm->used) >= bm->nblocks)
+		return NULL;
 	idx = blk_claim(bm, first, end, a * bm->per_addr);
 	if (idx < 0)
 		return NULL;
