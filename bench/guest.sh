@@ -84,7 +84,7 @@ load_modules() {
 	local p need_nat64=0 need_jool=0 deps
 	for p in "$@"; do
 		case $p in
-		nat64) need_nat64=1 ;;
+		nat64|nat64-block|nat64-det) need_nat64=1 ;;
 		jool) need_jool=1 ;;
 		fwd) ;;
 		*) die "unknown path $p" ;;
@@ -187,8 +187,29 @@ setup() {
 		tc -n "$s" filter add dev v4 ingress pref 3 protocol all matchall action drop
 	fi
 	case $p in
-	nat64)
-		ip netns exec "$x" "$NAT64CTL" pool add p1 $pool ports 1024-65535
+	nat64|nat64-block|nat64-det)
+		case $p in
+		nat64)
+			ip netns exec "$x" "$NAT64CTL" pool add p1 $pool ports 1024-65535 ;;
+		nat64-block)
+			# Each source a subscriber (/128): 1,000 flows in 2
+			# blocks, a big table source's 7,300 in 15.
+			ip netns exec "$x" "$NAT64CTL" pool add p1 $pool ports 1024-65535 \
+				alloc block 512 max-blocks 64 ;;
+		nat64-det)
+			# A /120 of each group of sources (the established
+			# and latency flows', the big table's, the two new
+			# session runs'), its 256 /128 subscribers over 64
+			# addresses: 4 an address, 8,000 ports each.
+			for r in "198.18.0.0/26 1024-33023 2001:db8:6::/120" \
+				 "198.18.0.0/26 33024-65535 2001:db8:6:1::/120" \
+				 "198.18.0.64/26 1024-33023 2001:db8:6:2::/120" \
+				 "198.18.0.64/26 33024-65535 2001:db8:6:3::/120"; do
+				set -- $r
+				ip netns exec "$x" "$NAT64CTL" pool add p1 "$1" ports "$2" \
+					alloc deterministic from "$3" || die "nat64-det pool $r"
+			done ;;
+		esac
 		ip netns exec "$x" "$NAT64CTL" rule add r1 prefix 64:ff9b:1::/96 pool p1
 		ip netns exec "$x" "$NAT64CTL" set timeout udp 7200
 		;;
@@ -348,7 +369,7 @@ sink_count() {
 # Jool: the objects in use in its session cache, close to the count).
 sessions() {
 	case $1 in
-	nat64) ip netns exec nat64x "$NAT64CTL" stats | awk '$1 == "sessions:" { print $2; exit }' ;;
+	nat64*) ip netns exec "${1}x" "$NAT64CTL" stats | awk '$1 == "sessions:" { print $2; exit }' ;;
 	jool) awk '$1 == "session_nodes" { print $2; exit }' /proc/slabinfo ;;
 	*) echo 0 ;;
 	esac
@@ -392,7 +413,7 @@ idle() {
 
 translator_state() {
 	case $1 in
-	nat64) ip netns exec "${1}x" "$NAT64CTL" stats | grep -E -v '^\s*$' | tr -s ' \t' ' ' | tr '\n' ';' ;;
+	nat64*) ip netns exec "${1}x" "$NAT64CTL" stats | grep -E -v '^\s*$' | tr -s ' \t' ' ' | tr '\n' ';' ;;
 	jool) ip netns exec "${1}x" jool -i bench stats display 2>/dev/null | tr -s ' \t' ' ' | tr '\n' ';' ;;
 	esac
 }
@@ -471,7 +492,7 @@ count)
 	s1=$(sessions "$p")
 	echo "BENCH-FILL path=$p packets=$fill delivered=$got seconds=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') sessions_before=$s0 sessions=$s1 pktgen=${res// /,}"
 	mem after "$p"
-	if [ "$p" = nat64 ] && [ "$s1" -ne $((table - fill + got)) ]; then
+	if [[ $p == nat64* ]] && [ "$s1" -ne $((table - fill + got)) ]; then
 		die "nat64 holds $s1 sessions, not $((table - fill + got))"
 	fi
 

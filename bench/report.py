@@ -19,10 +19,14 @@ import sys
 HEADER_KEYS = ("kernel", "cpu", "cpus", "qemu", "qemu_settings", "nat64", "jool",
                "repeat", "table", "buckets_log", "wall_runs", "wall_tests", "nice",
                "started", "finished")
-PATHS = ("fwd", "nat64", "jool")
+# nat64-block, nat64-det: nat64 with its pool in port block and in
+# deterministic (RFC 7422) mode; subscriber records count as theirs.
+PATHS = ("fwd", "nat64", "nat64-block", "nat64-det", "jool")
 KINDS = ("est", "new", "est-big", "new-big")   # the marked windows, in order,
 TCP = "tcp"                                     # then iperf3's (per KB, optional)
 TRANSLATOR_CACHES = {"nat64": ("nat64_session", "nat64_bib"),
+                     "nat64-block": ("nat64_session", "nat64_bib", "nat64_subscriber"),
+                     "nat64-det": ("nat64_session", "nat64_bib", "nat64_subscriber"),
                      "jool": ("session_nodes", "bib_nodes")}
 
 
@@ -183,7 +187,7 @@ def memory(guest, table, buckets_log):
                         "fill_seconds": fills[0]["seconds"] if fills else None})
         slab = med([x["translator_slab_bytes"] for x in per])
         allb = med([x["all_slab_bytes"] for x in per])
-        buckets = 2 * 8 * (1 << buckets_log) if p == "nat64" else 0
+        buckets = 2 * 8 * (1 << buckets_log) if p.startswith("nat64") else 0
         res[p] = {"sessions": table, "boots": per,
                   "slab_bytes_per_session": slab / table,
                   "all_slab_bytes_per_session": allb / table,
@@ -266,7 +270,7 @@ def main():
             if kind not in ins["fwd"]:
                 continue
             f = ins["fwd"][kind]["insns_per_packet"]
-            for t in ("nat64", "jool"):
+            for t in ("nat64", "nat64-block", "nat64-det", "jool"):
                 if t in ins and kind in ins[t]:
                     added.setdefault(t, {})[kind] = ins[t][kind]["insns_per_packet"] - f
                     e2e.setdefault(t, {})[kind] = f / ins[t][kind]["insns_per_packet"]
@@ -505,7 +509,9 @@ def main():
         A("")
         A("Slab caches (slab_nomerge) before the first packet and with the big table full, "
           "whole slabs counted (num_slabs x pages); nat64's hash buckets (2 tables x 8 bytes x "
-          f"2^{blog}) added; Jool keeps its tables in trees, no buckets.")
+          f"2^{blog}) added; Jool keeps its tables in trees, no buckets. nat64-block's "
+          "port blocks are kmalloc'd: they are in the last column, with whatever else the "
+          "kernel allocated meanwhile.")
         A("")
         A("| translator | caches (object size) | slab bytes/session | buckets bytes/session | total bytes/session | all slab caches, bytes/session |")
         A("|---|---|---:|---:|---:|---:|")
