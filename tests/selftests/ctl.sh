@@ -112,7 +112,10 @@ check "the batch's denials" [ "$(ctl deny show | tr '\n' ,)" = "10.0.0.0/8,172.1
 check "bib add static" ctl bib add tcp '[2001:db8::5]:80' 198.51.100.1:8080
 match "bib show lists it" '^tcp 2001:db8::5 80 198\.51\.100\.1 8080 static$' "$(ctl bib show tcp)"
 check "bib show udp: none" [ -z "$(ctl bib show udp)" ]
-match "words shorten to prefixes" '^tcp 2001:db8::5 80 198\.51\.100\.1 8080 static$' "$(ctl b sh tcp)"
+match "words shorten to prefixes" '^tcp 2001:db8::5 80 198\.51\.100\.1 8080 static$' "$(ctl bi sh tcp)"
+out=$(ctl b sh tcp 2>&1)
+check "an ambiguous prefix is refused" [ $? -ne 0 ]
+match "... naming the words it could be" "'b' is ambiguous \(bib, block\)" "$out"
 match "-n NETNS" '^tcp 2001:db8::5 80 198\.51\.100\.1 8080 static$' "$("$NAT64CTL" -n "$XL" bib show)"
 match "help" 'usage: nat64ctl' "$(ctl help)"
 match "OBJECT help" '^  session show' "$(ctl session help)"
