@@ -87,12 +87,15 @@ for p in nat64-dkms nat64-tools; do
 	match "$p installed" 'install ok installed' \
 		"$(dpkg-query -W -f='${Status}' "$p" 2>&1)"
 done
-match "dkms status: nat64 installed for $kver" "^nat64/[^,]*, $kver, [^:]*: installed" \
+# The kernel's version as a regular expression: Debian's 6.12 is
+# 6.12.95+deb12-amd64, and its "+" is not a quantifier.
+kre=${kver//./\\.} kre=${kre//+/\\+}
+match "dkms status: nat64 installed for $kver" "^nat64/[^,]*, $kre, [^:]*: installed" \
 	"$(dkms status -m nat64 2>&1)"
 upd=/lib/modules/$kver/updates/dkms
 for m in nat64 xt_NAT64; do
 	ko=$(modinfo -n "$m" 2>/dev/null)
-	match "modprobe finds $m under $upd" "^$upd/$m\\.ko" "$ko"
+	match "modprobe finds $m under $upd" "^/lib/modules/$kre/updates/dkms/$m\\.ko" "$ko"
 done
 
 # The packaged unit, its commands as its file has them (no systemd in
