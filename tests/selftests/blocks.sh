@@ -46,6 +46,12 @@ for a in sys.argv[1:]:
     s.close()
 EOF
 send() { x6 $PY "$TMPD/send.py" "$@"; }
+# send_ports ADDR FIRST LAST: from each port FIRST..LAST of ADDR.
+send_ports() {
+	local a=() i
+	for i in $(seq "$2" "$3"); do a+=("[$1]:$i"); done
+	send "${a[@]}"
+}
 # udp_maps SRC: "PORT6 ADDR4 PORT4" of each UDP mapping of SRC.
 udp_maps() { ctl bib show udp | awk -v s="$1" '$2 == s { print $3, $4, $5 }'; }
 nmaps() { udp_maps "$1" | wc -l; }
@@ -117,7 +123,7 @@ q=$(port4_of $A 700)
 check "source port 700 got a port below 1024 ($q)" [ -n "$q" ] && [ "$q" -ge 1000 ] && [ "$q" -le 1023 ]
 
 # Fill the block: 45 more; then the 49th spills into the second block.
-send $(for i in $(seq 41000 41044); do echo "[$A]:$i"; done)
+send_ports $A 41000 41044
 check "48 mappings" busywait 10000 nmaps_is $A 48
 check "... all in the first block" [ "$(udp_maps $A | awk -v x=$X '$2 == x && $3 >= 1000 && $3 <= 1047' | wc -l)" -eq 48 ]
 check "still one block" nblocks_is 1
@@ -126,7 +132,7 @@ check "the 49th mapping" busywait 5000 nmaps_is $A 49
 check "... is in a second block, same address, 1048-1095" \
 	[ "$(udp_maps $A | awk -v x=$X '$1 == 41100 && $2 == x && $3 >= 1048 && $3 <= 1095' | wc -l)" -eq 1 ]
 check "block allocated event for 1048" busywait 5000 has_event block-allocated 2001:db8:6::/56 1048
-send $(for i in $(seq 41101 41147); do echo "[$A]:$i"; done)
+send_ports $A 41101 41147
 check "96 mappings fill both blocks" busywait 10000 nmaps_is $A 96
 c0=$(counter drop-block-max)
 send "[$A]:42000"
@@ -141,6 +147,7 @@ send "[$B]:40000"
 check "subscriber B mapped" busywait 5000 nmaps_is $B 1
 read -r _ Y pb <<< "$(udp_maps $B)"
 match "B's block" "^2001:db8:6:100::/56 $Y 1000-1047 " "$(blocks 2001:db8:6:100::/56)"
+check "... its port in it, of its class ($pb)" [ "$pb" -ge 1024 ] && [ "$pb" -le 1047 ]
 check "B is not on A's full address" [ "$Y" != "$X" ]
 check "JSON: 3 blocks" [ "$(ctl -j block show | $PY -c 'import json,sys; print(len(json.load(sys.stdin)))')" = 3 ]
 check "filter by prefix: A's two" [ "$(blocks 2001:db8:6::/56 | grep -c .)" = 2 ]
@@ -177,7 +184,8 @@ check "interim events for both blocks" busywait 15000 sh -c "[ \$(grep -c '\"eve
 
 # Memory: 62 more subscribers with a mapping each.
 r0=$(grep -c '"event":"block-released"' "$JS")
-send $(for i in $(seq 16 77); do printf '[2001:db8:6:%x00::2]:40000 ' "$i"; done)
+mapfile -t many < <(for i in $(seq 16 77); do printf '[2001:db8:6:%x00::2]:40000\n' "$i"; done)
+send "${many[@]}"
 check "62 more subscribers, a block each" busywait 10000 nblocks_is 64
 v=$(poolj blocks_used)
 check "the pool is full: 64 of 64 ($v)" [ "$v" = 64 ]
