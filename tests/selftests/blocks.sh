@@ -55,6 +55,8 @@ send_ports() {
 # udp_maps SRC: "PORT6 ADDR4 PORT4" of each UDP mapping of SRC.
 udp_maps() { ctl bib show udp | awk -v s="$1" '$2 == s { print $3, $4, $5 }'; }
 nmaps() { udp_maps "$1" | wc -l; }
+# between V LO HI: V is a number from LO to HI.
+between() { [[ $1 =~ ^[0-9]+$ ]] && [ "$1" -ge "$2" ] && [ "$1" -le "$3" ]; }
 nmaps_is() { [ "$(nmaps "$1")" -eq "$2" ]; }
 port4_of() { udp_maps "$1" | awk -v p="$2" '$1 == p { print $3 }'; }
 blocks() { ctl block show "$@"; }
@@ -109,7 +111,7 @@ check "first mapping made" busywait 5000 nmaps_is $A 1
 read -r _ X p <<< "$(udp_maps $A)"
 b=$(blocks 2001:db8:6::/56)
 match "block show: one block, 1000-1047 of its address" "^2001:db8:6::/56 $X 1000-1047 tcp,udp,icmp b1 mappings 1 age [0-9]+ active refused 0\$" "$b"
-check "its port keeps the source port's class (1024-1047)" [ "$p" -ge 1024 ] && [ "$p" -le 1047 ]
+check "its port keeps the source port's class (1024-1047)" between "$p" 1024 1047
 check "block allocated event" busywait 5000 has_event block-allocated 2001:db8:6::/56 1000
 match "... with the address and protocols" "\"addr4\":\"$X\",\"port_min\":1000,\"port_max\":1047,\"protos\":\"tcp,udp,icmp\",\"pool\":\"b1\"" "$(grep block-allocated "$JS")"
 refute "quiet: no mapping or session events" sh -c "tail -n +$((ev0 + 1)) $JS | grep -q '\"event\":\"\\(mapping\\|session\\)-'"
@@ -120,7 +122,7 @@ send "[$A]:$pp" "[$A]:700"
 check "two more mappings" busywait 5000 nmaps_is $A 3
 check "source port $pp kept" [ "$(port4_of $A $pp)" = "$pp" ]
 q=$(port4_of $A 700)
-check "source port 700 got a port below 1024 ($q)" [ -n "$q" ] && [ "$q" -ge 1000 ] && [ "$q" -le 1023 ]
+check "source port 700 got a port below 1024 ($q)" between "$q" 1000 1023
 
 # Fill the block: 45 more; then the 49th spills into the second block.
 send_ports $A 41000 41044
@@ -147,7 +149,7 @@ send "[$B]:40000"
 check "subscriber B mapped" busywait 5000 nmaps_is $B 1
 read -r _ Y pb <<< "$(udp_maps $B)"
 match "B's block" "^2001:db8:6:100::/56 $Y 1000-1047 " "$(blocks 2001:db8:6:100::/56)"
-check "... its port in it, of its class ($pb)" [ "$pb" -ge 1024 ] && [ "$pb" -le 1047 ]
+check "... its port in it, of its class ($pb)" between "$pb" 1024 1047
 check "B is not on A's full address" [ "$Y" != "$X" ]
 check "JSON: 3 blocks" [ "$(ctl -j block show | $PY -c 'import json,sys; print(len(json.load(sys.stdin)))')" = 3 ]
 check "filter by prefix: A's two" [ "$(blocks 2001:db8:6::/56 | grep -c .)" = 2 ]

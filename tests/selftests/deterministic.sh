@@ -70,7 +70,7 @@ assert (p["subscribers"], p["subscribers_per_addr"], p["ports_per_subscriber"]) 
 # Memory: a configuration of 256 subscribers allocates nothing per
 # subscriber (the formula is computed, not stored).
 check "no BIB entry or session objects for the configuration" \
-	[ "$(slab nat64_bib)" = "$b0" ] && [ "$(slab nat64_session)" = "$s0" ]
+	test "$(slab nat64_bib)" = "$b0" -a "$(slab nat64_session)" = "$s0"
 
 # Every subscriber: forward and reverse lookups against the formula (one
 # nat64ctl for all: answers come one a line, in order).

@@ -142,7 +142,7 @@ check "refusals counted as drop-limit" [ "$(counter drop-limit)" -gt "$dl" ]
 check "mappings-refused counted" [ "$(counter mappings-refused)" -gt "$mr" ]
 check "sessions-refused counted (new sessions of existing mappings)" [ "$(counter sessions-refused)" -gt "$sr" ]
 n=$(( $(counter syn-stored) - ss ))
-check "stored SYNs: at most max-stored-syns ($n)" [ "$n" -le $SYNS ] && [ "$n" -gt 0 ]
+check "stored SYNs: at most max-stored-syns ($n)" test "$n" -le "$SYNS" -a "$n" -gt 0
 check "stored-SYN flood counted (drop-syn-queue-full)" [ "$(counter drop-syn-queue-full)" -gt "$sq" ]
 check "established flows work after the flood" established
 check "flood: kernel log clean" check_log

@@ -50,7 +50,7 @@ held || note "$(ctl stats | grep -v " 0$")"
 check "$N sessions held" held
 note "created in $(( $(date +%s) - start )) s; sessions $(sessions), mappings $(mappings)"
 check "as many BIB entries" [ "$(mappings)" = "$N" ]
-check "none refused" [ "$(counter 6to4-no-port)" = 0 ] && [ "$(counter drop-limit)" = 0 ]
+check "none refused" test "$(counter 6to4-no-port)" = 0 -a "$(counter drop-limit)" = 0
 s1=$(slab nat64_session) b1=$(slab nat64_bib)
 m1=$(( $(slab_bytes nat64_session) + $(slab_bytes nat64_bib) ))
 note "slab while held: nat64_session $s1, nat64_bib $b1"
@@ -58,7 +58,7 @@ buckets=$(( 4 * 8 << $(cat /sys/module/nat64/parameters/map_buckets_log 2>/dev/n
 # (h6, h4, the sessions' hs and the subscribers' subs: 8 bytes each)
 note "memory per flow: slabs $(( (m1 - m0) / N )) B, with the hash buckets $(( (m1 - m0 + buckets) / N )) B"
 # (slabinfo counts partly used per-CPU slabs as in use: roughly)
-check "slab holds the sessions" [ "$s1" -ge "$N" ] && [ "$b1" -ge "$N" ]
+check "slab holds the sessions" test "$s1" -ge "$N" -a "$b1" -ge "$N"
 lines=$(ctl session show icmp | wc -l)
 check "session dump lists all $N (got $lines)" [ "$lines" = "$N" ]
 lines=$(ctl bib show | wc -l)
