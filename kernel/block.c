@@ -205,6 +205,8 @@ static void blk_free(struct nat64_maptable *mt, struct nat64_block *blk)
 	clear_bit(blk->idx, bm->map);
 	atomic_dec(&bm->used);
 	atomic_dec(&mt->nblocks);
+	if (bm->interim)
+		atomic_dec(&mt->ninterim);
 	kfree(blk);
 	nat64_blockmap_put(bm);
 }
@@ -251,6 +253,8 @@ static struct nat64_block *blk_new(struct nat64_maptable *mt,
 	}
 	atomic_inc(&bm->used);
 	atomic_inc(&mt->nblocks);
+	if (bm->interim)
+		atomic_inc(&mt->ninterim);
 	blk->bm = bm;
 	blk->idx = idx;
 	pa_blk_at(&bm->r, bm->size, bm->per_addr, idx, &addr, &blk->port_lo);
@@ -344,10 +348,15 @@ void nat64_blk_interim(struct nat64_net *nn, struct nat64_maptable *mt)
 	struct nat64_blkev ev[BLK_EVBUF];
 	u32 now = jiffies, i;
 
-	if (!atomic_read(&mt->nblocks) ||
+	/*
+	 * A look is a walk of every subscriber bucket: only when a block
+	 * wants interim events, and at most every 2 s (interims are 10 s
+	 * and more apart).
+	 */
+	if (!atomic_read(&mt->ninterim) ||
 	    time_before(jiffies, mt->interim_next))
 		return;
-	mt->interim_next = jiffies + HZ;
+	mt->interim_next = jiffies + 2 * HZ;
 	for (i = 0; i <= mt->mask; i++) {
 		/* Bucket i's lock: its subscribers' hash is i modulo it. */
 		spinlock_t *lock = &mt->sub_locks[i % NAT64_SUB_LOCKS];

@@ -167,6 +167,7 @@ struct nat64_maptable {
 	struct hlist_head *subs;	/* [mask + 1] */
 	spinlock_t sub_locks[NAT64_SUB_LOCKS];
 	atomic_t nblocks;		/* port blocks held */
+	atomic_t ninterim;		/* ... of ranges with interim events */
 	unsigned long interim_next;	/* jiffies: next look for interims */
 };
 
