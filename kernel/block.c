@@ -82,8 +82,7 @@ static unsigned long *blk_bits(struct nat64_block *blk, u8 proto)
 	return blk->bits + proto * BITS_TO_LONGS(blk->bm->size);
 }
 
-/* Does @blk take new mappings (BLK_TIMEOUT)? */
-static bool blk_open(const struct nat64_block *blk, u32 now)
+bool nat64_blk_open(const struct nat64_block *blk, u32 now)
 {
 	return !blk->bm->timeout || now - blk->since < blk->bm->timeout;
 }
@@ -281,7 +280,7 @@ enum nat64_stat nat64_blk_take(struct nat64_net *nn, struct nat64_maptable *mt,
 			continue;
 		n++;
 		a = ntohl(blk->addr4) - bm->r.addr;
-		if (blk_open(blk, now) && blk_port(nn, mt, blk, b, khash))
+		if (nat64_blk_open(blk, now) && blk_port(nn, mt, blk, b, khash))
 			return 0;
 	}
 	if (n >= bm->max) {

@@ -213,6 +213,8 @@ void nat64_blk_give(struct nat64_net *nn, struct nat64_maptable *mt,
 		    struct nat64_blkev *ev);
 /* Interim events due: those of @mt's subscribers' blocks. */
 void nat64_blk_interim(struct nat64_net *nn, struct nat64_maptable *mt);
+/* Does @blk take new mappings at @now (BLK_TIMEOUT)? */
+bool nat64_blk_open(const struct nat64_block *blk, u32 now);
 /* The bytes a block of @bm takes. */
 size_t nat64_blk_bytes(const struct nat64_blockmap *bm);
 

@@ -1232,7 +1232,7 @@ static int put_block(struct sk_buff *skb, const struct nat64_subscriber *sub,
 	    nla_put_u32(skb, NAT64_BLOCK_A_MAPPINGS, blk->used) ||
 	    nla_put_u32(skb, NAT64_BLOCK_A_AGE_MS,
 			jiffies_to_msecs(now - blk->since)) ||
-	    ((!bm->timeout || now - blk->since < bm->timeout) &&
+	    (nat64_blk_open(blk, now) &&
 	     nla_put_flag(skb, NAT64_BLOCK_A_ACTIVE)) ||
 	    nla_put_u32(skb, NAT64_BLOCK_A_REFUSED, sub->refused))
 		return -EMSGSIZE;

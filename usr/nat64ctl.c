@@ -197,6 +197,17 @@ static bool pool_parse(struct nlattr **tb, struct nlattr **p)
 	       p[NAT64_POOL_A_PORT_MIN] && p[NAT64_POOL_A_PORT_MAX];
 }
 
+/* "tcp,udp,icmp", or those of them in @f (NAT64_PROTO_F_*). */
+static const char *protos_text(unsigned int f, char buf[16])
+{
+	snprintf(buf, 16, "%s%s%s%s%s", f & NAT64_PROTO_F_TCP ? "tcp" : "",
+		 f & NAT64_PROTO_F_TCP && f & ~NAT64_PROTO_F_TCP ? "," : "",
+		 f & NAT64_PROTO_F_UDP ? "udp" : "",
+		 f & NAT64_PROTO_F_UDP && f & NAT64_PROTO_F_ICMP ? "," : "",
+		 f & NAT64_PROTO_F_ICMP ? "icmp" : "");
+	return buf;
+}
+
 /* Integer attributes of a reply: 0 if absent or short. */
 static unsigned int attr_u16(struct nlattr *a)
 {
@@ -216,7 +227,7 @@ static unsigned long long attr_u64(struct nlattr *a)
 static int print_pool(struct nlattr **tb, void *arg)
 {
 	struct nlattr *p[NAT64_POOL_A_MAX + 1];
-	char a[INET_ADDRSTRLEN], range[2 * INET_ADDRSTRLEN + 8];
+	char a[INET_ADDRSTRLEN], range[2 * INET_ADDRSTRLEN + 8], pbuf[16];
 	unsigned int f = NAT64_PROTO_F_TCP | NAT64_PROTO_F_UDP |
 			 NAT64_PROTO_F_ICMP;
 
@@ -242,12 +253,7 @@ static int print_pool(struct nlattr **tb, void *arg)
 	if (p[NAT64_POOL_A_PROTOS])
 		f = nla_get_u8(p[NAT64_POOL_A_PROTOS]);
 	if (f != (NAT64_PROTO_F_TCP | NAT64_PROTO_F_UDP | NAT64_PROTO_F_ICMP))
-		printf(" proto %s%s%s%s%s",
-		       f & NAT64_PROTO_F_TCP ? "tcp" : "",
-		       f & NAT64_PROTO_F_TCP && f & ~NAT64_PROTO_F_TCP ? "," : "",
-		       f & NAT64_PROTO_F_UDP ? "udp" : "",
-		       f & NAT64_PROTO_F_UDP && f & NAT64_PROTO_F_ICMP ? "," : "",
-		       f & NAT64_PROTO_F_ICMP ? "icmp" : "");
+		printf(" proto %s", protos_text(f, pbuf));
 	if (p[NAT64_POOL_A_ALLOC] &&
 	    nla_get_u8(p[NAT64_POOL_A_ALLOC]) == NAT64_ALLOC_SEQUENTIAL)
 		printf(" alloc sequential");
@@ -733,17 +739,6 @@ static void json_chars(const char *s)
 		else
 			putchar(*s);
 	}
-}
-
-/* "tcp,udp,icmp", or those of them in @f (NAT64_PROTO_F_*). */
-static const char *protos_text(unsigned int f, char buf[16])
-{
-	snprintf(buf, 16, "%s%s%s%s%s", f & NAT64_PROTO_F_TCP ? "tcp" : "",
-		 f & NAT64_PROTO_F_TCP && f & ~NAT64_PROTO_F_TCP ? "," : "",
-		 f & NAT64_PROTO_F_UDP ? "udp" : "",
-		 f & NAT64_PROTO_F_UDP && f & NAT64_PROTO_F_ICMP ? "," : "",
-		 f & NAT64_PROTO_F_ICMP ? "icmp" : "");
-	return buf;
 }
 
 /*
