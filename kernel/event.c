@@ -8,8 +8,10 @@
 #include <linux/ratelimit.h>
 #include <linux/timekeeping.h>
 #include <net/genetlink.h>
+#include <net/ipv6.h>
 
 #include "mapping.h"
+#include "rfc6052.h"
 
 static const char *const ev_verb[NAT64_EVENT_MAX + 1] = {
 	[NAT64_EVENT_MAPPING_CREATED] = "created",
@@ -52,20 +54,29 @@ void nat64_ev_fill(struct nat64_net *nn, struct nat64_ev *ev, u8 type,
 	rcu_read_lock();
 	rule = nat64_rule_by_id(nn, b->rule);
 	strscpy(ev->rule, rule ? rule->name : "", sizeof(ev->rule));
+	strscpy(ev->pool, rule && rule->pool ? rule->pool->name : "",
+		sizeof(ev->pool));
+	if (rule && s)
+		rfc6052_embed(rule->prefix, rule->plen, (const u8 *)&s->raddr,
+			      ev->raddr6.s6_addr);
+	else
+		memset(&ev->raddr6, 0, sizeof(ev->raddr6));
 	rcu_read_unlock();
 }
 
 /* Header, attributes and the two nests, at most. */
 #define EV_MSG_SIZE	512
 
-static int ev_put(struct sk_buff *skb, const struct nat64_ev *ev, u64 ts)
+static int ev_put(struct sk_buff *skb, const void *arg, u64 ts)
 {
+	const struct nat64_ev *ev = arg;
 	u8 ipproto = nat64_ipproto[ev->proto];
 	struct nlattr *nest;
 
 	if (nla_put_u8(skb, NAT64_A_EVENT, ev->type) ||
 	    nla_put_u64_64bit(skb, NAT64_A_TIMESTAMP, ts, NAT64_A_PAD) ||
-	    (ev->reason && nla_put_u32(skb, NAT64_A_REASON, ev->reason)))
+	    (ev->reason && nla_put_u32(skb, NAT64_A_REASON, ev->reason)) ||
+	    (ev->pool[0] && nla_put_string(skb, NAT64_A_POOL_NAME, ev->pool)))
 		return -EMSGSIZE;
 	nest = nla_nest_start(skb, NAT64_A_MAPPING);
 	if (!nest ||
@@ -90,26 +101,49 @@ static int ev_put(struct sk_buff *skb, const struct nat64_ev *ev, u64 ts)
 	     (nla_put_in_addr(skb, NAT64_SESSION_A_ADDR4, ev->addr4) ||
 	      nla_put_u16(skb, NAT64_SESSION_A_PORT4, ev->port4))) ||
 	    nla_put_in_addr(skb, NAT64_SESSION_A_RADDR4, ev->raddr) ||
-	    nla_put_u16(skb, NAT64_SESSION_A_RPORT, ev->rport))
+	    nla_put_u16(skb, NAT64_SESSION_A_RPORT, ev->rport) ||
+	    (!ipv6_addr_any(&ev->raddr6) &&
+	     nla_put_in6_addr(skb, NAT64_SESSION_A_RADDR6, &ev->raddr6)))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
 }
 
-static void ev_send(struct nat64_net *nn, const struct nat64_ev *ev, u64 ts)
+/*
+ * Number an event, build it with @put and multicast it. Never waits:
+ * what is numbered and not delivered (no memory; a listener's full
+ * socket: -ENOBUFS with NETLINK_BROADCAST_ERROR, else -ESRCH when it was
+ * the only one) is counted, so that a listener's missing numbers and
+ * the counters tell the same loss.
+ */
+static void ev_emit(struct nat64_net *nn,
+		    int (*put)(struct sk_buff *, const void *, u64),
+		    const void *ev, u64 ts)
 {
+	u64 seq = atomic64_inc_return(&nn->ev_seq);
 	struct sk_buff *skb = genlmsg_new(EV_MSG_SIZE, GFP_ATOMIC);
 	void *hdr;
 
 	if (!skb)
-		return;
+		goto drop;
 	hdr = nat64_genl_event_put(skb);
-	if (!hdr || ev_put(skb, ev, ts)) {
+	if (!hdr || nla_put_u64_64bit(skb, NAT64_A_SEQ, seq, NAT64_A_PAD) ||
+	    put(skb, ev, ts)) {
 		nlmsg_free(skb);
-		return;
+		goto drop;
 	}
 	genlmsg_end(skb, hdr);
-	nat64_genl_event_send(nn->net, skb);
+	if (!nat64_genl_event_send(nn->net, skb)) {
+		nat64_stat_inc(nn, NAT64_STAT_EVENTS_SENT);
+		return;
+	}
+drop:
+	nat64_stat_inc(nn, NAT64_STAT_EVENTS_DROPPED);
+}
+
+static void ev_send(struct nat64_net *nn, const struct nat64_ev *ev, u64 ts)
+{
+	ev_emit(nn, ev_put, ev, ts);
 }
 
 /* One line a mapping or session: a stable format, see the uapi header. */
@@ -174,9 +208,9 @@ static const char *protos_str(u8 protos, char buf[16])
 	return buf;
 }
 
-static int blk_put_ev(struct sk_buff *skb, const struct nat64_blkev *ev,
-		      u64 ts)
+static int blk_put_ev(struct sk_buff *skb, const void *arg, u64 ts)
 {
+	const struct nat64_blkev *ev = arg;
 	struct nlattr *nest;
 
 	if (nla_put_u8(skb, NAT64_A_EVENT, ev->type) ||
@@ -199,9 +233,7 @@ static int blk_put_ev(struct sk_buff *skb, const struct nat64_blkev *ev,
 void nat64_blk_report(struct nat64_net *nn, const struct nat64_blkev *ev)
 {
 	u64 ts = ktime_get_real_ns();
-	struct sk_buff *skb;
 	char protos[16];
-	void *hdr;
 
 	if (READ_ONCE(nn->log_mappings)) {
 		time64_t secs = div_u64(ts, NSEC_PER_SEC);
@@ -215,22 +247,13 @@ void nat64_blk_report(struct nat64_net *nn, const struct nat64_blkev *ev)
 		else
 			nat64_stat_inc(nn, NAT64_STAT_LOG_SUPPRESSED);
 	}
-	if (!nat64_genl_listening(nn->net))
-		return;
-	skb = genlmsg_new(EV_MSG_SIZE, GFP_ATOMIC);
-	if (!skb)
-		return;
-	hdr = nat64_genl_event_put(skb);
-	if (!hdr || blk_put_ev(skb, ev, ts)) {
-		nlmsg_free(skb);
-		return;
-	}
-	genlmsg_end(skb, hdr);
-	nat64_genl_event_send(nn->net, skb);
+	if (nat64_genl_listening(nn->net))
+		ev_emit(nn, blk_put_ev, ev, ts);
 }
 
 void nat64_ev_refused(struct nat64_net *nn, const struct nat64_flow *f,
-		      const struct nat64_bib *b, enum nat64_stat why)
+		      const struct nat64_rule *rule, const struct nat64_bib *b,
+		      enum nat64_stat why)
 {
 	struct nat64_ev ev;
 
@@ -246,6 +269,14 @@ void nat64_ev_refused(struct nat64_net *nn, const struct nat64_flow *f,
 		ev.proto = f->proto;
 		ev.addr6 = *f->addr6;
 		ev.port6 = f->port6;
+	}
+	/* The packet path holds the RCU read lock: @rule stays. */
+	if (rule) {
+		strscpy(ev.rule, rule->name, sizeof(ev.rule));
+		if (rule->pool)
+			strscpy(ev.pool, rule->pool->name, sizeof(ev.pool));
+		rfc6052_embed(rule->prefix, rule->plen, (const u8 *)&f->raddr,
+			      ev.raddr6.s6_addr);
 	}
 	ev.quiet = 0;
 	ev.session = 1;

@@ -194,7 +194,9 @@ struct nat64_ev {
 	u8 has4;			/* addr4, port4 known */
 	u8 session;			/* raddr, rport known */
 	u32 reason;			/* refused: NAT64_STAT_* */
+	struct in6_addr raddr6;		/* raddr in the rule's prefix */
 	char rule[NAT64_NAME_MAX];	/* "" if none */
+	char pool[NAT64_NAME_MAX];	/* the rule's pool, or "" */
 };
 
 /* block.c, under the subscriber's lock (sub_locks) */
@@ -245,11 +247,13 @@ void nat64_ev_fill(struct nat64_net *nn, struct nat64_ev *ev, u8 type,
 /* Log and send @ev as the settings and listeners want. */
 void nat64_ev_report(struct nat64_net *nn, const struct nat64_ev *ev);
 /*
- * A packet of @f wanted a new BIB entry (@b NULL) or a new session of
- * @b, and got none because of @why: count it, tell listeners.
+ * A packet of @f, of @rule (if known), wanted a new BIB entry (@b NULL)
+ * or a new session of @b, and got none because of @why: count it, tell
+ * listeners.
  */
 void nat64_ev_refused(struct nat64_net *nn, const struct nat64_flow *f,
-		      const struct nat64_bib *b, enum nat64_stat why);
+		      const struct nat64_rule *rule, const struct nat64_bib *b,
+		      enum nat64_stat why);
 
 int nat64_maps_module_init(void);
 void nat64_maps_module_exit(void);

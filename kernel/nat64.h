@@ -163,6 +163,8 @@ struct nat64_net {
 	bool log_dests;			/* sessions, with destinations */
 
 	/* Refused events: a flood of refusals sends few of them. */
+	/* The number of the namespace's last event (NAT64_A_SEQ). */
+	atomic64_t ev_seq;
 	struct ratelimit_state refused_rs;
 	/* Log lines (log_mappings, log_dests): a flood logs few of them. */
 	struct ratelimit_state log_rs;
@@ -354,7 +356,7 @@ bool nat64_genl_listening(struct net *net);
 /* A NAT64_CMD_EVENT message in @skb: its header, or NULL. */
 void *nat64_genl_event_put(struct sk_buff *skb);
 /* Send it (consumed) to the events group of @net. */
-void nat64_genl_event_send(struct net *net, struct sk_buff *skb);
+int nat64_genl_event_send(struct net *net, struct sk_buff *skb);
 
 /* event.c: are events to be made (logged or sent)? */
 static inline bool nat64_ev_wanted(struct nat64_net *nn)

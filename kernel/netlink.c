@@ -273,7 +273,9 @@ static int nl_get_stats(struct sk_buff *skb, struct genl_info *info)
 	}
 	rcu_read_unlock();
 	if (nla_put_u32(msg, NAT64_A_MAPPING_COUNT, count) ||
-	    nla_put_u32(msg, NAT64_A_SESSION_COUNT, nsess))
+	    nla_put_u32(msg, NAT64_A_SESSION_COUNT, nsess) ||
+	    nla_put_u64_64bit(msg, NAT64_A_SEQ, atomic64_read(&nn->ev_seq),
+			      NAT64_A_PAD))
 		goto nospace;
 	genlmsg_end(msg, hdr);
 	return nl_reply(info, msg);
@@ -1542,7 +1544,8 @@ void *nat64_genl_event_put(struct sk_buff *skb)
 	return genlmsg_put(skb, 0, 0, &nat64_family, 0, NAT64_CMD_EVENT);
 }
 
-void nat64_genl_event_send(struct net *net, struct sk_buff *skb)
+int nat64_genl_event_send(struct net *net, struct sk_buff *skb)
 {
-	genlmsg_multicast_netns(&nat64_family, net, skb, 0, 0, GFP_ATOMIC);
+	return genlmsg_multicast_netns(&nat64_family, net, skb, 0, 0,
+				       GFP_ATOMIC);
 }

@@ -722,8 +722,8 @@ static struct nat64_session *session6(struct nat64_net *nn,
 		return ERR_PTR(-(long)NAT64_STAT_DROP_FILTERED);
 	s = nat64_sess_create6(nn, mt, rule, &f, TCPS_CLOSED, bibp, &why);
 	if (!s) {
-		nat64_ev_refused(nn, &f, b && !READ_ONCE(b->dead) ? b : NULL,
-				 why);
+		nat64_ev_refused(nn, &f, rule,
+				 b && !READ_ONCE(b->dead) ? b : NULL, why);
 		return ERR_PTR(-(long)why);
 	}
 	if (p->proto == XL_TCP)
@@ -1025,7 +1025,7 @@ static struct nat64_session *session4(struct nat64_net *nn,
 			.rport = rport,
 		};
 
-		nat64_ev_refused(nn, &f, b, why);
+		nat64_ev_refused(nn, &f, NULL, b, why);
 	}
 	return ERR_PTR(-(long)why);
 }

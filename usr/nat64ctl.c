@@ -82,6 +82,8 @@ static const char *const stat_names[NAT64_STAT_MAX + 1] = {
 	[NAT64_STAT_DROP_BLOCK_MAX] = "drop-block-max",
 	[NAT64_STAT_BLOCKS_ALLOCATED] = "blocks-allocated",
 	[NAT64_STAT_BLOCKS_RELEASED] = "blocks-released",
+	[NAT64_STAT_EVENTS_SENT] = "events-sent",
+	[NAT64_STAT_EVENTS_DROPPED] = "events-dropped",
 };
 
 /* The name of counter @t, or "stat-T" for one this build does not know. */
@@ -807,6 +809,14 @@ static int print_block(struct nlattr **tb, void *arg)
 	return 0;
 }
 
+/* An event's number (NAT64_A_SEQ), 0 from a module without them. */
+static unsigned long long event_seq(struct nlattr **tb)
+{
+	if (tb[NAT64_A_SEQ] && nla_len(tb[NAT64_A_SEQ]) == 8)
+		return (unsigned long long)nla_get_u64(tb[NAT64_A_SEQ]);
+	return 0;
+}
+
 /* Time of an event, as UTC text with microseconds, and its nanoseconds. */
 static unsigned long long event_time(struct nlattr **tb, char *when,
 				     size_t len)
@@ -833,8 +843,8 @@ static int print_block_event(struct nlattr **tb, unsigned int type)
 	unsigned long long ns = event_time(tb, when, sizeof(when));
 
 	if (json)
-		printf("{\"time\":\"%s\",\"timestamp_ns\":%llu,"
-		       "\"event\":\"block-%s\",", when, ns,
+		printf("{\"seq\":%llu,\"time\":\"%s\",\"timestamp_ns\":%llu,"
+		       "\"event\":\"block-%s\",", event_seq(tb), when, ns,
 		       event_names[type][1]);
 	else
 		printf("%s block %s ", when, event_names[type][1]);
@@ -889,9 +899,9 @@ static int print_event(struct nlattr **tb, void *arg)
 			 stat_name(r, buf, sizeof(buf)));
 	}
 	if (json) {
-		printf("{\"time\":\"%s\",\"timestamp_ns\":%llu,"
+		printf("{\"seq\":%llu,\"time\":\"%s\",\"timestamp_ns\":%llu,"
 		       "\"event\":\"%s-%s\",\"proto\":\"%s\",\"addr6\":\"%s\","
-		       "\"port6\":%u", when, ns, event_names[type][0],
+		       "\"port6\":%u", event_seq(tb), when, ns, event_names[type][0],
 		       event_names[type][1],
 		       proto_name(nla_get_u8(m[NAT64_MAPPING_A_PROTO])), a6,
 		       attr_u16(m[NAT64_MAPPING_A_PORT6]));

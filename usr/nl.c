@@ -17,6 +17,10 @@
 #define SOL_NETLINK 270
 #endif
 
+/* The program the messages name: nat64ctl, or nat64-logd. */
+const char *ctl_prog = "nat64ctl";
+#define nl_err(fmt, ...) fprintf(stderr, "%s: " fmt, ctl_prog, ##__VA_ARGS__)
+
 struct ctl_nl {
 	struct nl_sock *sk;
 	int family;
@@ -40,7 +44,7 @@ struct ctl_nl *ctl_nl_open(void)
 		return NULL;
 	nl->sk = nl_socket_alloc();
 	if (!nl->sk || genl_connect(nl->sk)) {
-		fprintf(stderr, "nat64ctl: cannot open a generic netlink socket\n");
+		nl_err("cannot open a generic netlink socket\n");
 		goto err;
 	}
 	setsockopt(nl_socket_get_fd(nl->sk), SOL_NETLINK, NETLINK_EXT_ACK,
@@ -49,8 +53,7 @@ struct ctl_nl *ctl_nl_open(void)
 		   &one, sizeof(one));
 	nl->family = genl_ctrl_resolve(nl->sk, NAT64_GENL_NAME);
 	if (nl->family < 0) {
-		fprintf(stderr,
-			"nat64ctl: the nat64 kernel module is not loaded (try: modprobe nat64)\n");
+		nl_err("the nat64 kernel module is not loaded (try: modprobe nat64)\n");
 		goto err;
 	}
 	return nl;
@@ -148,7 +151,7 @@ int ctl_nl_run(struct ctl_nl *nl, struct nl_msg *msg, ctl_reply_fn fn,
 	if (!cb || !msg) {
 		nlmsg_free(msg);
 		nl_cb_put(cb);
-		fprintf(stderr, "nat64ctl: %s: out of memory\n", what);
+		nl_err("%s: out of memory\n", what);
 		return -1;
 	}
 	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_valid, &st);
@@ -160,7 +163,7 @@ int ctl_nl_run(struct ctl_nl *nl, struct nl_msg *msg, ctl_reply_fn fn,
 	nlmsg_free(msg);
 	if (err < 0) {
 		nl_cb_put(cb);
-		fprintf(stderr, "nat64ctl: %s: %s\n", what, nl_geterror(err));
+		nl_err("%s: %s\n", what, nl_geterror(err));
 		return -1;
 	}
 	while (!st.done) {
@@ -171,28 +174,26 @@ int ctl_nl_run(struct ctl_nl *nl, struct nl_msg *msg, ctl_reply_fn fn,
 		}
 		if (err < 0 && !st.done) {
 			nl_cb_put(cb);
-			fprintf(stderr, "nat64ctl: %s: %s\n", what,
+			nl_err("%s: %s\n", what,
 				nl_geterror(err));
 			return -1;
 		}
 	}
 	nl_cb_put(cb);
 	if (st.intr)
-		fprintf(stderr,
-			"nat64ctl: warning: the table changed during the dump; entries may be missing or repeated\n");
+		nl_err("warning: the table changed during the dump; entries may be missing or repeated\n");
 	/* genetlink's permission check says nothing; the module says why. */
 	if (st.error == -EPERM && !st.msg[0]) {
-		fprintf(stderr,
-			"nat64ctl: %s: operation not permitted (CAP_NET_ADMIN is needed)\n",
+		nl_err("%s: operation not permitted (CAP_NET_ADMIN is needed)\n",
 			what);
 		return -1;
 	}
 	if (st.error) {
 		if (st.msg[0])
-			fprintf(stderr, "nat64ctl: %s: %s (%s)\n", what, st.msg,
+			nl_err("%s: %s (%s)\n", what, st.msg,
 				strerror(-st.error));
 		else
-			fprintf(stderr, "nat64ctl: %s: %s\n", what,
+			nl_err("%s: %s\n", what,
 				strerror(-st.error));
 		return -1;
 	}
@@ -230,67 +231,92 @@ static int any_seq(struct nl_msg *msg, void *arg)
 	return NL_OK;
 }
 
-int ctl_nl_monitor(struct ctl_nl *nl, ctl_reply_fn fn, void *arg,
-		   volatile int *stop)
+struct nl_sock *ctl_nl_sock(struct ctl_nl *nl)
 {
-	struct mon_state st = { .fn = fn, .arg = arg };
-	struct nl_cb *cb;
-	struct pollfd pfd;
-	int grp, err;
+	return nl->sk;
+}
+
+int ctl_nl_join(struct ctl_nl *nl, const char *what, int rcvbuf)
+{
+	int grp, err, one = 1;
 
 	grp = genl_ctrl_resolve_grp(nl->sk, NAT64_GENL_NAME,
 				    NAT64_MCGRP_EVENTS);
 	if (grp < 0) {
-		fprintf(stderr,
-			"nat64ctl: monitor: the module has no events group (%s)\n",
-			nl_geterror(grp));
+		nl_err("%s: the module has no events group (%s)\n", what,
+		       nl_geterror(grp));
 		return -1;
 	}
 	err = nl_socket_add_membership(nl->sk, grp);
 	if (err == -NLE_PERM) {
-		fprintf(stderr,
-			"nat64ctl: monitor: operation not permitted (CAP_NET_ADMIN is needed)\n");
+		nl_err("%s: operation not permitted (CAP_NET_ADMIN is needed)\n",
+		       what);
 		return -1;
 	}
 	if (err < 0) {
-		fprintf(stderr, "nat64ctl: monitor: %s\n", nl_geterror(err));
+		nl_err("%s: %s\n", what, nl_geterror(err));
 		return -1;
 	}
 	/* Room for bursts (a flush, a GC pass); capped by rmem_max. */
-	nl_socket_set_buffer_size(nl->sk, 4 << 20, 0);
+	nl_socket_set_buffer_size(nl->sk, rcvbuf, 0);
+	/* Then the kernel counts what did not fit (events-dropped). */
+	setsockopt(nl_socket_get_fd(nl->sk), SOL_NETLINK,
+		   NETLINK_BROADCAST_ERROR, &one, sizeof(one));
 	nl_socket_set_nonblocking(nl->sk);
-	cb = nl_cb_alloc(NL_CB_DEFAULT);
+	return 0;
+}
+
+int ctl_nl_drain(struct ctl_nl *nl, ctl_reply_fn fn, void *arg,
+		 volatile int *stop, unsigned long long *overflows)
+{
+	struct mon_state st = { .fn = fn, .arg = arg };
+	struct nl_cb *cb = nl_cb_alloc(NL_CB_DEFAULT);
+	int err, ret = 0;
+
 	if (!cb) {
-		fprintf(stderr, "nat64ctl: monitor: out of memory\n");
+		nl_err("events: out of memory\n");
 		return -1;
 	}
 	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_event, &st);
 	nl_cb_set(cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, any_seq, NULL);
-	pfd.fd = nl_socket_get_fd(nl->sk);
-	pfd.events = POLLIN;
-	while (!*stop && !st.stop) {
-		if (poll(&pfd, 1, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			fprintf(stderr, "nat64ctl: monitor: %s\n",
-				strerror(errno));
+	/* Everything queued; 0 or -NLE_AGAIN once drained. */
+	while (!*stop && !st.stop &&
+	       (err = nl_recvmsgs_report(nl->sk, cb)) != 0 &&
+	       err != -NLE_AGAIN) {
+		if (err == -NLE_NOMEM) {
+			(*overflows)++;
+		} else if (err < 0 && err != -NLE_INTR) {
+			nl_err("events: %s\n", nl_geterror(err));
+			ret = -1;
 			break;
-		}
-		/* Everything queued; 0 or -NLE_AGAIN once drained. */
-		while (!*stop && !st.stop &&
-		       (err = nl_recvmsgs_report(nl->sk, cb)) != 0 &&
-		       err != -NLE_AGAIN) {
-			if (err == -NLE_NOMEM) {
-				fprintf(stderr,
-					"nat64ctl: monitor: events lost (the socket buffer overflowed)\n");
-			} else if (err < 0) {
-				fprintf(stderr, "nat64ctl: monitor: %s\n",
-					nl_geterror(err));
-				nl_cb_put(cb);
-				return -1;
-			}
 		}
 	}
 	nl_cb_put(cb);
-	return 0;
+	return ret ? ret : st.stop;
+}
+
+int ctl_nl_monitor(struct ctl_nl *nl, ctl_reply_fn fn, void *arg,
+		   volatile int *stop)
+{
+	unsigned long long overflows = 0, seen = 0;
+	struct pollfd pfd;
+	int ret = 0;
+
+	if (ctl_nl_join(nl, "monitor", 4 << 20))
+		return -1;
+	pfd.fd = nl_socket_get_fd(nl->sk);
+	pfd.events = POLLIN;
+	while (!*stop && !ret) {
+		if (poll(&pfd, 1, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			nl_err("monitor: %s\n", strerror(errno));
+			break;
+		}
+		ret = ctl_nl_drain(nl, fn, arg, stop, &overflows);
+		if (overflows != seen)
+			nl_err("monitor: events lost (the socket buffer overflowed)\n");
+		seen = overflows;
+	}
+	return ret < 0 ? -1 : 0;
 }

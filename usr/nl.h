@@ -8,6 +8,10 @@
 #include <netlink/msg.h>
 
 struct ctl_nl;
+struct nl_sock;
+
+/* The program messages are printed for (default "nat64ctl"). */
+extern const char *ctl_prog;
 
 /* Called for each reply message with its parsed top-level attributes. */
 typedef int (*ctl_reply_fn)(struct nlattr **tb, void *arg);
@@ -36,5 +40,23 @@ int ctl_nl_run(struct ctl_nl *nl, struct nl_msg *msg, ctl_reply_fn fn,
  */
 int ctl_nl_monitor(struct ctl_nl *nl, ctl_reply_fn fn, void *arg,
 		   volatile int *stop);
+
+/*
+ * Join the events group with a receive buffer of @rcvbuf bytes (capped
+ * by net.core.rmem_max), NETLINK_BROADCAST_ERROR set (the kernel then
+ * counts an event that did not fit in NAT64_STAT_EVENTS_DROPPED) and
+ * the socket non-blocking. -1 with a message naming @what if not.
+ */
+int ctl_nl_join(struct ctl_nl *nl, const char *what, int rcvbuf);
+/* The libnl socket, for a program's own poll loop. */
+struct nl_sock *ctl_nl_sock(struct ctl_nl *nl);
+/*
+ * Feed each NAT64_CMD_EVENT queued on the joined (non-blocking) socket
+ * to @fn, until none is left or *@stop is set (0), @fn returns non-zero
+ * (1), or an error (-1, printed). Each overflow of the socket's buffer
+ * the kernel reported adds one to *@overflows.
+ */
+int ctl_nl_drain(struct ctl_nl *nl, ctl_reply_fn fn, void *arg,
+		 volatile int *stop, unsigned long long *overflows);
 
 #endif

@@ -70,7 +70,11 @@
  *	Reply:   NAT64_A_STATS (nest of NAT64_STAT_* -> u64 counters, one
  *	         attribute per counter, summed over all CPUs),
  *	         NAT64_A_MAPPING_COUNT (u32, BIB entries currently held),
- *	         NAT64_A_SESSION_COUNT (u32, sessions currently held).
+ *	         NAT64_A_SESSION_COUNT (u32, sessions currently held),
+ *	         NAT64_A_SEQ (u64, the number of the namespace's last
+ *	         event, NAT64_CMD_EVENT: a listener that joined the group
+ *	         before asking knows that every event numbered above it is
+ *	         to come, and counts as lost those that do not).
  *
  * NAT64_CMD_POOL_ADD (do)
  *	Request: NAT64_A_POOL with NAT64_POOL_A_NAME, NAT64_POOL_A_ADDR and
@@ -349,13 +353,24 @@
  *	with CAP_NET_ADMIN in the user namespace owning the network
  *	namespace may join the group (GENL_MCAST_CAP_NET_ADMIN; joining
  *	without it fails with -EPERM). Events are built and sent only while
- *	the group has a member. They are sent with GFP_ATOMIC: under
- *	memory pressure, or when a listener reads too slowly (its socket
- *	reports ENOBUFS), events are lost; the NAT64_STAT_* counters are
- *	the exact account. Refused events are rate limited (at most 100 a
- *	second per namespace).
+ *	the group has a member (nat64ctl monitor; nat64-logd, which sends
+ *	them to IPFIX and syslog collectors). They are sent with
+ *	GFP_ATOMIC: under memory pressure, or when a listener reads too
+ *	slowly (its socket reports ENOBUFS), events are lost, never waited
+ *	for. Each event built carries NAT64_A_SEQ, a number one higher
+ *	than the namespace's previous event's (from 1), so a listener
+ *	counts the events it lost: the numbers it never received, from the
+ *	number NAT64_CMD_GET_STATS gave it after it joined up to the
+ *	highest it received (events are multicast from every CPU: a lower
+ *	number may come after a higher one). NAT64_STAT_EVENTS_SENT counts
+ *	the events delivered; NAT64_STAT_EVENTS_DROPPED those numbered and
+ *	not delivered: no memory, or a listener's full receive buffer (seen
+ *	when the listener set NETLINK_BROADCAST_ERROR on its socket, or was
+ *	the only one). Refused events are rate limited (at most 100 a
+ *	second per namespace); those left out get no number.
  *	Attributes:
  *	  NAT64_A_EVENT      u8, enum nat64_event;
+ *	  NAT64_A_SEQ        u64, the event's number (above);
  *	  NAT64_A_TIMESTAMP  u64, CLOCK_REALTIME in nanoseconds, when the
  *	                     kernel saw the event (for expiries: when the
  *	                     garbage collector found it expired; its pass
@@ -369,10 +384,16 @@
  *	                     NAT64_EVENT_MAPPING_REFUSED: NAT64_SESSION_A_PROTO,
  *	                     _ADDR6, _PORT6, _RADDR4, _RPORT (ICMP: 0), and
  *	                     _ADDR4, _PORT4 except in MAPPING_REFUSED;
+ *	                     _RADDR6 (the IPv4 peer within the rule's
+ *	                     prefix) when the rule is known;
  *	  NAT64_A_REASON     u32, refused events only: the NAT64_STAT_*
  *	                     counter the refused packet was counted in
  *	                     (NAT64_STAT_DROP_LIMIT, NAT64_STAT_6TO4_NO_PORT,
  *	                     NAT64_STAT_DROP_NOMEM, ...);
+ *	  NAT64_A_POOL_NAME  string: the pool of the rule (that made the
+ *	                     mapping; refused events: that the packet
+ *	                     matched), when it is known (an exporter picks
+ *	                     what it exports per pool by it);
  *	  NAT64_A_BLOCK      nest, NAT64_EVENT_BLOCK_* only (instead of
  *	                     MAPPING and SESSION): NAT64_BLOCK_A_PREFIX,
  *	                     _PLEN, _ADDR4, _PORT_MIN, _PORT_MAX, _PROTOS,
@@ -468,6 +489,8 @@ enum nat64_attr {
 	NAT64_A_REASON,		/* u32: NAT64_STAT_* (refused events only) */
 	NAT64_A_DENY,		/* nest: NAT64_DENY_A_* */
 	NAT64_A_BLOCK,		/* nest: NAT64_BLOCK_A_* */
+	NAT64_A_SEQ,		/* u64: event number (events only) */
+	NAT64_A_POOL_NAME,	/* string: a pool's name (refused events) */
 	__NAT64_A_MAX
 };
 #define NAT64_A_MAX (__NAT64_A_MAX - 1)
@@ -936,6 +959,13 @@ enum nat64_stat {
 	/* port blocks given to subscribers, and released */
 	NAT64_STAT_BLOCKS_ALLOCATED,
 	NAT64_STAT_BLOCKS_RELEASED,
+	/*
+	 * events (NAT64_CMD_EVENT) delivered to the "events" group, and
+	 * those numbered (NAT64_A_SEQ) but not delivered: no memory, or a
+	 * listener with NETLINK_BROADCAST_ERROR whose socket was full
+	 */
+	NAT64_STAT_EVENTS_SENT,
+	NAT64_STAT_EVENTS_DROPPED,
 	__NAT64_STAT_MAX
 };
 #define NAT64_STAT_MAX (__NAT64_STAT_MAX - 1)
