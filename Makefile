@@ -136,7 +136,8 @@ bench:
 DEB_SRC := Makefile Kbuild dkms.conf LICENSE README include/uapi/nat64.h \
 	kernel/Kbuild $(filter-out %.mod.c,$(wildcard kernel/*.c)) $(wildcard kernel/*.h) \
 	usr/Makefile $(wildcard usr/*.c usr/*.h) usr/nat64.service.in usr/nat64ctl.8 \
-	usr/nat64ctl.bash-completion
+	usr/nat64ctl.bash-completion usr/nat64-logd.service.in usr/nat64-logd.8 \
+	usr/nat64-logd.conf
 DEB_TREE := build/deb/nat64-$(VERSION)
 deb:
 	@scripts/deps
@@ -157,7 +158,11 @@ install: all
 	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=extra modules_install
 	depmod -a $(call KVER_OF,$(KDIR))
 	install -D -m 0755 usr/nat64ctl $(DESTDIR)$(SBINDIR)/nat64ctl
+	install -D -m 0755 usr/nat64-logd $(DESTDIR)$(SBINDIR)/nat64-logd
 	install -D -m 0644 usr/nat64ctl.8 $(DESTDIR)$(MANDIR)/man8/nat64ctl.8
+	install -D -m 0644 usr/nat64-logd.8 $(DESTDIR)$(MANDIR)/man8/nat64-logd.8
+	install -D -m 0644 usr/nat64-logd.service \
+		$(DESTDIR)$(SYSTEMDUNITDIR)/nat64-logd.service
 	install -D -m 0644 usr/nat64ctl.bash-completion \
 		$(DESTDIR)$(BASHCOMPDIR)/nat64ctl
 	install -D -m 0644 usr/nat64.service \
@@ -169,6 +174,8 @@ uninstall:
 		/lib/modules/$(call KVER_OF,$(KDIR))/extra/xt_NAT64.ko
 	depmod -a $(call KVER_OF,$(KDIR))
 	rm -f $(DESTDIR)$(SBINDIR)/nat64ctl $(DESTDIR)$(MANDIR)/man8/nat64ctl.8 \
+		$(DESTDIR)$(SBINDIR)/nat64-logd $(DESTDIR)$(MANDIR)/man8/nat64-logd.8 \
+		$(DESTDIR)$(SYSTEMDUNITDIR)/nat64-logd.service \
 		$(DESTDIR)$(BASHCOMPDIR)/nat64ctl $(DESTDIR)$(XTLIBDIR)/libxt_NAT64.so \
 		$(DESTDIR)$(SYSTEMDUNITDIR)/nat64.service
 
