@@ -20,6 +20,11 @@
       keys a hash that XORs the port into the address before hashing
       takes for one. ROUNDS times, in order, no frame lost (resent while
       the queue is full), on the v6 host's veth.
+  flood.py mappings6 NS COUNT
+      UDP from COUNT flows, 64 source ports (1024..) of each address
+      2001:db8:6::2:0.., to 64:ff9b:3::192.0.2.99 port 9: COUNT new
+      mappings, as fast as the v6 host's veth takes them, no frame lost
+      (resent while the queue is full).
   flood.py spoof4 NS ADDR4 PORT4 COUNT
       UDP from COUNT IPv4 sources 100.64.0.0.. (port 4000) to
       ADDR4:PORT4, no frame lost, on the v4 host's veth.
@@ -117,6 +122,14 @@ def frames_collide6(count):
     return out
 
 
+def frames_mappings6(count):
+    eth = bytes.fromhex("020000000601" "020000000602" "86dd")
+    base = socket.inet_pton(socket.AF_INET6, "2001:db8:6::")[:12]
+    dst = socket.inet_pton(socket.AF_INET6, "64:ff9b:3::c000:263")
+    return [eth + udp6(base + struct.pack("!I", 0x20000 + i // 64), dst,
+                       1024 + i % 64, 9, b"map") for i in range(count)]
+
+
 def frames_spoof4(addr4, port4, count):
     eth = bytes.fromhex("020000000401" "020000000402" "0800")
     dst = socket.inet_aton(addr4)
@@ -154,6 +167,9 @@ mode, ns = sys.argv[1], sys.argv[2]
 if mode == "collide6":
     print(send_all(ns, "v6", 0x86dd, frames_collide6(int(sys.argv[3])),
                    int(sys.argv[4])))
+    sys.exit(0)
+if mode == "mappings6":
+    print(send_all(ns, "v6", 0x86dd, frames_mappings6(int(sys.argv[3])), 1))
     sys.exit(0)
 if mode == "spoof4":
     print(send_all(ns, "v4", 0x0800,

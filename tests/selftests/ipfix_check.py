@@ -8,6 +8,11 @@ Usage:
   ipfix_check.py nfdump FILE       what nfdump (1.7.1) stored in FILE
   ipfix_check.py decode FILE...    raw IPFIX messages, back to back (a
                                    file of concatenated UDP payloads)
+  ipfix_check.py all FILE...       the same, every field as NAME=VALUE
+  ipfix_check.py seqcheck FILE     checks each message's sequence number
+                                   is the data records before it; prints
+                                   "MESSAGES RECORDS TEMPLATE-SETS"
+  ipfix_check.py templates FILE    the number of template sets in FILE
   ipfix_check.py listen PORT N [SECONDS]
                                    N records received on UDP PORT
                                    (127.0.0.1), decoded by python3-ipfix
@@ -16,6 +21,7 @@ A field the record does not carry prints as "-". nfdump 1.7.1 drops
 portRangeStart/End from IPFIX: those read 0 there (see usr/ipfix.c).
 """
 import socket
+import struct
 import subprocess
 import sys
 
@@ -66,19 +72,70 @@ def from_nfdump(path):
         print(" ".join(kv.get(k, "-") if k else "0" for k in RAW))
 
 
-def from_messages(chunks):
+def from_messages(chunks, every=False):
     setup()
     buf = ipfix.message.MessageBuffer()
     n = 0
     for data in chunks:
-        while data:
+        while len(data) >= 16:
             mlen = int.from_bytes(data[2:4], "big")
+            if mlen < 16 or mlen > len(data):
+                break   # a message still being written
             buf.from_bytes(data[:mlen])
             data = data[mlen:]
             for rec in buf.namedict_iterator():
-                print(line(rec))
+                if every:
+                    print(" ".join("%s=%s" % (k, v) for k, v in rec.items()))
+                else:
+                    print(line(rec))
                 n += 1
                 yield n
+
+
+def messages(path):
+    """(sequence, [(set id, set body)]) of each whole message in @path."""
+    data = open(path, "rb").read()
+    off = 0
+    while off + 16 <= len(data):
+        ver, mlen = struct.unpack_from("!HH", data, off)
+        if ver != 10 or mlen < 16 or off + mlen > len(data):
+            break
+        seq = struct.unpack_from("!I", data, off + 8)[0]
+        sets, s = [], off + 16
+        while s + 4 <= off + mlen:
+            sid, slen = struct.unpack_from("!HH", data, s)
+            if slen < 4:
+                break
+            sets.append((sid, data[s + 4:s + slen]))
+            s += slen
+        yield seq, sets
+        off += mlen
+
+
+def seqcheck(path):
+    """RFC 7011 §3.1: a message's sequence number is the data records of
+    the domain sent before it. Fixed-length templates only (ours)."""
+    reclen, recs, msgs, tsets, bad = {}, 0, 0, 0, 0
+    for seq, sets in messages(path):
+        msgs += 1
+        if seq != recs % 2**32:
+            bad += 1
+            print("message %d: sequence %d, want %d" % (msgs, seq, recs),
+                  file=sys.stderr)
+        for sid, body in sets:
+            if sid == 2:
+                tsets += 1
+                o = 0
+                while o + 4 <= len(body):
+                    tid, cnt = struct.unpack_from("!HH", body, o)
+                    o += 4
+                    reclen[tid] = sum(struct.unpack_from("!HH", body, o + 4 * i)[1]
+                                      for i in range(cnt))
+                    o += 4 * cnt
+            elif sid >= 256:
+                recs += len(body) // reclen[sid]
+    print(msgs, recs, tsets)
+    return 1 if bad or not msgs else 0
 
 
 def datagrams(port, timeout):
@@ -97,10 +154,15 @@ def datagrams(port, timeout):
 def main(argv):
     if len(argv) == 3 and argv[1] == "nfdump":
         from_nfdump(argv[2])
-    elif len(argv) >= 3 and argv[1] == "decode":
+    elif len(argv) >= 3 and argv[1] in ("decode", "all"):
         chunks = (open(p, "rb").read() for p in argv[2:])
-        for _ in from_messages(chunks):
+        for _ in from_messages(chunks, argv[1] == "all"):
             pass
+    elif len(argv) == 3 and argv[1] == "seqcheck":
+        return seqcheck(argv[2])
+    elif len(argv) == 3 and argv[1] == "templates":
+        print(sum(1 for _, sets in messages(argv[2])
+                  for sid, _ in sets if sid == 2))
     elif len(argv) in (4, 5) and argv[1] == "listen":
         want = int(argv[3])
         wait = float(argv[4]) if len(argv) == 5 else 10.0
