@@ -84,7 +84,7 @@ load_modules() {
 	local p need_nat64=0 need_jool=0 deps
 	for p in "$@"; do
 		case $p in
-		nat64|nat64-block|nat64-det) need_nat64=1 ;;
+		nat64|nat64-block|nat64-det|nat64-export) need_nat64=1 ;;
 		jool) need_jool=1 ;;
 		fwd) ;;
 		*) die "unknown path $p" ;;
@@ -187,9 +187,9 @@ setup() {
 		tc -n "$s" filter add dev v4 ingress pref 3 protocol all matchall action drop
 	fi
 	case $p in
-	nat64|nat64-block|nat64-det)
+	nat64|nat64-block|nat64-det|nat64-export)
 		case $p in
-		nat64)
+		nat64|nat64-export)
 			ip netns exec "$x" "$NAT64CTL" pool add p1 $pool ports 1024-65535 ;;
 		nat64-block)
 			# Each source a subscriber (/128): 1,000 flows in 2
@@ -212,6 +212,7 @@ setup() {
 		esac
 		ip netns exec "$x" "$NAT64CTL" rule add r1 prefix 64:ff9b:1::/96 pool p1
 		ip netns exec "$x" "$NAT64CTL" set timeout udp 7200
+		[ "$p" = nat64-export ] && logd_start "$x"
 		;;
 	jool)
 		ip netns exec "$x" jool instance add bench --netfilter --pool6 64:ff9b:1::/96 >/dev/null
@@ -227,6 +228,57 @@ setup() {
 		ip netns exec "$x" sh -c "echo $mask > /sys/class/net/x6/queues/rx-0/rps_cpus" ||
 			die "setting rps_cpus on $p's x6 failed"
 	fi
+}
+
+# nat64-export: nat64-logd in the translator's namespace, exporting every
+# record (sessions with their destinations too: the most it does) as
+# IPFIX to a collector there that discards them (socat). Each measured
+# run then waits, before its closing mark, until nat64-logd has every
+# event the kernel numbered (received or counted lost): the windows hold
+# the whole export, the kernel's events and the daemon's records.
+LOGD=$(dirname "${NAT64CTL:-/x}")/nat64-logd
+drain=true
+logd_start() {
+	local i
+	[ -x "$LOGD" ] || die "no $LOGD"
+	command -v socat >/dev/null || die "socat is not installed"
+	cat > /run/bench-logd.conf <<-EOF
+	ipfix 127.0.0.1:4739
+	export all
+	status-file /run/bench-logd.status
+	EOF
+	ip netns exec "$1" socat -u UDP4-RECV:4739,bind=127.0.0.1,rcvbuf=8388608 \
+		/dev/null &
+	ip netns exec "$1" "$LOGD" -c /run/bench-logd.conf 2> /run/bench-logd.err &
+	echo $! > /run/bench-logd.pid
+	for i in $(seq 100); do
+		[ -s /run/bench-logd.status ] && break
+		sleep 0.1
+	done
+	[ -s /run/bench-logd.status ] || die "nat64-logd did not start: $(cat /run/bench-logd.err)"
+	cat > /run/bench-drain.sh <<-EOF
+	# Until nat64-logd accounted for every event numbered (60 s at most).
+	i=0
+	while [ \$i -lt 1200 ]; do
+		kill -USR1 \$(cat /run/bench-logd.pid) || exit 1
+		k=\$(ip netns exec $1 $NAT64CTL stats | awk '\$1 == "events-sent" || \$1 == "events-dropped" { n += \$2 } END { print n + 0 }')
+		sleep 0.05
+		l=\$(awk '\$1 == "last-seq" { print \$2 }' /run/bench-logd.status)
+		[ "\$l" = "\$k" ] && exit 0
+		i=\$((i + 1))
+	done
+	echo "nat64-logd did not catch up" >&2
+	exit 1
+	EOF
+	drain="sh /run/bench-drain.sh"
+}
+# logd_status: nat64-logd's counters, as "key=value ..." (BENCH-EXPORT).
+logd_status() {
+	kill -USR1 "$(cat /run/bench-logd.pid)"
+	sleep 0.2
+	awk '$1 != "dest" { printf "%s=%s ", $1, $2 }
+	     $1 == "dest" { printf "dest_records=%s dest_errors=%s dest_lost=%s ", $6, $10, $12 }' \
+		/run/bench-logd.status
 }
 
 # --- pktgen: a run is a script of devices, written and run in one go ---
@@ -296,7 +348,7 @@ pg_start() {
 	local m=${1:-true} i
 	{
 		echo "read a x < /proc/uptime"
-		echo "$m && echo start > /proc/net/pktgen/pgctrl && sleep 0.2 && $m || exit 1"
+		echo "$m && echo start > /proc/net/pktgen/pgctrl && sleep 0.2 && $drain && $m || exit 1"
 		echo "read b x < /proc/uptime"
 		echo "u=0 n=0"
 		for i in $(seq 0 $((ndev - 1))); do
@@ -504,11 +556,22 @@ count)
 	echo "BENCH-RUN what=est-big path=$p packets=$n_big sessions=$(sessions "$p") usec=$1 cs=$3"
 
 	c0=$(sink_count "$p")
+	[ "$p" = nat64-export ] && e0=$(logd_status)
+	t0=$(date +%s.%N)
 	pg_begin; new_devs 3 "$n_newbig"; pg_start "$mark"
 	res=$(pg_run "$p")
+	t1=$(date +%s.%N)
 	counted "$p" new-big "$n_newbig" "$c0"
 	set -- $res
 	echo "BENCH-RUN what=new-big path=$p packets=$n_newbig sessions=$(sessions "$p") usec=$1 cs=$3"
+	# The export's pace: the run's events, received or counted lost by
+	# nat64-logd, over the run's time to the last one.
+	if [ "$p" = nat64-export ]; then
+		e1=$(logd_status)
+		echo "BENCH-EXPORT what=new-big path=$p packets=$n_newbig seconds=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }') $(awk -v a="$e0" -v b="$e1" 'BEGIN {
+			n = split(a, x, " "); for (i = 1; i <= n; i++) { split(x[i], kv, "="); before[kv[1]] = kv[2] }
+			n = split(b, y, " "); for (i = 1; i <= n; i++) { split(y[i], kv, "="); if (kv[1] in before && kv[2] ~ /^[0-9]+$/) printf "%s=%d ", kv[1], kv[2] - before[kv[1]] } }')"
+	fi
 
 	idle idle-big "$mark"
 

@@ -21,10 +21,12 @@ HEADER_KEYS = ("kernel", "cpu", "cpus", "qemu", "qemu_settings", "nat64", "jool"
                "started", "finished")
 # nat64-block, nat64-det: nat64 with its pool in port block and in
 # deterministic (RFC 7422) mode; subscriber records count as theirs.
-PATHS = ("fwd", "nat64", "nat64-block", "nat64-det", "jool")
+# nat64-export: nat64 with nat64-logd exporting every record as IPFIX.
+PATHS = ("fwd", "nat64", "nat64-export", "nat64-block", "nat64-det", "jool")
 KINDS = ("est", "new", "est-big", "new-big")   # the marked windows, in order,
 TCP = "tcp"                                     # then iperf3's (per KB, optional)
 TRANSLATOR_CACHES = {"nat64": ("nat64_session", "nat64_bib"),
+                     "nat64-export": ("nat64_session", "nat64_bib"),
                      "nat64-block": ("nat64_session", "nat64_bib", "nat64_subscriber"),
                      "nat64-det": ("nat64_session", "nat64_bib", "nat64_subscriber"),
                      "jool": ("session_nodes", "bib_nodes")}
@@ -270,7 +272,7 @@ def main():
             if kind not in ins["fwd"]:
                 continue
             f = ins["fwd"][kind]["insns_per_packet"]
-            for t in ("nat64", "nat64-block", "nat64-det", "jool"):
+            for t in ("nat64", "nat64-export", "nat64-block", "nat64-det", "jool"):
                 if t in ins and kind in ins[t]:
                     added.setdefault(t, {})[kind] = ins[t][kind]["insns_per_packet"] - f
                     e2e.setdefault(t, {})[kind] = f / ins[t][kind]["insns_per_packet"]
@@ -491,6 +493,23 @@ def main():
                   + (f" (+{fmt(added[p][TCP])})" if TCP in added.get(p, {}) else "")
                   for p in PATHS if p in ins and TCP in ins[p])
               + (f"; nat64/Jool added {ratio[TCP]:.3f}" if TCP in ratio else "") + ".")
+        exp = [g for g in guest if g["type"] == "BENCH-EXPORT"]
+        if exp and "nat64" in ins and "nat64-export" in ins:
+            A("")
+            A("Export (nat64-export: nat64-logd sending every mapping and session record as "
+              "IPFIX to a collector on the same machine, its work inside the windows): a new "
+              "session costs " + ", ".join(
+                  f"{k} {fmt(ins['nat64-export'][k]['insns_per_packet'])} vs "
+                  f"{fmt(ins['nat64'][k]['insns_per_packet'])} without "
+                  f"(+{fmt(ins['nat64-export'][k]['insns_per_packet'] - ins['nat64'][k]['insns_per_packet'])})"
+                  for k in ("new", "new-big")) + " instructions; an established packet "
+              f"{fmt(ins['nat64-export']['est']['insns_per_packet'])} vs "
+              f"{fmt(ins['nat64']['est']['insns_per_packet'])}. Pace, in the emulated guest "
+              "(one vCPU shared by the packets and the daemon): " + "; ".join(
+                  f"{e.get('events-received', 0):,} events in {e['seconds']} s = "
+                  f"{e.get('events-received', 0) / max(float(e['seconds']), 0.01):,.0f} events/s, "
+                  f"{e.get('events-lost', 0)} lost"
+                  for e in exp) + ".")
         nn = next(iter(ins.values()))
         A("N1 / N2: " + ", ".join(f"{k} {fmt(nn[k]['n1_n2'][0])} / {fmt(nn[k]['n1_n2'][1])}" for k in KINDS)
           + ". Each boot pair: " + "; ".join(
