@@ -175,6 +175,23 @@ check "stop (ExecStop)" run_unit ExecStop
 show=$(ctl_show)
 match "show answers" '^flush$' "$show"
 refute "stopped: no pool, no rule" grep -qE '^(pool|rule) ' <<< "$show"
+
+# nat64-logd: its unit, and the packaged daemon on the shipped example
+# with a collector added (the module is still loaded).
+lunit=$(dpkg -L nat64-tools | grep '/systemd/system/nat64-logd\.service$')
+check "nat64-tools has nat64-logd.service ($lunit)" test -f "$lunit"
+match "it runs nat64-logd on /etc/nat64/logd.conf" \
+	'^ExecStart=/usr/sbin/nat64-logd -c /etc/nat64/logd\.conf$' "$(grep '^ExecStart=' "$lunit")"
+ex=/usr/share/doc/nat64-tools/examples/logd.conf
+{ cat "$ex"; echo "ipfix 127.0.0.1:4739"; echo "status-file $TMPD/logd.status"; } \
+	> "$TMPD/logd.conf"
+/usr/sbin/nat64-logd -c "$TMPD/logd.conf" 2> "$TMPD/logd.err" &
+logd=$!
+check "the packaged nat64-logd runs the example (with a collector)" \
+	busywait $((10000 * WAIT)) test -s "$TMPD/logd.status"
+logd_stop() { kill "$logd" && wait "$logd"; }
+check "and stops on SIGTERM" logd_stop
+refute "without a collector it refuses to start" /usr/sbin/nat64-logd -c "$ex"
 check "modprobe xt_NAT64 (DKMS's)" modprobe xt_NAT64
 check "xt_NAT64 loaded" xt_loaded
 check "the loaded xt_NAT64 is DKMS's" same_module xt_NAT64

@@ -71,10 +71,13 @@ nfcapd_stop() {
 	wait "$pid"
 	for f in "$TMPD/nf$1"/nfcapd.*; do
 		if [ -n "${2:-}" ]; then
+			# A record's lines in any order: printed at the next.
 			nfdump -q -r "$f" -o raw | awk -F= '
+				/^Flow Record/ { if (n++) print e, a; e = a = "-" }
 				{ k = $1; gsub(/^ +| +$/, "", k); split($2, v, " ") }
-				k == "nat event" { e = v[1]; sub(/:$/, "", e) }
-				k == "src xlt ip" { print e, v[1] }'
+				k == "nat event" { e = v[1]; sub(/:.*$/, "", e) }
+				k == "src xlt ip" { a = v[1] }
+				END { if (n) print e, a }'
 		else
 			$CHECK nfdump "$f"
 		fi
