@@ -242,6 +242,9 @@ logd_start() {
 	local i
 	[ -x "$LOGD" ] || die "no $LOGD"
 	command -v socat >/dev/null || die "socat is not installed"
+	# Its 8 MiB receive buffer, as nat64-logd(8) advises: a burst of
+	# new sessions is queued, not dropped (a drop costs less).
+	sysctl -qw net.core.rmem_max=16777216
 	cat > /run/bench-logd.conf <<-EOF
 	ipfix 127.0.0.1:4739
 	export all
