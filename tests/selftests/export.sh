@@ -71,13 +71,11 @@ nfcapd_stop() {
 	wait "$pid"
 	for f in "$TMPD/nf$1"/nfcapd.*; do
 		if [ -n "${2:-}" ]; then
-			# A record's lines in any order: printed at the next.
-			nfdump -q -r "$f" -o raw | awk -F= '
-				/^Flow Record/ { if (n++) print e, a; e = a = "-" }
-				{ k = $1; gsub(/^ +| +$/, "", k); split($2, v, " ") }
-				k == "nat event" { e = v[1]; sub(/:.*$/, "", e) }
-				k == "src xlt ip" { a = v[1] }
-				END { if (n) print e, a }'
+			# nfdump's fmt: names natEvent 6 and 10 alike
+			# ("UNKNOW"): a session record is the one with a
+			# destination. A line a record (-o raw: 30).
+			nfdump -q -r "$f" -o 'fmt:%nda %nsa' |
+				awk '{ print ($1 == "0.0.0.0" ? 10 : 6), $2 }'
 		else
 			$CHECK nfdump "$f"
 		fi
@@ -128,8 +126,9 @@ dest() {
 }
 # recs: what the python3-ipfix collector got so far, a line a record.
 recs() { $CHECK decode "$TMPD/ipfix.bin" 2>/dev/null; }
-# has_rec ERE: a record of the python3-ipfix collector's matches.
-has_rec() { recs | grep -qE -- "$1"; }
+# has_rec ERE [SECONDS]: a record of the python3-ipfix collector's
+# matches (within SECONDS).
+has_rec() { $CHECK wait "$TMPD/ipfix.bin" "$1" "${2:-0}"; }
 # polled: the poller ran twice more since now (limits and thresholds
 # read after a change).
 polled() { local p; p=$(st polls); busywait $((10000 * WAIT)) [ "$(st polls)" -ge $((p + 2)) ]; }
@@ -141,8 +140,7 @@ check "events-dropped counter exists, 0" [ "$(counter events-dropped)" = 0 ]
 x6 socat -u - 'UDP6:[64:ff9b:1::192.0.2.2]:9,sourceport=2345' <<< x
 mapped() { ctl mapping show | grep -q '^udp 2001:db8:6::2 2345 198\.51\.100\.1 2345 '; }
 check "the mapping" busywait $((10000 * WAIT)) mapped
-check "BIB create (10): the mapping's addresses and ports" busywait $((10000 * WAIT)) \
-	has_rec '^10 2001:db8:6::2 2345 198\.51\.100\.1 2345 - - - -$'
+check "BIB create (10): the mapping's addresses and ports" has_rec '^10 2001:db8:6::2 2345 198\.51\.100\.1 2345 - - - -$' $((10 * WAIT))
 check "session create (6): with its destination" \
 	has_rec '^6 2001:db8:6::2 2345 198\.51\.100\.1 2345 192\.0\.2\.2 9 - -$'
 
@@ -152,14 +150,13 @@ b=$(ctl block show 2001:db8:6::2)
 lo=$(awk '{ split($3, r, "-"); print r[1] }' <<< "$b")
 hi=$(awk '{ split($3, r, "-"); print r[2] }' <<< "$b")
 match "block show: the v6 host's block" '^2001:db8:6::2/128 198\.51\.100\.64 1[0-9]{3}-[12][0-9]{3} ' "$b"
-check "port block allocation (16): prefix, address, range" busywait $((10000 * WAIT)) \
-	has_rec "^16 2001:db8:6::2 - 198\\.51\\.100\\.64 - - - $lo $hi\$"
-check "threshold (18): half of p2's blocks" busywait $((10000 * WAIT)) has_rec '^18 '
+check "port block allocation (16): prefix, address, range" has_rec "^16 2001:db8:6::2 - 198\\.51\\.100\\.64 - - - $lo $hi\$" $((10 * WAIT))
+check "threshold (18): half of p2's blocks" has_rec '^18 ' $((10 * WAIT))
 refute "no exhaustion yet" has_rec '^3 '
 x6 ping -c 1 -W 5 -I 2001:db8:6::3 64:ff9b:2::192.0.2.2 > /dev/null
-check "addresses exhausted (3): p2's last block given" busywait $((10000 * WAIT)) has_rec '^3 '
+check "addresses exhausted (3): p2's last block given" has_rec '^3 ' $((10 * WAIT))
 refute "a third subscriber gets no block" x6 ping -c 1 -W 2 -I 2001:db8:6::4 64:ff9b:2::192.0.2.2
-check "ports exhausted (12): its refusal" busywait $((10000 * WAIT)) has_rec '^12 '
+check "ports exhausted (12): its refusal" has_rec '^12 ' $((10 * WAIT))
 
 # A quota: two sessions a subscriber; the third is refused.
 ctl set limit sessions-per-subscriber 2
@@ -167,8 +164,7 @@ polled
 for p in 1 2 3; do
 	x6 socat -u - "UDP6:[64:ff9b:1::192.0.2.2]:$p,bind=[2001:db8:6::5]:3000" <<< x
 done
-check "quota exceeded (13): per subscriber, its address" busywait $((10000 * WAIT)) \
-	has_rec '^13 2001:db8:6::5 '
+check "quota exceeded (13): per subscriber, its address" has_rec '^13 2001:db8:6::5 ' $((10 * WAIT))
 check "the quota record carries the limit" busywait 1000 sh -c \
 	"$CHECK all $TMPD/ipfix.bin 2>/dev/null | grep -q 'maxEntriesPerUser=2'" ||
 	note "$(recs | grep '^13 ')"
@@ -179,12 +175,10 @@ refute "no session records of p2 (export mappings,blocks,limits)" \
 check "p2's mappings are exported" has_rec '^10 2001:db8:6::3 [0-9]+ 198\.51\.100\.64 '
 
 ctl session flush
-check "BIB delete (11)" busywait $((10000 * WAIT)) \
-	has_rec '^11 2001:db8:6::2 2345 198\.51\.100\.1 2345 - - - -$'
+check "BIB delete (11)" has_rec '^11 2001:db8:6::2 2345 198\.51\.100\.1 2345 - - - -$' $((10 * WAIT))
 check "session delete (7)" \
 	has_rec '^7 2001:db8:6::2 2345 198\.51\.100\.1 2345 192\.0\.2\.2 9 - -$'
-check "port block de-allocation (17)" busywait $((10000 * WAIT)) \
-	has_rec "^17 2001:db8:6::2 - 198\\.51\\.100\\.64 - - - $lo $hi\$"
+check "port block de-allocation (17)" has_rec "^17 2001:db8:6::2 - 198\\.51\\.100\\.64 - - - $lo $hi\$" $((10 * WAIT))
 
 # Sequence numbers: each message's is the data records before it;
 # templates (set 2) again every 2 s.

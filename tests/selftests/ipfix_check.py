@@ -13,6 +13,12 @@ Usage:
                                    is the data records before it; prints
                                    "MESSAGES RECORDS TEMPLATE-SETS"
   ipfix_check.py templates FILE    the number of template sets in FILE
+  ipfix_check.py wait FILE ERE SECONDS
+                                   until a record of FILE (as decode prints
+                                   it) matches ERE: exit 0, or 1 after
+                                   SECONDS (the file read again and again
+                                   by one process: cheaper than a loop of
+                                   decodes in a slow guest)
   ipfix_check.py listen PORT N [SECONDS]
                                    N records received on UDP PORT
                                    (127.0.0.1), decoded by python3-ipfix
@@ -20,9 +26,13 @@ Usage:
 A field the record does not carry prints as "-". nfdump 1.7.1 drops
 portRangeStart/End from IPFIX: those read 0 there (see usr/ipfix.c).
 """
+import contextlib
+import io
+import re
 import socket
 import struct
 import subprocess
+import time
 import sys
 
 import ipfix.ie
@@ -158,6 +168,18 @@ def main(argv):
         chunks = (open(p, "rb").read() for p in argv[2:])
         for _ in from_messages(chunks, argv[1] == "all"):
             pass
+    elif len(argv) == 5 and argv[1] == "wait":
+        want, end = re.compile(argv[3]), time.monotonic() + float(argv[4])
+        while True:
+            out = io.StringIO()
+            with contextlib.redirect_stdout(out):
+                for _ in from_messages([open(argv[2], "rb").read()]):
+                    pass
+            if any(want.search(x) for x in out.getvalue().splitlines()):
+                return 0
+            if time.monotonic() >= end:
+                return 1
+            time.sleep(0.2)
     elif len(argv) == 3 and argv[1] == "seqcheck":
         return seqcheck(argv[2])
     elif len(argv) == 3 and argv[1] == "templates":
