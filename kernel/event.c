@@ -30,6 +30,23 @@ static const char *const proto_name[XL_NPROTO] = {
 	[XL_ICMP] = "icmp",
 };
 
+/*
+ * What @ev says of its rule: name, pool, and @raddr (if given) within
+ * its prefix. Under RCU, @rule may be NULL.
+ */
+static void ev_rule(struct nat64_ev *ev, const struct nat64_rule *rule,
+		    const __be32 *raddr)
+{
+	strscpy(ev->rule, rule ? rule->name : "", sizeof(ev->rule));
+	strscpy(ev->pool, rule && rule->pool ? rule->pool->name : "",
+		sizeof(ev->pool));
+	if (rule && raddr)
+		rfc6052_embed(rule->prefix, rule->plen, (const u8 *)raddr,
+			      ev->raddr6.s6_addr);
+	else
+		memset(&ev->raddr6, 0, sizeof(ev->raddr6));
+}
+
 void nat64_ev_fill(struct nat64_net *nn, struct nat64_ev *ev, u8 type,
 		   const struct nat64_bib *b, const struct nat64_session *s)
 {
@@ -53,14 +70,7 @@ void nat64_ev_fill(struct nat64_net *nn, struct nat64_ev *ev, u8 type,
 	 */
 	rcu_read_lock();
 	rule = nat64_rule_by_id(nn, b->rule);
-	strscpy(ev->rule, rule ? rule->name : "", sizeof(ev->rule));
-	strscpy(ev->pool, rule && rule->pool ? rule->pool->name : "",
-		sizeof(ev->pool));
-	if (rule && s)
-		rfc6052_embed(rule->prefix, rule->plen, (const u8 *)&s->raddr,
-			      ev->raddr6.s6_addr);
-	else
-		memset(&ev->raddr6, 0, sizeof(ev->raddr6));
+	ev_rule(ev, rule, s ? &s->raddr : NULL);
 	rcu_read_unlock();
 }
 
@@ -271,13 +281,8 @@ void nat64_ev_refused(struct nat64_net *nn, const struct nat64_flow *f,
 		ev.port6 = f->port6;
 	}
 	/* The packet path holds the RCU read lock: @rule stays. */
-	if (rule) {
-		strscpy(ev.rule, rule->name, sizeof(ev.rule));
-		if (rule->pool)
-			strscpy(ev.pool, rule->pool->name, sizeof(ev.pool));
-		rfc6052_embed(rule->prefix, rule->plen, (const u8 *)&f->raddr,
-			      ev.raddr6.s6_addr);
-	}
+	if (rule)
+		ev_rule(&ev, rule, &f->raddr);
 	ev.quiet = 0;
 	ev.session = 1;
 	ev.raddr = f->raddr;

@@ -162,9 +162,9 @@ struct nat64_net {
 	bool log_mappings;		/* BIB entries to the kernel log */
 	bool log_dests;			/* sessions, with destinations */
 
-	/* Refused events: a flood of refusals sends few of them. */
 	/* The number of the namespace's last event (NAT64_A_SEQ). */
 	atomic64_t ev_seq;
+	/* Refused events: a flood of refusals sends few of them. */
 	struct ratelimit_state refused_rs;
 	/* Log lines (log_mappings, log_dests): a flood logs few of them. */
 	struct ratelimit_state log_rs;

@@ -87,6 +87,7 @@ static struct {
 	int facility;
 	int rcvbuf;
 	char hostname[256];
+	unsigned int pid;		/* the syslog PROCID */
 	char status[PATH_MAX];
 } cf = {
 	.what = X_DEFAULT,
@@ -464,11 +465,9 @@ static void export(const struct nx_rec *r)
 				d->lost++;
 			continue;
 		}
-		len = d->kind == D_SYSLOG_TCP ?
-		      nx_syslog_tcp(msg, sizeof(msg), r, cf.facility,
-				    cf.hostname, "nat64-logd", getpid()) :
-		      nx_syslog(msg, sizeof(msg), r, cf.facility, cf.hostname,
-				"nat64-logd", getpid());
+		len = (d->kind == D_SYSLOG_TCP ? nx_syslog_tcp : nx_syslog)
+			(msg, sizeof(msg), r, cf.facility, cf.hostname,
+			 "nat64-logd", cf.pid);
 		if (len < 0 || dest_send(d, msg, len))
 			d->lost++;
 		else
@@ -883,6 +882,7 @@ int main(int argc, char **argv)
 	if (!cf.hostname[0] && gethostname(cf.hostname, sizeof(cf.hostname)))
 		strcpy(cf.hostname, "-");
 	cf.hostname[sizeof(cf.hostname) - 1] = 0;
+	cf.pid = getpid();
 	for (i = 0; i < cf.ndest; i++) {
 		struct dest *d = &cf.dest[i];
 
