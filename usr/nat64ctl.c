@@ -84,6 +84,10 @@ static const char *const stat_names[NAT64_STAT_MAX + 1] = {
 	[NAT64_STAT_BLOCKS_RELEASED] = "blocks-released",
 	[NAT64_STAT_EVENTS_SENT] = "events-sent",
 	[NAT64_STAT_EVENTS_DROPPED] = "events-dropped",
+	[NAT64_STAT_SYNC_ADDED] = "sync-added",
+	[NAT64_STAT_SYNC_UPDATED] = "sync-updated",
+	[NAT64_STAT_SYNC_REFUSED] = "sync-refused",
+	[NAT64_STAT_SYNC_CONFLICTS] = "sync-conflicts",
 };
 
 /* The name of counter @t, or "stat-T" for one this build does not know. */

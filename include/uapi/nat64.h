@@ -172,9 +172,40 @@
  *	         -ENOSPC  NAT64_MAX_STATICS entries already.
  *
  * NAT64_CMD_SESSION_GET (dump)
- *	Request: optionally NAT64_A_PROTO.
+ *	Request: optionally NAT64_A_PROTO; optionally NAT64_A_ACTIVE_MS
+ *	         (u32): only sessions a packet used (or a sync refreshed)
+ *	         within that many milliseconds, which is how a sync daemon
+ *	         re-sends only what changed.
  *	Reply:   one message per session with NAT64_A_SESSION (all of
- *	         NAT64_SESSION_A_*). NLM_F_DUMP_INTR as for MAPPING_GET.
+ *	         NAT64_SESSION_A_*; RULE when the rule is known).
+ *	         NLM_F_DUMP_INTR as for MAPPING_GET.
+ *
+ * NAT64_CMD_SESSION_ADD (do)
+ *	Session sync (see "Session sync" below): make or refresh a session
+ *	another translator holds. Request: NAT64_A_SESSION with
+ *	NAT64_SESSION_A_PROTO, _ADDR6, _PORT6, _ADDR4, _PORT4, _RADDR4,
+ *	_RPORT and _RULE (the name of a rule of this namespace), and
+ *	optionally _STATE (TCP; default NAT64_TCP_V6_INIT) and
+ *	_EXPIRES_MS (default: the state's full idle timeout; capped at it).
+ *	The BIB entry ADDR6:PORT6 <-> ADDR4:PORT4 is made if need be, and
+ *	counts against the subscriber's limits as a translated one does;
+ *	a session that exists takes the state and the later expiry.
+ *	Errors:  -ENOENT  no rule of that name;
+ *	         -EINVAL  ADDR4:PORT4 is in no range of the rule's pool that
+ *	                  serves the protocol, ADDR6 is outside the rule's
+ *	                  source prefix, RADDR4 is denied or not global, or
+ *	                  a value is out of range;
+ *	         -EEXIST  ADDR6:PORT6 or ADDR4:PORT4 is mapped otherwise
+ *	                  here (NAT64_STAT_SYNC_CONFLICTS);
+ *	         -ENOSPC  a session or port limit;  -ENOMEM.
+ *	Every refusal is counted in NAT64_STAT_SYNC_REFUSED.
+ *
+ * NAT64_CMD_SESSION_DEL (do)
+ *	Request: NAT64_A_SESSION with NAT64_SESSION_A_PROTO, _ADDR6, _PORT6,
+ *	         _RADDR4, _RPORT: remove that session (and its BIB entry
+ *	         with it if it was the entry's last and the entry is not
+ *	         static), as its expiry would, with a SESSION_REMOVED event.
+ *	Errors:  -ENOENT  no such session.
  *
  * NAT64_CMD_STATS_RESET (do)
  *	Request: no attributes. Sets every NAT64_STAT_* counter to zero
@@ -341,6 +372,19 @@
  * A commit that changes SUBLEN rebuilds the deterministic ranges; the
  * mappings of the rules using their pools are then removed.
  *
+ * Session sync. Two or more translators with the same rules keep each
+ * other's sessions so that one carries on the flows of another that
+ * failed (the same IPv4 address and port), or the replies of a flow
+ * routed through another (asymmetric routing). The daemon nat64-syncd
+ * reads the events group and NAT64_CMD_SESSION_GET (ACTIVE_MS) on one
+ * translator and replays them with NAT64_CMD_SESSION_ADD and _DEL on
+ * the others. Each translator allocates from its own ranges; a pool
+ * range with NAT64_POOL_A_PEER holds another translator's share: this
+ * one translates to and from its addresses, and takes synced sessions
+ * in it, but never allocates from it. Synced sessions are checked
+ * against the local rules and pools, so a peer cannot place state in a
+ * pool or prefix this translator does not serve.
+ *
  * NAT64_CMD_GET_CONFIG (do)
  *	Request: no attributes.
  *	Reply:   NAT64_A_CONFIG with all of NAT64_CONFIG_A_*.
@@ -465,6 +509,8 @@ enum nat64_cmd {
 	NAT64_CMD_DENY_DEL,
 	NAT64_CMD_DENY_GET,
 	NAT64_CMD_BLOCK_GET,
+	NAT64_CMD_SESSION_ADD,
+	NAT64_CMD_SESSION_DEL,
 	__NAT64_CMD_MAX
 };
 #define NAT64_CMD_MAX (__NAT64_CMD_MAX - 1)
@@ -491,6 +537,7 @@ enum nat64_attr {
 	NAT64_A_BLOCK,		/* nest: NAT64_BLOCK_A_* */
 	NAT64_A_SEQ,		/* u64: event number (events only) */
 	NAT64_A_POOL_NAME,	/* string: a pool's name (refused events) */
+	NAT64_A_ACTIVE_MS,	/* u32: SESSION_GET filter (see there) */
 	__NAT64_A_MAX
 };
 #define NAT64_A_MAX (__NAT64_A_MAX - 1)
@@ -574,6 +621,13 @@ enum nat64_pool_attr {
 	NAT64_POOL_A_BLK_REFUSED,
 	NAT64_POOL_A_BLK_BYTES,
 	NAT64_POOL_A_PAD,
+	/*
+	 * flag: the range is another translator's share (see "Session
+	 * sync"): its addresses are translated and synced sessions may use
+	 * it, but no mapping is allocated from it here. Not with
+	 * NAT64_ALLOC_BLOCK or NAT64_ALLOC_DETERMINISTIC.
+	 */
+	NAT64_POOL_A_PEER,
 	__NAT64_POOL_A_MAX
 };
 #define NAT64_POOL_A_MAX (__NAT64_POOL_A_MAX - 1)
@@ -668,6 +722,7 @@ enum nat64_session_attr {
 	/* u8, TCP: enum nat64_tcp_state; UDP, ICMP: 0 */
 	NAT64_SESSION_A_STATE,
 	NAT64_SESSION_A_EXPIRES_MS,	/* u32: ms until it expires if idle */
+	NAT64_SESSION_A_RULE,		/* string: the rule it was made by */
 	__NAT64_SESSION_A_MAX
 };
 #define NAT64_SESSION_A_MAX (__NAT64_SESSION_A_MAX - 1)
@@ -966,6 +1021,15 @@ enum nat64_stat {
 	 */
 	NAT64_STAT_EVENTS_SENT,
 	NAT64_STAT_EVENTS_DROPPED,
+	/*
+	 * session sync (NAT64_CMD_SESSION_ADD): sessions made, sessions
+	 * refreshed, requests refused (any error), and of those the ones
+	 * refused because either side was mapped otherwise here
+	 */
+	NAT64_STAT_SYNC_ADDED,
+	NAT64_STAT_SYNC_UPDATED,
+	NAT64_STAT_SYNC_REFUSED,
+	NAT64_STAT_SYNC_CONFLICTS,
 	__NAT64_STAT_MAX
 };
 #define NAT64_STAT_MAX (__NAT64_STAT_MAX - 1)
