@@ -189,7 +189,9 @@
  *	_EXPIRES_MS (default: the state's full idle timeout; capped at it).
  *	The BIB entry ADDR6:PORT6 <-> ADDR4:PORT4 is made if need be, and
  *	counts against the subscriber's limits as a translated one does;
- *	a session that exists takes the state and the later expiry.
+ *	a session that exists takes the state and the later expiry. No
+ *	event tells of a session made so (the peer that made it did);
+ *	events of its expiry or removal carry NAT64_A_SYNCED.
  *	Errors:  -ENOENT  no rule of that name;
  *	         -EINVAL  ADDR4:PORT4 is in no range of the rule's pool that
  *	                  serves the protocol, ADDR6 is outside the rule's
@@ -438,6 +440,10 @@
  *	                     mapping; refused events: that the packet
  *	                     matched), when it is known (an exporter picks
  *	                     what it exports per pool by it);
+ *	  NAT64_A_SYNCED     flag, session events: the session was made by
+ *	                     NAT64_CMD_SESSION_ADD (a peer made it: a sync
+ *	                     daemon sends it no further), or is removed by
+ *	                     NAT64_CMD_SESSION_DEL;
  *	  NAT64_A_BLOCK      nest, NAT64_EVENT_BLOCK_* only (instead of
  *	                     MAPPING and SESSION): NAT64_BLOCK_A_PREFIX,
  *	                     _PLEN, _ADDR4, _PORT_MIN, _PORT_MAX, _PROTOS,
@@ -538,6 +544,7 @@ enum nat64_attr {
 	NAT64_A_SEQ,		/* u64: event number (events only) */
 	NAT64_A_POOL_NAME,	/* string: a pool's name (refused events) */
 	NAT64_A_ACTIVE_MS,	/* u32: SESSION_GET filter (see there) */
+	NAT64_A_SYNCED,		/* flag: a synced session's event */
 	__NAT64_A_MAX
 };
 #define NAT64_A_MAX (__NAT64_A_MAX - 1)
