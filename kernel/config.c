@@ -600,7 +600,7 @@ static bool prange_eq(const struct nat64_prange *a,
 	       (!a->det || (a->det_cfg.plen == b->det_cfg.plen &&
 			    a->det_cfg.sublen == b->det_cfg.sublen &&
 			    !memcmp(a->det_cfg.prefix, b->det_cfg.prefix, 16))) &&
-	       a->quiet == b->quiet && a->blk == b->blk &&
+	       a->quiet == b->quiet && a->peer == b->peer && a->blk == b->blk &&
 	       (!a->blk || (a->blk_size == b->blk_size &&
 			    a->blk_max == b->blk_max &&
 			    a->blk_timeout == b->blk_timeout &&

@@ -63,6 +63,7 @@ void nat64_ev_fill(struct nat64_net *nn, struct nat64_ev *ev, u8 type,
 	ev->session = !!s;
 	ev->raddr = s ? s->raddr : 0;
 	ev->rport = s ? s->rport : 0;
+	ev->synced = s ? READ_ONCE(s->synced) : 0;
 	ev->reason = 0;
 	/*
 	 * The GC fills events under a bucket lock alone: the rule is read
@@ -86,6 +87,7 @@ static int ev_put(struct sk_buff *skb, const void *arg, u64 ts)
 	if (nla_put_u8(skb, NAT64_A_EVENT, ev->type) ||
 	    nla_put_u64_64bit(skb, NAT64_A_TIMESTAMP, ts, NAT64_A_PAD) ||
 	    (ev->reason && nla_put_u32(skb, NAT64_A_REASON, ev->reason)) ||
+	    (ev->synced && nla_put_flag(skb, NAT64_A_SYNCED)) ||
 	    (ev->pool[0] && nla_put_string(skb, NAT64_A_POOL_NAME, ev->pool)))
 		return -EMSGSIZE;
 	nest = nla_nest_start(skb, NAT64_A_MAPPING);

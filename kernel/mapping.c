@@ -449,7 +449,8 @@ static enum nat64_stat bib_link4(struct nat64_net *nn,
 		u32 start;
 		int err;
 
-		if (!(pr->protos & BIT(b->proto)))
+		/* A peer's share: only synced entries use it. */
+		if (!(pr->protos & BIT(b->proto)) || pr->peer)
 			continue;
 		if (pr->quiet)
 			b->flags |= BIB_F_QUIET;
@@ -561,6 +562,7 @@ static struct nat64_session *sess_alloc(struct nat64_net *nn,
 	s->dead = 0;
 	s->last_used = jiffies;
 	s->rule = rule;
+	s->synced = 0;
 	return s;
 }
 
@@ -605,6 +607,27 @@ static void sess_link(struct nat64_net *nn, struct nat64_maptable *mt,
 	nat64_stat_inc(nn, NAT64_STAT_SESSIONS_CREATED);
 }
 
+/* A dynamic BIB entry for @f's IPv6 side, of rule @rule; not linked. */
+static struct nat64_bib *bib_new(struct nat64_maptable *mt,
+				 const struct nat64_flow *f, u8 rule)
+{
+	struct mem_cgroup *memcg = nat64_memcg_enter(mt);
+	struct nat64_bib *b = kmem_cache_alloc(bib_cache, MAP_GFP);
+
+	nat64_memcg_leave(memcg);
+	if (!b)
+		return NULL;
+	b->addr6 = *f->addr6;
+	b->port6 = f->port6;
+	b->proto = f->proto;
+	b->is_static = 0;
+	b->dead = 0;
+	b->nsessions = 0;
+	b->rule = rule;
+	INIT_HLIST_HEAD(&b->sessions);
+	return b;
+}
+
 struct nat64_session *nat64_sess_create6(struct nat64_net *nn,
 					 struct nat64_maptable *mt,
 					 struct nat64_rule *rule,
@@ -618,7 +641,6 @@ struct nat64_session *nat64_sess_create6(struct nat64_net *nn,
 	struct nat64_bib *b, *nb = NULL;
 	struct nat64_subscriber *sub;
 	struct nat64_blkev bev = {};
-	struct mem_cgroup *memcg;
 	u32 shash = 0;
 
 	s = sess_alloc(nn, mt, rule->id, f->raddr, f->rport, state, why);
@@ -640,21 +662,11 @@ struct nat64_session *nat64_sess_create6(struct nat64_net *nn,
 		if (*why)
 			goto err;
 	} else {
-		memcg = nat64_memcg_enter(mt);
-		nb = kmem_cache_alloc(bib_cache, MAP_GFP);
-		nat64_memcg_leave(memcg);
+		nb = bib_new(mt, f, rule->id);
 		if (!nb) {
 			*why = NAT64_STAT_DROP_NOMEM;
 			goto err;
 		}
-		nb->addr6 = *f->addr6;
-		nb->port6 = f->port6;
-		nb->proto = f->proto;
-		nb->is_static = 0;
-		nb->dead = 0;
-		nb->nsessions = 0;
-		nb->rule = rule->id;
-		INIT_HLIST_HEAD(&nb->sessions);
 		if (!sub_get(nn, mt, nb, pool_blocks(rule->pool, f->proto),
 			     &sub, &shash)) {
 			kmem_cache_free(bib_cache, nb);
@@ -1185,6 +1197,142 @@ static void bib_evict(struct nat64_net *nn, struct nat64_maptable *mt,
 	spin_unlock_bh(l6);
 	if (gone && nat64_ev_wanted(nn))
 		nat64_ev_report(nn, &ev);
+}
+
+/* Link @b at @addr4:@port4 unless that is taken; under @b's IPv6 lock. */
+static bool bib_link4_sync(struct nat64_net *nn, struct nat64_maptable *mt,
+			   struct nat64_bib *b, __be32 addr4, u16 port4)
+{
+	u32 h = hash4(nn, b->proto, addr4, port4);
+	spinlock_t *lock = lock4(mt, h);
+	bool ok = false;
+
+	spin_lock(lock);
+	if (!nat64_bib_find4(nn, mt, b->proto, addr4, port4)) {
+		b->addr4 = addr4;
+		b->port4 = port4;
+		hlist_add_head_rcu(&b->node4, &mt->h4[h & mt->mask]);
+		ok = true;
+	}
+	spin_unlock(lock);
+	return ok;
+}
+
+/* The errno of a refusal counted as @why. */
+static int stat_errno(enum nat64_stat why)
+{
+	return why == NAT64_STAT_DROP_NOMEM ? -ENOMEM : -ENOSPC;
+}
+
+int nat64_sess_sync(struct nat64_net *nn, struct nat64_maptable *mt,
+		    const struct nat64_rule *rule, const struct nat64_flow *f,
+		    __be32 addr4, u16 port4, int state, u32 left, bool *added)
+{
+	u32 h = hash6(nn, f->proto, f->addr6, f->port6), to, last, shash;
+	u8 st = f->proto == XL_TCP ? (state < 0 ? TCPS_V6_INIT : state) : 0;
+	spinlock_t *lock = lock6(mt, h);
+	struct nat64_subscriber *sub;
+	struct nat64_session *s, *old;
+	struct nat64_bib *b, *nb = NULL;
+	enum nat64_stat why = 0;
+	int err = -EEXIST;
+
+	to = READ_ONCE(nn->timeout[sess_timeout(f->proto, st)]) * HZ;
+	last = (u32)jiffies - (to - min(left, to));
+	s = sess_alloc(nn, mt, rule->id, f->raddr, f->rport, st, &why);
+	if (!s)
+		return stat_errno(why);
+	s->last_used = last;
+	s->synced = 1;
+	*added = false;
+	spin_lock_bh(lock);
+	b = nat64_bib_find6(nn, mt, f->proto, f->addr6, f->port6);
+	if (b) {
+		if (b->addr4 != addr4 || b->port4 != port4)
+			goto err;
+		old = nat64_sess_find(nn, mt, b, f->raddr, f->rport);
+		if (old) {
+			/* A refresh: the later use wins; so does the state. */
+			if (f->proto == XL_TCP && state >= 0)
+				WRITE_ONCE(old->state, state);
+			if ((s32)(last - READ_ONCE(old->last_used)) > 0)
+				WRITE_ONCE(old->last_used, last);
+			spin_unlock_bh(lock);
+			sess_free(mt, s);
+			return 0;
+		}
+		why = sess_admit(nn, mt, b);
+		if (why) {
+			err = stat_errno(why);
+			goto err;
+		}
+	} else {
+		nb = bib_new(mt, f, rule->id);
+		if (!nb) {
+			err = -ENOMEM;
+			goto err;
+		}
+		if (!sub_get(nn, mt, nb, false, &sub, &shash)) {
+			kmem_cache_free(bib_cache, nb);
+			err = -ENOSPC;
+			goto err;
+		}
+		why = sess_admit(nn, mt, nb);
+		if (why || !bib_link4_sync(nn, mt, nb, addr4, port4)) {
+			if (!why)
+				sub_sessions(nn, mt, nb, -1);
+			sub_put(nn, mt, nb);
+			kmem_cache_free(bib_cache, nb);
+			err = why ? stat_errno(why) : -EEXIST;
+			goto err;
+		}
+		hlist_add_head_rcu(&nb->node6, &mt->h6[h & mt->mask]);
+		atomic_inc(&mt->nbib);
+		b = nb;
+	}
+	sess_link(nn, mt, b, s);
+	spin_unlock_bh(lock);
+	if (nb)
+		nat64_stat_inc(nn, NAT64_STAT_MAPPINGS_CREATED);
+	*added = true;
+	return 0;
+
+err:
+	spin_unlock_bh(lock);
+	sess_free(mt, s);
+	return err;
+}
+
+int nat64_sess_unsync(struct nat64_net *nn, struct nat64_maptable *mt,
+		      const struct nat64_flow *f)
+{
+	spinlock_t *lock = lock6(mt, hash6(nn, f->proto, f->addr6, f->port6));
+	struct nat64_ev ev[2];
+	struct reaper rp = {};
+	struct nat64_session *s;
+	struct nat64_bib *b;
+	unsigned int n = 0, i;
+
+	spin_lock_bh(lock);
+	b = nat64_bib_find6(nn, mt, f->proto, f->addr6, f->port6);
+	s = b ? nat64_sess_find(nn, mt, b, f->raddr, f->rport) : NULL;
+	if (!s) {
+		spin_unlock_bh(lock);
+		return -ENOENT;
+	}
+	nat64_ev_fill(nn, &ev[n], NAT64_EVENT_SESSION_REMOVED, b, s);
+	ev[n++].synced = 1;
+	sess_remove(nn, mt, b, s, &rp);
+	if (!b->is_static && hlist_empty(&b->sessions)) {
+		nat64_ev_fill(nn, &ev[n++], NAT64_EVENT_MAPPING_REMOVED, b, NULL);
+		bib_remove(nn, mt, b, &rp);
+	}
+	spin_unlock_bh(lock);
+	reaper_flush(&rp);
+	if (nat64_ev_wanted(nn))
+		for (i = 0; i < n; i++)
+			nat64_ev_report(nn, &ev[i]);
+	return 0;
 }
 
 int nat64_bib_add_static(struct nat64_net *nn, u8 proto,

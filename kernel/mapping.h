@@ -62,6 +62,7 @@ struct nat64_session {
 	u8 rule;			/* id of the rule whose prefix the
 					 * IPv6 side used
 					 */
+	u8 synced;			/* made by session sync */
 };
 
 struct nat64_bib {
@@ -193,6 +194,7 @@ struct nat64_ev {
 	u8 quiet;			/* BIB_F_QUIET: neither logged nor sent */
 	u8 has4;			/* addr4, port4 known */
 	u8 session;			/* raddr, rport known */
+	u8 synced;			/* NAT64_A_SYNCED */
 	u32 reason;			/* refused: NAT64_STAT_* */
 	struct in6_addr raddr6;		/* raddr in the rule's prefix */
 	char rule[NAT64_NAME_MAX];	/* "" if none */
@@ -296,6 +298,20 @@ struct nat64_session *nat64_sess_create4(struct nat64_net *nn,
 					 struct nat64_bib *b, u8 rule,
 					 __be32 raddr, u16 rport, u8 state,
 					 enum nat64_stat *why);
+
+/*
+ * Session sync (NAT64_CMD_SESSION_ADD): make @f's session, its BIB entry
+ * at @addr4:@port4 (which the caller found in @rule's pool), or refresh
+ * it: TCP state @state (-1: keep, or V6_INIT for a new one), @left
+ * jiffies to live (capped at the state's timeout). *@added says which.
+ * 0, -EEXIST (either side mapped otherwise), -ENOSPC, -ENOMEM.
+ */
+int nat64_sess_sync(struct nat64_net *nn, struct nat64_maptable *mt,
+		    const struct nat64_rule *rule, const struct nat64_flow *f,
+		    __be32 addr4, u16 port4, int state, u32 left, bool *added);
+/* NAT64_CMD_SESSION_DEL: remove @f's session; 0 or -ENOENT. */
+int nat64_sess_unsync(struct nat64_net *nn, struct nat64_maptable *mt,
+		      const struct nat64_flow *f);
 
 /* Is @addr:@port (@proto, enum xl_proto) the translator's own socket's? */
 bool nat64_host_owns(struct net *net, u8 proto, __be32 addr, u16 port);

@@ -39,6 +39,7 @@ struct nat64_prange {
 	 */
 	bool blk;
 	bool quiet;			/* no mapping or session events */
+	bool peer;			/* another translator's share */
 	u16 blk_size, blk_max;
 	u32 blk_timeout, blk_interim;	/* seconds */
 	u8 blk_sublen;

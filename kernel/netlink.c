@@ -38,6 +38,7 @@ static const struct nla_policy pool_policy[NAT64_POOL_A_MAX + 1] = {
 	[NAT64_POOL_A_BLK_INTERIM] = NLA_POLICY_FULL_RANGE(NLA_U32,
 							   &blk_interim_range),
 	[NAT64_POOL_A_QUIET] = { .type = NLA_FLAG },
+	[NAT64_POOL_A_PEER] = { .type = NLA_FLAG },
 	/* Replies only. */
 	[NAT64_POOL_A_BLK_TOTAL] = { .type = NLA_REJECT },
 	[NAT64_POOL_A_BLK_USED] = { .type = NLA_REJECT },
@@ -61,6 +62,23 @@ static const struct nla_policy rule_policy[NAT64_RULE_A_MAX + 1] = {
 				.len = NAT64_NAME_MAX - 1 },
 	[NAT64_RULE_A_SRC] = NLA_POLICY_EXACT_LEN(16),
 	[NAT64_RULE_A_SRC_PLEN] = NLA_POLICY_RANGE(NLA_U8, 1, 128),
+};
+
+static const struct nla_policy session_policy[NAT64_SESSION_A_MAX + 1] = {
+	[NAT64_SESSION_A_PROTO] = { .type = NLA_U8 },
+	[NAT64_SESSION_A_ADDR6] = NLA_POLICY_EXACT_LEN(16),
+	[NAT64_SESSION_A_PORT6] = { .type = NLA_U16 },
+	[NAT64_SESSION_A_ADDR4] = NLA_POLICY_EXACT_LEN(4),
+	[NAT64_SESSION_A_PORT4] = { .type = NLA_U16 },
+	[NAT64_SESSION_A_RADDR4] = NLA_POLICY_EXACT_LEN(4),
+	[NAT64_SESSION_A_RPORT] = { .type = NLA_U16 },
+	[NAT64_SESSION_A_STATE] = NLA_POLICY_RANGE(NLA_U8, NAT64_TCP_V4_INIT,
+						   NAT64_TCP_TRANS),
+	[NAT64_SESSION_A_EXPIRES_MS] = { .type = NLA_U32 },
+	[NAT64_SESSION_A_RULE] = { .type = NLA_NUL_STRING,
+				   .len = NAT64_NAME_MAX - 1 },
+	/* Replies only. */
+	[NAT64_SESSION_A_RADDR6] = { .type = NLA_REJECT },
 };
 
 static const struct nla_policy mapping_policy[NAT64_MAPPING_A_MAX + 1] = {
@@ -174,6 +192,8 @@ static const struct nla_policy nat64_policy[NAT64_A_MAX + 1] = {
 	[NAT64_A_BATCH] = { .type = NLA_FLAG },
 	[NAT64_A_DENY] = NLA_POLICY_NESTED(deny_policy),
 	[NAT64_A_BLOCK] = NLA_POLICY_NESTED(block_policy),
+	[NAT64_A_SESSION] = NLA_POLICY_NESTED(session_policy),
+	[NAT64_A_ACTIVE_MS] = { .type = NLA_U32 },
 };
 
 static struct genl_family nat64_family;
@@ -792,6 +812,12 @@ static int nl_pool_add(struct sk_buff *skb, struct genl_info *info)
 		err = pool_blk(info, tb, pr);
 	if (err)
 		return err;
+	pr->peer = !!tb[NAT64_POOL_A_PEER];
+	if (pr->peer && (pr->det || pr->blk)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[NAT64_POOL_A_PEER],
+				    "a peer's share has random or sequential allocation");
+		return -EINVAL;
+	}
 	prr.name = nla_data(tb[NAT64_POOL_A_NAME]);
 	return edit(info, op_pool_add, &prr);
 }
@@ -884,7 +910,8 @@ static int put_pool(struct sk_buff *skb, const struct nat64_pool *p,
 		       pr->blk ? NAT64_ALLOC_BLOCK :
 		       pr->sequential ? NAT64_ALLOC_SEQUENTIAL :
 		       NAT64_ALLOC_RANDOM) ||
-	    (pr->quiet && nla_put_flag(skb, NAT64_POOL_A_QUIET)))
+	    (pr->quiet && nla_put_flag(skb, NAT64_POOL_A_QUIET)) ||
+	    (pr->peer && nla_put_flag(skb, NAT64_POOL_A_PEER)))
 		return -EMSGSIZE;
 	if (pr->blk) {
 		u32 total = 0, used = 0, at_max = 0, bytes = 0;
@@ -1074,7 +1101,8 @@ static int put_session(struct sk_buff *skb, struct nat64_net *nn,
 		       b->proto == XL_TCP ? READ_ONCE(s->state) : 0) ||
 	    nla_put_u32(skb, NAT64_SESSION_A_EXPIRES_MS,
 			jiffies_to_msecs(nat64_sess_remaining(nn, b->proto,
-							      s))))
+							      s))) ||
+	    (rule && nla_put_string(skb, NAT64_SESSION_A_RULE, rule->name)))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
@@ -1091,6 +1119,22 @@ static int dump_proto(struct netlink_callback *cb)
 	if (nla_len(a) < 1 || xl_proto_of(nla_get_u8(a)) < 0)
 		return -EINVAL;
 	return xl_proto_of(nla_get_u8(a));
+}
+
+/*
+ * The NAT64_A_ACTIVE_MS of a session dump, in jiffies (0: all), or
+ * -EINVAL.
+ */
+static long dump_active(struct netlink_callback *cb)
+{
+	const struct nlattr *a = nlmsg_find_attr(cb->nlh, GENL_HDRLEN,
+						 NAT64_A_ACTIVE_MS);
+
+	if (!a)
+		return 0;
+	if (nla_len(a) < 4)
+		return -EINVAL;
+	return min_t(u32, msecs_to_jiffies(nla_get_u32(a)), INT_MAX / 2) + 1;
 }
 
 /* End a dump of buckets under RCU: the next starts at item @next of @bucket. */
@@ -1117,9 +1161,15 @@ static int table_dump(struct sk_buff *skb, struct netlink_callback *cb,
 	long i = 0, skip = cb->args[1];
 	struct nat64_maptable *mt;
 	int proto = dump_proto(cb);
+	long active = dump_active(cb);
+	u32 now = jiffies;
 
 	if (proto == -EINVAL) {
 		NL_SET_ERR_MSG(cb->extack, "unknown protocol");
+		return -EINVAL;
+	}
+	if (active < 0) {
+		NL_SET_ERR_MSG(cb->extack, "active time is a u32");
 		return -EINVAL;
 	}
 	rcu_read_lock();
@@ -1153,6 +1203,9 @@ static int table_dump(struct sk_buff *skb, struct netlink_callback *cb,
 			}
 			hlist_for_each_entry_rcu(s, &b->sessions, node) {
 				if (i++ < skip)
+					continue;
+				if (active && (u32)(now - READ_ONCE(s->last_used)) >=
+					      (u32)active)
 					continue;
 				hdr = dump_put(skb, cb, cmd);
 				if (!hdr)
@@ -1362,6 +1415,176 @@ static int nl_bib_change(struct sk_buff *skb, struct genl_info *info)
 	return edit(info, add ? op_static_add : op_static_del, &st);
 }
 
+/*
+ * The flow a NAT64_CMD_SESSION_ADD or _DEL names in @tb, IPv6 address
+ * in @a6; with @full (ADD) its IPv4 side too. 0 or -EINVAL.
+ */
+static int sync_flow(struct genl_info *info, struct nlattr **tb, bool full,
+		     struct nat64_flow *f, struct in6_addr *a6)
+{
+	int proto;
+
+	if (!tb[NAT64_SESSION_A_PROTO] || !tb[NAT64_SESSION_A_ADDR6] ||
+	    !tb[NAT64_SESSION_A_PORT6] || !tb[NAT64_SESSION_A_RADDR4] ||
+	    !tb[NAT64_SESSION_A_RPORT] ||
+	    (full && (!tb[NAT64_SESSION_A_ADDR4] ||
+		      !tb[NAT64_SESSION_A_PORT4] ||
+		      !tb[NAT64_SESSION_A_RULE]))) {
+		if (full)
+			NL_SET_ERR_MSG(info->extack,
+				       "a session needs a protocol, both sides' addresses and ports, the peer's, and a rule");
+		else
+			NL_SET_ERR_MSG(info->extack,
+				       "a session is named by its protocol, IPv6 address and port, and the peer's");
+		return -EINVAL;
+	}
+	proto = xl_proto_of(nla_get_u8(tb[NAT64_SESSION_A_PROTO]));
+	if (proto < 0) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[NAT64_SESSION_A_PROTO],
+				    "protocol must be tcp, udp or icmp");
+		return -EINVAL;
+	}
+	*a6 = nla_get_in6_addr(tb[NAT64_SESSION_A_ADDR6]);
+	f->proto = proto;
+	f->addr6 = a6;
+	f->port6 = nla_get_u16(tb[NAT64_SESSION_A_PORT6]);
+	f->raddr = nla_get_in_addr(tb[NAT64_SESSION_A_RADDR4]);
+	/* ICMP sessions are keyed by the peer alone. */
+	f->rport = proto == XL_ICMP ? 0 : nla_get_u16(tb[NAT64_SESSION_A_RPORT]);
+	return 0;
+}
+
+/* The rule named @name, under RCU. */
+static struct nat64_rule *rule_named(struct nat64_net *nn, const char *name)
+{
+	struct nat64_ruleset *rs = rcu_dereference(nn->rules);
+	unsigned int i;
+
+	for (i = 0; rs && i < rs->n; i++)
+		if (!strcmp(rs->rule[i]->name, name))
+			return rs->rule[i];
+	return NULL;
+}
+
+/*
+ * May a peer place @f's BIB entry at @addr4:@port4 under @rule? Only
+ * in the rule's pool, for a source the rule takes, to a peer that is
+ * neither denied nor (under the Well-Known Prefix) non-global.
+ */
+static int sync_check(struct genl_info *info, struct nat64_net *nn,
+		      const struct nat64_rule *rule,
+		      const struct nat64_flow *f, __be32 addr4, u16 port4)
+{
+	if (!nat64_pool_has(rule->pool, ntohl(addr4), port4, f->proto)) {
+		NL_SET_ERR_MSG(info->extack,
+			       "the IPv4 address and port are in no range of the rule's pool for the protocol");
+		return -EINVAL;
+	}
+	if (rule->src_plen &&
+	    !ipv6_prefix_equal(f->addr6, (const struct in6_addr *)rule->src,
+			       rule->src_plen)) {
+		NL_SET_ERR_MSG(info->extack,
+			       "the IPv6 address is outside the rule's source prefix");
+		return -EINVAL;
+	}
+	if (ipv4_is_zeronet(f->raddr) || ipv4_is_loopback(f->raddr) ||
+	    ipv4_is_multicast(f->raddr) || ipv4_is_lbcast(f->raddr) ||
+	    nat64_denied(nn, ntohl(f->raddr)) ||
+	    (rule->wkp && rfc6052_v4_nonglobal((const u8 *)&f->raddr))) {
+		NL_SET_ERR_MSG(info->extack,
+			       "the IPv4 peer may not be reached through this rule");
+		return -EINVAL;
+	}
+	if (f->proto != XL_ICMP && (!f->port6 || !port4 || !f->rport)) {
+		NL_SET_ERR_MSG(info->extack, "port 0 cannot be synced");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int nl_session_add(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nat64_net *nn = info_nn(info);
+	struct nlattr *tb[NAT64_SESSION_A_MAX + 1];
+	struct nat64_maptable *mt;
+	struct nat64_rule *rule;
+	struct nat64_flow f;
+	struct in6_addr a6;
+	int err, state = -1;
+	bool added = false;
+	u32 left = U32_MAX;
+	__be32 addr4;
+	u16 port4;
+
+	err = parse_nest(info, NAT64_A_SESSION, tb, NAT64_SESSION_A_MAX,
+			 session_policy);
+	if (!err)
+		err = sync_flow(info, tb, true, &f, &a6);
+	if (!err)
+		err = check_name(info, tb[NAT64_SESSION_A_RULE]);
+	if (err)
+		goto out;
+	addr4 = nla_get_in_addr(tb[NAT64_SESSION_A_ADDR4]);
+	port4 = nla_get_u16(tb[NAT64_SESSION_A_PORT4]);
+	if (tb[NAT64_SESSION_A_STATE])
+		state = nla_get_u8(tb[NAT64_SESSION_A_STATE]);
+	if (tb[NAT64_SESSION_A_EXPIRES_MS])
+		left = msecs_to_jiffies(nla_get_u32(tb[NAT64_SESSION_A_EXPIRES_MS]));
+	rcu_read_lock();
+	rule = rule_named(nn, nla_data(tb[NAT64_SESSION_A_RULE]));
+	mt = rcu_dereference(nn->maps);
+	if (!rule || !mt) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[NAT64_SESSION_A_RULE],
+				    "no rule of that name");
+		err = -ENOENT;
+	} else {
+		err = sync_check(info, nn, rule, &f, addr4, port4);
+	}
+	if (!err) {
+		err = nat64_sess_sync(nn, mt, rule, &f, addr4, port4, state,
+				      left, &added);
+		if (err == -EEXIST) {
+			nat64_stat_inc(nn, NAT64_STAT_SYNC_CONFLICTS);
+			NL_SET_ERR_MSG(info->extack,
+				       "the IPv6 or the IPv4 side is mapped otherwise here");
+		} else if (err) {
+			NL_SET_ERR_MSG(info->extack,
+				       "a session or port limit, or no memory");
+		}
+	}
+	rcu_read_unlock();
+out:
+	nat64_stat_inc(nn, err ? NAT64_STAT_SYNC_REFUSED :
+		       added ? NAT64_STAT_SYNC_ADDED :
+		       NAT64_STAT_SYNC_UPDATED);
+	return err;
+}
+
+static int nl_session_del(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nat64_net *nn = info_nn(info);
+	struct nlattr *tb[NAT64_SESSION_A_MAX + 1];
+	struct nat64_maptable *mt;
+	struct nat64_flow f;
+	struct in6_addr a6;
+	int err;
+
+	err = parse_nest(info, NAT64_A_SESSION, tb, NAT64_SESSION_A_MAX,
+			 session_policy);
+	if (!err)
+		err = sync_flow(info, tb, false, &f, &a6);
+	if (err)
+		return err;
+	/* The maps stay while the namespace does: config_lock not needed. */
+	rcu_read_lock();
+	mt = rcu_dereference(nn->maps);
+	rcu_read_unlock();
+	err = mt ? nat64_sess_unsync(nn, mt, &f) : -ENOENT;
+	if (err)
+		NL_SET_ERR_MSG(info->extack, "no such session");
+	return err;
+}
+
 static const struct genl_ops nat64_ops[] = {
 	{
 		.cmd = NAT64_CMD_GET_VERSION,
@@ -1457,6 +1680,14 @@ static const struct genl_ops nat64_ops[] = {
 	}, {
 		.cmd = NAT64_CMD_BLOCK_GET,
 		.dumpit = nl_block_dump,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = NAT64_CMD_SESSION_ADD,
+		.doit = nl_session_add,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = NAT64_CMD_SESSION_DEL,
+		.doit = nl_session_del,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 };

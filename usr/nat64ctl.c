@@ -111,7 +111,7 @@ static const char *const help_text[][2] = {
 	  "  pool add NAME ADDR[/LEN|-ADDR] [ports LO-HI] [proto tcp,udp,icmp]\n"
 	  "           [alloc random|sequential|deterministic from PREFIX6/LEN|\n"
 	  "                  block SIZE [max-blocks N] [block-timeout SECONDS]\n"
-	  "                             [interim SECONDS]] [quiet]\n"
+	  "                             [interim SECONDS]] [quiet] [peer]\n"
 	  "  pool del NAME | pool show\n" },
 	{ "block",
 	  "  block show [PREFIX6/LEN]  subscribers' port blocks\n" },
@@ -289,6 +289,8 @@ static int print_pool(struct nlattr **tb, void *arg)
 	}
 	if (p[NAT64_POOL_A_QUIET])
 		printf(" quiet");
+	if (p[NAT64_POOL_A_PEER])
+		printf(" peer");
 	/* pool show (not show): how the blocks are used */
 	if (!arg && p[NAT64_POOL_A_BLK_TOTAL])
 		printf("\n  blocks %u used %u free %u subscribers-at-max %u refused %llu bytes-per-block %u",
@@ -416,7 +418,9 @@ static int print_pool_json(struct nlattr **tb, void *arg)
 		       attr_u32(p[NAT64_POOL_A_BLK_SUBS_AT_MAX]),
 		       attr_u64(p[NAT64_POOL_A_BLK_REFUSED]),
 		       attr_u32(p[NAT64_POOL_A_BLK_BYTES]));
-	printf(",\"quiet\":%s}", p[NAT64_POOL_A_QUIET] ? "true" : "false");
+	printf(",\"quiet\":%s,\"peer\":%s}",
+	       p[NAT64_POOL_A_QUIET] ? "true" : "false",
+	       p[NAT64_POOL_A_PEER] ? "true" : "false");
 	return 0;
 }
 
@@ -1569,6 +1573,8 @@ static int run_req(struct ctl_nl *nl, const struct req *q)
 				    (uint32_t)q->pool.blk_interim);
 		if (q->pool.quiet)
 			nla_put_flag(msg, NAT64_POOL_A_QUIET);
+		if (q->pool.peer)
+			nla_put_flag(msg, NAT64_POOL_A_PEER);
 		if (q->pool.has_ports) {
 			nla_put_u16(msg, NAT64_POOL_A_PORT_MIN,
 				    (uint16_t)q->pool.port_lo);

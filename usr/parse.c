@@ -131,7 +131,7 @@ static int parse_protos(const char *s, unsigned int *out)
 		   "[proto tcp,udp,icmp] " \
 		   "[alloc random|sequential|deterministic from PREFIX6/LEN|" \
 		   "block SIZE [max-blocks N] [block-timeout SECONDS] " \
-		   "[interim SECONDS]] [quiet]"
+		   "[interim SECONDS]] [quiet] [peer]"
 
 static int parse_prefix6(const char *s, struct in6_addr *a, unsigned int *len,
 			 char *err, size_t errlen);
@@ -186,6 +186,11 @@ int parse_pool_add(int argc, char **argv, struct ctl_pool *p, char *err,
 
 		if (!strcmp(k, "quiet") && !p->quiet) {
 			p->quiet = true;
+			i--;
+			continue;
+		}
+		if (!strcmp(k, "peer") && !p->peer) {
+			p->peer = true;
 			i--;
 			continue;
 		}
@@ -257,6 +262,10 @@ int parse_pool_add(int argc, char **argv, struct ctl_pool *p, char *err,
 	    (p->blk_max || p->blk_timeout >= 0 || p->blk_interim >= 0))
 		return fail(err, errlen,
 			    "max-blocks, block-timeout and interim are for alloc block only");
+	if (p->peer && (p->alloc == NAT64_ALLOC_BLOCK ||
+			p->alloc == NAT64_ALLOC_DETERMINISTIC))
+		return fail(err, errlen,
+			    "peer is for alloc random or sequential only");
 	if (p->quiet && p->alloc != NAT64_ALLOC_BLOCK &&
 	    p->alloc != NAT64_ALLOC_DETERMINISTIC)
 		return fail(err, errlen,

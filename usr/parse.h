@@ -30,6 +30,7 @@ struct ctl_pool {
 	long blk_timeout;		/* block-timeout S; -1: not given */
 	long blk_interim;		/* interim S; -1: not given */
 	bool quiet;
+	bool peer;			/* another translator's share */
 };
 
 struct ctl_rule {

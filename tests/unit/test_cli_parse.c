@@ -128,6 +128,14 @@ static void pool_blk(void)
 	CHECK_EQ(POOL("d", "198.51.100.0/30", "alloc", "deterministic",
 		      "from", "2001:db8:1::/48", "quiet"), 0);
 	CHECK(p.quiet);
+	/* peer: another translator's share, random or sequential only */
+	CHECK_EQ(POOL("s", "198.51.100.1/32", "ports", "32768-65535", "peer"),
+		 0);
+	CHECK(p.peer && p.port_lo == 32768);
+	CHECK_EQ(POOL("s", "198.51.100.1/32", "peer", "alloc", "block", "64"),
+		 -1);
+	CHECK(strstr(err, "random or sequential"));
+	CHECK_EQ(POOL("s", "198.51.100.1/32", "peer", "peer"), -1);
 }
 
 static void rule_parse(void)
