@@ -211,30 +211,18 @@ static void blk_free(struct nat64_maptable *mt, struct nat64_block *blk)
 }
 
 /*
- * A new block of @bm: on address number @a if @paired, else on the
- * first address from @a with a free block. NULL with *@why if none.
+ * Block @idx of @bm, claimed (its bit set): it is cleared again if the
+ * block cannot be had. NULL with *@why if so.
  */
-static struct nat64_block *blk_new(struct nat64_maptable *mt,
-				   struct nat64_blockmap *bm, u32 a,
-				   bool paired, enum nat64_stat *why)
+static struct nat64_block *blk_init(struct nat64_maptable *mt,
+				    struct nat64_blockmap *bm, u32 idx,
+				    enum nat64_stat *why)
 {
-	u32 first = paired ? a * bm->per_addr : 0;
-	u32 end = paired ? first + bm->per_addr : bm->nblocks;
 	struct nat64_block *blk;
 	struct mem_cgroup *old;
 	u32 addr;
-	long idx;
 
-	/*
-	 * The lowest free block: a subscriber's blocks come in order. A
-	 * full range costs no scan of its bitmap.
-	 */
 	*why = NAT64_STAT_6TO4_NO_PORT;
-	if (atomic_read(&bm->used) >= bm->nblocks)
-		return NULL;
-	idx = blk_claim(bm, first, end, a * bm->per_addr);
-	if (idx < 0)
-		return NULL;
 	/* The range was replaced meanwhile, and its blocks are going. */
 	if (!refcount_inc_not_zero(&bm->ref)) {
 		clear_bit(idx, bm->map);
@@ -261,6 +249,31 @@ static struct nat64_block *blk_new(struct nat64_maptable *mt,
 	blk->since = jiffies;
 	blk->announced = blk->since;
 	return blk;
+}
+
+/*
+ * A new block of @bm: on address number @a if @paired, else on the
+ * first address from @a with a free block. NULL with *@why if none.
+ */
+static struct nat64_block *blk_new(struct nat64_maptable *mt,
+				   struct nat64_blockmap *bm, u32 a,
+				   bool paired, enum nat64_stat *why)
+{
+	u32 first = paired ? a * bm->per_addr : 0;
+	u32 end = paired ? first + bm->per_addr : bm->nblocks;
+	long idx;
+
+	/*
+	 * The lowest free block: a subscriber's blocks come in order. A
+	 * full range costs no scan of its bitmap.
+	 */
+	*why = NAT64_STAT_6TO4_NO_PORT;
+	if (atomic_read(&bm->used) >= bm->nblocks)
+		return NULL;
+	idx = blk_claim(bm, first, end, a * bm->per_addr);
+	if (idx < 0)
+		return NULL;
+	return blk_init(mt, bm, idx, why);
 }
 
 enum nat64_stat nat64_blk_take(struct nat64_net *nn, struct nat64_maptable *mt,
@@ -297,6 +310,53 @@ enum nat64_stat nat64_blk_take(struct nat64_net *nn, struct nat64_maptable *mt,
 		blk_free(mt, blk);
 		return NAT64_STAT_6TO4_NO_PORT;
 	}
+	list_add_tail(&blk->node, &sub->blocks);
+	if (n + 1 == bm->max)
+		atomic_inc(&bm->at_max);
+	blk_ev(ev, NAT64_EVENT_BLOCK_ALLOCATED, sub, blk);
+	nat64_stat_inc(nn, NAT64_STAT_BLOCKS_ALLOCATED);
+	return 0;
+}
+
+int nat64_blk_take_at(struct nat64_net *nn, struct nat64_maptable *mt,
+		      struct nat64_subscriber *sub, struct nat64_bib *b,
+		      struct nat64_blockmap *bm, u32 addr, u16 port,
+		      struct nat64_blkev *ev)
+{
+	struct nat64_block *blk;
+	enum nat64_stat why;
+	unsigned int n = 0;
+	bool fresh = false;
+	u32 idx;
+
+	ev->type = 0;
+	if (!pa_blk_index(&bm->r, bm->size, bm->per_addr, addr, port, &idx))
+		return -EINVAL;
+	list_for_each_entry(blk, &sub->blocks, node) {
+		if (blk->bm != bm)
+			continue;
+		n++;
+		if (blk->idx == idx)
+			goto have;
+	}
+	/* Another subscriber's block here: the peer's view conflicts. */
+	if (test_and_set_bit(idx, bm->map))
+		return -EEXIST;
+	blk = blk_init(mt, bm, idx, &why);
+	if (!blk)
+		return why == NAT64_STAT_DROP_NOMEM ? -ENOMEM : -EEXIST;
+	fresh = true;
+have:
+	if (test_bit(port - blk->port_lo, blk_bits(blk, b->proto)) ||
+	    !nat64_bib_link4_at(nn, mt, b, addr, port, false)) {
+		if (fresh)
+			blk_free(mt, blk);
+		return -EEXIST;
+	}
+	__set_bit(port - blk->port_lo, blk_bits(blk, b->proto));
+	blk->used++;
+	if (!fresh)
+		return 0;
 	list_add_tail(&blk->node, &sub->blocks);
 	if (n + 1 == bm->max)
 		atomic_inc(&bm->at_max);

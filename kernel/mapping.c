@@ -1218,6 +1218,50 @@ static bool bib_link4_sync(struct nat64_net *nn, struct nat64_maptable *mt,
 	return ok;
 }
 
+/* The range of @pool that holds @addr4:@port4 for @proto, or NULL. */
+static const struct nat64_prange *sync_range(struct nat64_pool *pool,
+					     u8 proto, __be32 addr4, u16 port4)
+{
+	const struct nat64_pranges *rs = rcu_dereference(pool->ranges);
+	u32 a = ntohl(addr4);
+	unsigned int k;
+
+	for (k = 0; k < rs->n; k++) {
+		const struct nat64_prange *pr = &rs->r[k];
+
+		if ((pr->protos & BIT(proto)) && a - pr->r.addr < pr->r.naddr &&
+		    port4 >= pr->r.port_lo && port4 <= pr->r.port_hi)
+			return pr;
+	}
+	return NULL;
+}
+
+/*
+ * Link new entry @b at @addr4:@port4 for sync, in range @pr (maybe
+ * NULL), a block of it (*@bev) if it is a block range; @sub counted.
+ */
+static int sync_link4(struct nat64_net *nn, struct nat64_maptable *mt,
+		      struct nat64_bib *b, const struct nat64_prange *pr,
+		      struct nat64_subscriber *sub, u32 shash, __be32 addr4,
+		      u16 port4, struct nat64_blkev *bev)
+{
+	int err;
+
+	if (pr && pr->quiet)
+		b->flags |= BIB_F_QUIET;
+	if (!pr || !pr->blk)
+		return bib_link4_sync(nn, mt, b, addr4, port4) ? 0 : -EEXIST;
+	if (!pr->bm || !sub)
+		return -EEXIST;
+	spin_lock(sub_lock(mt, shash));
+	err = nat64_blk_take_at(nn, mt, sub, b, pr->bm, ntohl(addr4), port4,
+				bev);
+	spin_unlock(sub_lock(mt, shash));
+	if (!err)
+		b->flags |= BIB_F_BLOCK;
+	return err;
+}
+
 /* The errno of a refusal counted as @why. */
 static int stat_errno(enum nat64_stat why)
 {
@@ -1231,9 +1275,11 @@ int nat64_sess_sync(struct nat64_net *nn, struct nat64_maptable *mt,
 	u32 h = hash6(nn, f->proto, f->addr6, f->port6), to, last, shash;
 	u8 st = f->proto == XL_TCP ? (state < 0 ? TCPS_V6_INIT : state) : 0;
 	spinlock_t *lock = lock6(mt, h);
+	const struct nat64_prange *pr;
 	struct nat64_subscriber *sub;
 	struct nat64_session *s, *old;
 	struct nat64_bib *b, *nb = NULL;
+	struct nat64_blkev bev = {};
 	enum nat64_stat why = 0;
 	int err = -EEXIST;
 
@@ -1272,18 +1318,21 @@ int nat64_sess_sync(struct nat64_net *nn, struct nat64_maptable *mt,
 			err = -ENOMEM;
 			goto err;
 		}
-		if (!sub_get(nn, mt, nb, false, &sub, &shash)) {
+		pr = sync_range(rule->pool, f->proto, addr4, port4);
+		if (!sub_get(nn, mt, nb, pr && pr->blk, &sub, &shash)) {
 			kmem_cache_free(bib_cache, nb);
 			err = -ENOSPC;
 			goto err;
 		}
 		why = sess_admit(nn, mt, nb);
-		if (why || !bib_link4_sync(nn, mt, nb, addr4, port4)) {
+		err = why ? stat_errno(why) :
+		      sync_link4(nn, mt, nb, pr, sub, shash, addr4, port4,
+				 &bev);
+		if (err) {
 			if (!why)
 				sub_sessions(nn, mt, nb, -1);
 			sub_put(nn, mt, nb);
 			kmem_cache_free(bib_cache, nb);
-			err = why ? stat_errno(why) : -EEXIST;
 			goto err;
 		}
 		hlist_add_head_rcu(&nb->node6, &mt->h6[h & mt->mask]);
@@ -1292,6 +1341,8 @@ int nat64_sess_sync(struct nat64_net *nn, struct nat64_maptable *mt,
 	}
 	sess_link(nn, mt, b, s);
 	spin_unlock_bh(lock);
+	if (bev.type)
+		nat64_blk_report(nn, &bev);
 	if (nb)
 		nat64_stat_inc(nn, NAT64_STAT_MAPPINGS_CREATED);
 	*added = true;

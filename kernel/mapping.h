@@ -211,6 +211,16 @@ enum nat64_stat nat64_blk_take(struct nat64_net *nn, struct nat64_maptable *mt,
 			       struct nat64_subscriber *sub, struct nat64_bib *b,
 			       struct nat64_blockmap *bm, u32 khash, u32 shash,
 			       struct nat64_blkev *ev);
+/*
+ * Session sync: @b takes @addr:@port (host order) of @bm, and @sub the
+ * block that holds it, claimed if it is free (new: @ev). 0, -EINVAL
+ * (not a port of @bm), -EEXIST (another subscriber's block, or the
+ * port is taken), -ENOMEM.
+ */
+int nat64_blk_take_at(struct nat64_net *nn, struct nat64_maptable *mt,
+		      struct nat64_subscriber *sub, struct nat64_bib *b,
+		      struct nat64_blockmap *bm, u32 addr, u16 port,
+		      struct nat64_blkev *ev);
 /* @b goes: give its port back; its block too if it was the last (@ev). */
 void nat64_blk_give(struct nat64_net *nn, struct nat64_maptable *mt,
 		    struct nat64_subscriber *sub, const struct nat64_bib *b,

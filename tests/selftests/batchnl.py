@@ -10,7 +10,6 @@ Prints TAP-style "ok"/"not ok" lines; exits 1 if any failed.
 """
 import errno
 import re
-import socket
 import struct
 import subprocess
 import sys
@@ -18,55 +17,9 @@ import sys
 import nsutil
 
 CTL = sys.argv[1]
-NLM_F_REQUEST, NLM_F_ACK = 1, 4
-NLMSG_ERROR = 2
-GENL_ID_CTRL, CTRL_CMD_GETFAMILY = 0x10, 3
-CTRL_ATTR_FAMILY_ID, CTRL_ATTR_FAMILY_NAME = 1, 2
-NLA_F_NESTED = 0x8000
-
-
 enum = nsutil.uapi_enum
-CMD, A, CFG = enum("nat64_cmd"), enum("nat64_attr"), enum("nat64_config_attr")
-
-
-def attr(t, payload):
-    a = struct.pack("=HH", 4 + len(payload), t) + payload
-    return a + b"\0" * (-len(a) % 4)
-
-
-class Sock:
-    def __init__(self):
-        self.s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 16)
-        self.s.bind((0, 0))
-        self.s.settimeout(2.0)
-        self.seq = 0
-        r = self.req(GENL_ID_CTRL, CTRL_CMD_GETFAMILY,
-                     attr(CTRL_ATTR_FAMILY_NAME, b"nat64\0"), raw=True)
-        off = 20
-        while off + 4 <= len(r):
-            ln, t = struct.unpack_from("=HH", r, off)
-            if t == CTRL_ATTR_FAMILY_ID:
-                self.fam = struct.unpack_from("=H", r, off + 4)[0]
-            off += (ln + 3) & ~3
-
-    def req(self, fam, cmd, attrs=b"", raw=False):
-        self.seq += 1
-        body = struct.pack("=BBH", cmd, 1, 0) + attrs
-        self.s.send(struct.pack("=IHHII", 16 + len(body), fam,
-                                NLM_F_REQUEST | (0 if raw else NLM_F_ACK),
-                                self.seq, 0) + body)
-        data = self.s.recv(65536)
-        if raw:
-            return data
-        _ln, typ = struct.unpack_from("=IH", data, 0)
-        assert typ == NLMSG_ERROR, typ
-        return -struct.unpack_from("=i", data, 16)[0]
-
-    def cmd(self, name, attrs=b""):
-        return self.req(self.fam, CMD["NAT64_CMD_" + name], attrs)
-
-    def close(self):
-        self.s.close()
+A, CFG = enum("nat64_attr"), enum("nat64_config_attr")
+attr, Sock, NLA_F_NESTED = nsutil.attr, nsutil.GenlSock, nsutil.NLA_F_NESTED
 
 
 def set_icmp(seconds, batch):

@@ -5,6 +5,7 @@ import ctypes
 import os
 import re
 import socket
+import struct
 
 # How many times longer to wait on a slow kernel (NAT64_SLOW, the debug
 # kernel; lib.sh's $WAIT).
@@ -53,3 +54,54 @@ def packet_socket(ns, dev, ethertype=3):
         _setns(own, "back")
         os.close(own)
     return s
+
+
+NLM_F_REQUEST, NLM_F_ACK = 1, 4
+NLMSG_ERROR = 2
+GENL_ID_CTRL, CTRL_CMD_GETFAMILY = 0x10, 3
+CTRL_ATTR_FAMILY_ID, CTRL_ATTR_FAMILY_NAME = 1, 2
+NLA_F_NESTED = 0x8000
+
+
+def attr(t, payload):
+    a = struct.pack("=HH", 4 + len(payload), t) + payload
+    return a + b"\0" * (-len(a) % 4)
+
+
+class GenlSock:
+    """A generic netlink socket to the nat64 family: req() returns the
+    errno of a request (0: acknowledged)."""
+
+    def __init__(self):
+        self.s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 16)
+        self.s.bind((0, 0))
+        self.s.settimeout(2.0)
+        self.seq = 0
+        r = self.req(GENL_ID_CTRL, CTRL_CMD_GETFAMILY,
+                     attr(CTRL_ATTR_FAMILY_NAME, b"nat64\0"), raw=True)
+        off = 20
+        while off + 4 <= len(r):
+            ln, t = struct.unpack_from("=HH", r, off)
+            if t == CTRL_ATTR_FAMILY_ID:
+                self.fam = struct.unpack_from("=H", r, off + 4)[0]
+            off += (ln + 3) & ~3
+
+    def req(self, fam, cmd, attrs=b"", raw=False):
+        self.seq += 1
+        body = struct.pack("=BBH", cmd, 1, 0) + attrs
+        self.s.send(struct.pack("=IHHII", 16 + len(body), fam,
+                                NLM_F_REQUEST | (0 if raw else NLM_F_ACK),
+                                self.seq, 0) + body)
+        data = self.s.recv(65536)
+        if raw:
+            return data
+        _ln, typ = struct.unpack_from("=IH", data, 0)
+        assert typ == NLMSG_ERROR, typ
+        return -struct.unpack_from("=i", data, 16)[0]
+
+    def cmd(self, name, attrs=b""):
+        cmd = uapi_enum("nat64_cmd")["NAT64_CMD_" + name]
+        return self.req(self.fam, cmd, attrs)
+
+    def close(self):
+        self.s.close()
