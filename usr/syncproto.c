@@ -210,7 +210,7 @@ size_t sync_encode(struct sync_dir *d, const struct sync_rec *r,
 		p = put16(p, r->rport);
 		p = put32(p, r->expires_ms);
 		memset(p, 0, SYNC_NAME_LEN);
-		strncpy((char *)p, r->rule, SYNC_NAME_LEN - 1);
+		memcpy(p, r->rule, strnlen(r->rule, SYNC_NAME_LEN - 1));
 		p += SYNC_NAME_LEN;
 		break;
 	case SYNC_DEL:
