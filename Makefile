@@ -137,7 +137,8 @@ DEB_SRC := Makefile Kbuild dkms.conf LICENSE README include/uapi/nat64.h \
 	kernel/Kbuild $(filter-out %.mod.c,$(wildcard kernel/*.c)) $(wildcard kernel/*.h) \
 	usr/Makefile $(wildcard usr/*.c usr/*.h) usr/nat64.service.in usr/nat64ctl.8 \
 	usr/nat64ctl.bash-completion usr/nat64-logd.service.in usr/nat64-logd.8 \
-	usr/nat64-logd.conf
+	usr/nat64-logd.conf usr/nat64-syncd.service.in usr/nat64-syncd.8 \
+	usr/nat64-syncd.conf
 DEB_TREE := build/deb/nat64-$(VERSION)
 deb:
 	@scripts/deps
@@ -159,10 +160,14 @@ install: all
 	depmod -a $(call KVER_OF,$(KDIR))
 	install -D -m 0755 usr/nat64ctl $(DESTDIR)$(SBINDIR)/nat64ctl
 	install -D -m 0755 usr/nat64-logd $(DESTDIR)$(SBINDIR)/nat64-logd
+	install -D -m 0755 usr/nat64-syncd $(DESTDIR)$(SBINDIR)/nat64-syncd
 	install -D -m 0644 usr/nat64ctl.8 $(DESTDIR)$(MANDIR)/man8/nat64ctl.8
 	install -D -m 0644 usr/nat64-logd.8 $(DESTDIR)$(MANDIR)/man8/nat64-logd.8
+	install -D -m 0644 usr/nat64-syncd.8 $(DESTDIR)$(MANDIR)/man8/nat64-syncd.8
 	install -D -m 0644 usr/nat64-logd.service \
 		$(DESTDIR)$(SYSTEMDUNITDIR)/nat64-logd.service
+	install -D -m 0644 usr/nat64-syncd.service \
+		$(DESTDIR)$(SYSTEMDUNITDIR)/nat64-syncd.service
 	install -D -m 0644 usr/nat64ctl.bash-completion \
 		$(DESTDIR)$(BASHCOMPDIR)/nat64ctl
 	install -D -m 0644 usr/nat64.service \
@@ -176,6 +181,8 @@ uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/nat64ctl $(DESTDIR)$(MANDIR)/man8/nat64ctl.8 \
 		$(DESTDIR)$(SBINDIR)/nat64-logd $(DESTDIR)$(MANDIR)/man8/nat64-logd.8 \
 		$(DESTDIR)$(SYSTEMDUNITDIR)/nat64-logd.service \
+		$(DESTDIR)$(SBINDIR)/nat64-syncd $(DESTDIR)$(MANDIR)/man8/nat64-syncd.8 \
+		$(DESTDIR)$(SYSTEMDUNITDIR)/nat64-syncd.service \
 		$(DESTDIR)$(BASHCOMPDIR)/nat64ctl $(DESTDIR)$(XTLIBDIR)/libxt_NAT64.so \
 		$(DESTDIR)$(SYSTEMDUNITDIR)/nat64.service
 

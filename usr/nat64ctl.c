@@ -29,6 +29,10 @@
 #define NAT64_VERSION "0.1.0"
 #endif
 
+/* nat64-syncd's defaults (nat64-syncd.8). */
+#define SYNCD_STATUS	"/run/nat64-syncd.status"
+#define SYNCD_PID	"/run/nat64-syncd.pid"
+
 static const char *const stat_names[NAT64_STAT_MAX + 1] = {
 	[NAT64_STAT_6TO4_PACKETS] = "6to4-packets",
 	[NAT64_STAT_4TO6_PACKETS] = "4to6-packets",
@@ -131,6 +135,10 @@ static const char *const help_text[][2] = {
 	{ "stats", "  stats [reset]\n" },
 	{ "monitor",
 	  "  monitor               mapping, session and block events, live\n" },
+	{ "sync",
+	  "  sync status [--status-file PATH]  nat64-syncd's peers and counters\n"
+	  "  sync resync [--pid-file PATH]     nat64-syncd: all sessions to all\n"
+	  "                                    peers again (SIGUSR2)\n" },
 	{ "set",
 	  "  set { clear-df on|off | reset-tos on|off | lowest-ipv6-mtu N |\n"
 	  "        timeout udp|tcp-est|tcp-trans|icmp|syn SECONDS |\n"
@@ -1057,6 +1065,7 @@ enum req_kind {
 	REQ_BIB_ADD, REQ_BIB_DEL, REQ_SESSION_SHOW, REQ_SESSION_FLUSH,
 	REQ_STATS, REQ_STATS_RESET, REQ_HELP, REQ_FLUSH, REQ_MONITOR,
 	REQ_DENY_ADD, REQ_DENY_DEL, REQ_DENY_SHOW, REQ_LOOKUP, REQ_BLOCK_SHOW,
+	REQ_SYNC_STATUS, REQ_SYNC_RESYNC,
 };
 
 /* What a batch file may hold: changes. */
@@ -1084,6 +1093,8 @@ struct req {
 	/* lookup: its arguments (checked by parse_lookup()) */
 	int nlookup;
 	char **lookup;
+	/* sync: nat64-syncd's status or pid file */
+	const char *file;
 };
 
 /* An argument of lookup: ADDR4:PORT (reverse) or ADDR6[/LEN] (forward). */
@@ -1099,7 +1110,8 @@ struct lookup_arg {
 /* Returns 0, or the exit status for a usage error (message printed). */
 static const char *const objects[] = {
 	"version", "show", "pool", "rule", "bib", "mapping", "session", "set",
-	"stats", "flush", "help", "monitor", "deny", "lookup", "block", NULL
+	"stats", "flush", "help", "monitor", "deny", "lookup", "block", "sync",
+	NULL
 };
 static const char *const verbs[] = {
 	"add", "del", "show", "flush", "reset", "help", NULL
@@ -1153,6 +1165,7 @@ static int parse_req(int argc, char **argv, struct req *q)
 		return where[0] ? 2 : usage(stderr);
 	}
 	if (!strcmp(obj, "set") || !strcmp(obj, "help") ||
+	    !strcmp(obj, "sync") ||
 	    (!strcmp(obj, "lookup") && argc > 1 && strcmp(argv[1], "help")))
 		;	/* set takes settings, lookup addresses, not verbs */
 	else if (argc > 1 && !(verb = ctl_match(argv[1], verbs, err,
@@ -1178,6 +1191,28 @@ static int parse_req(int argc, char **argv, struct req *q)
 	if (!strcmp(obj, "monitor")) {
 		q->kind = REQ_MONITOR;
 		return argc == 1 ? 0 : bad("usage: monitor");
+	}
+	if (!strcmp(obj, "sync")) {
+		static const char *const sync_verbs[] = {
+			"status", "resync", "help", NULL
+		};
+		const char *opt = NULL;
+
+		verb = argc > 1 ? ctl_match(argv[1], sync_verbs, err,
+					    sizeof(err)) : NULL;
+		if (verb && !strcmp(verb, "help")) {
+			q->kind = REQ_HELP;
+			snprintf(q->name, sizeof(q->name), "sync");
+			return 0;
+		}
+		if (verb)
+			opt = verb[0] == 's' ? "--status-file" : "--pid-file";
+		if (!verb || (argc != 2 && (argc != 4 || strcmp(argv[2], opt))))
+			return bad("usage: sync { status [--status-file PATH] | resync [--pid-file PATH] }");
+		q->kind = verb[0] == 's' ? REQ_SYNC_STATUS : REQ_SYNC_RESYNC;
+		q->file = argc == 4 ? argv[3] :
+			  verb[0] == 's' ? SYNCD_STATUS : SYNCD_PID;
+		return 0;
 	}
 	if (!strcmp(obj, "lookup")) {
 		struct lookup_arg la;
@@ -1419,6 +1454,114 @@ static struct nl_msg *nest_msg(struct ctl_nl *nl, int cmd, int type,
 	return msg;
 }
 
+/* ---- sync: nat64-syncd's status file and signal ---- */
+
+/* The number after "KEY": in @obj (nat64-syncd's own flat objects). */
+static long long sync_num(const char *obj, const char *end, const char *key)
+{
+	char pat[64];
+	const char *p;
+
+	snprintf(pat, sizeof(pat), "\"%s\":", key);
+	p = strstr(obj, pat);
+	return p && p < end ? strtoll(p + strlen(pat), NULL, 10) : 0;
+}
+
+/* The string after "KEY": into @buf ("-" if none). */
+static void sync_str(const char *obj, const char *end, const char *key,
+		     char *buf, size_t len)
+{
+	char pat[64];
+	const char *p, *q;
+
+	snprintf(pat, sizeof(pat), "\"%s\":\"", key);
+	p = strstr(obj, pat);
+	if (!p || p >= end) {
+		snprintf(buf, len, "-");
+		return;
+	}
+	p += strlen(pat);
+	q = strchr(p, '"');
+	snprintf(buf, len, "%.*s", q && q < end ? (int)(q - p) : 0, p);
+}
+
+static int cmd_sync_status(const char *path)
+{
+	char text[65536], addr[INET6_ADDRSTRLEN + 8], out[16], in[16];
+	const char *p, *end;
+	FILE *f = fopen(path, "r");
+	size_t n;
+
+	if (!f) {
+		fprintf(stderr, "nat64ctl: %s: %s (is nat64-syncd running?)\n",
+			path, strerror(errno));
+		return 1;
+	}
+	n = fread(text, 1, sizeof(text) - 1, f);
+	fclose(f);
+	text[n] = 0;
+	if (json) {
+		fputs(text, stdout);
+		return 0;
+	}
+	p = strstr(text, "\"peers\":[");
+	if (!p) {
+		fprintf(stderr, "nat64ctl: %s: not nat64-syncd's status\n", path);
+		return 1;
+	}
+	printf("%-28s %-10s %-10s %10s %10s %10s %8s %8s %10s %8s\n",
+	       "peer", "out", "in", "sent", "received", "applied", "refused",
+	       "dropped", "queue", "lag-ms");
+	while ((p = strchr(p, '{')) && (end = strchr(p, '}'))) {
+		char where[INET6_ADDRSTRLEN + 16];
+
+		sync_str(p, end, "address", addr, sizeof(addr));
+		sync_str(p, end, "out", out, sizeof(out));
+		sync_str(p, end, "in", in, sizeof(in));
+		snprintf(where, sizeof(where), strchr(addr, ':') ? "[%s]:%lld" :
+			 "%s:%lld", addr, sync_num(p, end, "port"));
+		printf("%-28s %-10s %-10s %10lld %10lld %10lld %8lld %8lld %10lld %8lld\n",
+		       where, out, in, sync_num(p, end, "sent"),
+		       sync_num(p, end, "received"), sync_num(p, end, "applied"),
+		       sync_num(p, end, "refused"), sync_num(p, end, "dropped"),
+		       sync_num(p, end, "queue-records"),
+		       sync_num(p, end, "lag-ms"));
+		p = end + 1;
+		if (*p == ']')
+			break;
+	}
+	p = strrchr(text, ']');
+	if (p)
+		printf("events %lld, lost %lld\n",
+		       sync_num(p, p + strlen(p), "events"),
+		       sync_num(p, p + strlen(p), "events-lost"));
+	return 0;
+}
+
+static int cmd_sync_resync(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	long pid = 0;
+
+	if (!f) {
+		fprintf(stderr, "nat64ctl: %s: %s (is nat64-syncd running?)\n",
+			path, strerror(errno));
+		return 1;
+	}
+	if (fscanf(f, "%ld", &pid) != 1 || pid <= 1) {
+		fclose(f);
+		fprintf(stderr, "nat64ctl: %s: no process id\n", path);
+		return 1;
+	}
+	fclose(f);
+	if (kill((pid_t)pid, SIGUSR2)) {
+		fprintf(stderr, "nat64ctl: nat64-syncd (pid %ld): %s\n", pid,
+			strerror(errno));
+		return 1;
+	}
+	return 0;
+}
+
 static int run_req(struct ctl_nl *nl, const struct req *q)
 {
 	struct nl_msg *msg = NULL;
@@ -1437,6 +1580,10 @@ static int run_req(struct ctl_nl *nl, const struct req *q)
 		return cmd_monitor(nl);
 	case REQ_HELP:
 		return usage_of(stdout, q->name[0] ? q->name : NULL);
+	case REQ_SYNC_STATUS:
+		return cmd_sync_status(q->file);
+	case REQ_SYNC_RESYNC:
+		return cmd_sync_resync(q->file);
 	case REQ_STATS:
 		return simple(nl, NAT64_CMD_GET_STATS, false,
 			      json ? print_stats_json : print_stats, NULL,
@@ -1864,8 +2011,11 @@ int main(int argc, char **argv)
 	rc = parse_req(argc - 1, argv + 1, &q);
 	if (rc)
 		return rc;
-	if (q.kind == REQ_HELP)
+	/* These read nat64-syncd's files: no kernel needed. */
+	if (q.kind == REQ_HELP || q.kind == REQ_SYNC_RESYNC)
 		return run_req(NULL, &q);
+	if (q.kind == REQ_SYNC_STATUS)
+		return pretty ? run_pretty(NULL, &q) : run_req(NULL, &q);
 	if (netns && enter_netns(netns))
 		return 1;
 
