@@ -70,7 +70,8 @@ void nat64_ev_fill(struct nat64_net *nn, struct nat64_ev *ev, u8 type,
 	 * under RCU here, whoever the caller is.
 	 */
 	rcu_read_lock();
-	rule = nat64_rule_by_id(nn, b->rule);
+	/* A session's own rule: a static entry's sessions have one too. */
+	rule = nat64_rule_by_id(nn, s && s->rule ? s->rule : b->rule);
 	ev_rule(ev, rule, s ? &s->raddr : NULL);
 	rcu_read_unlock();
 }

@@ -1061,6 +1061,14 @@ static int on_event(struct nlattr **tb, void *arg)
 			st.high = seq;
 	}
 	type = nla_get_u8(tb[NAT64_A_EVENT]);
+	/*
+	 * A session a peer made (or removed) goes no further: it came from
+	 * there. Expiries are not sent either: both ends expire a session
+	 * at the same time, the refreshes keep their clocks together, and
+	 * a late expiry here must not remove a session the peer still uses.
+	 */
+	if (tb[NAT64_A_SYNCED] || type == NAT64_EVENT_SESSION_EXPIRED)
+		return 0;
 	switch (type) {
 	case NAT64_EVENT_SESSION_CREATED:
 		if (session_of(tb[NAT64_A_SESSION], &r, true)) {
@@ -1084,7 +1092,6 @@ static int on_event(struct nlattr **tb, void *arg)
 		r.type = SYNC_ADD;
 		out_all(&r);
 		break;
-	case NAT64_EVENT_SESSION_EXPIRED:
 	case NAT64_EVENT_SESSION_REMOVED:
 		if (session_of(tb[NAT64_A_SESSION], &r, false)) {
 			st.malformed++;

@@ -425,7 +425,8 @@
  *	  NAT64_A_MAPPING    nest: NAT64_MAPPING_A_PROTO, _ADDR6, _PORT6,
  *	                     and _ADDR4, _PORT4 except in
  *	                     NAT64_EVENT_MAPPING_REFUSED (none was given);
- *	                     _RULE (the rule that made it) when there is one;
+ *	                     _RULE (the rule that made it; in session
+ *	                     events, the session's) when there is one;
  *	  NAT64_A_SESSION    nest, in session events and in
  *	                     NAT64_EVENT_MAPPING_REFUSED: NAT64_SESSION_A_PROTO,
  *	                     _ADDR6, _PORT6, _RADDR4, _RPORT (ICMP: 0), and
