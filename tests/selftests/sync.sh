@@ -6,7 +6,8 @@
 #
 # 1. A hostile peer (syncnl.py): NAT64_CMD_SESSION_ADD takes sessions only
 #    in the rule's pool, for allowed peers, and conflicts are refused and
-#    counted; SESSION_DEL removes.
+#    counted; SESSION_DEL removes. A synced mapping of a block range takes
+#    its block for the subscriber, or conflicts with another's.
 #
 # 2. Active/standby, failed over by keepalived (VRRP): translators A and
 #    B have the same configuration; keepalived moves the gateway
@@ -123,6 +124,8 @@ part1() {
 	c "$XA" pool add p 198.51.100.1/32 ports 1024-32767 &&
 	c "$XA" pool add p 198.51.100.1/32 ports 32768-65535 peer &&
 	c "$XA" rule add r prefix 64:ff9b:1::/96 pool p &&
+	c "$XA" pool add q 198.51.100.8/32 ports 1024-2047 alloc block 64 &&
+	c "$XA" rule add rq prefix 64:ff9b:2::/96 pool q &&
 	c "$XA" deny add 203.0.113.0/24 || return 1
 	ip netns exec "$XA" "$PY" "$TOP/tests/selftests/syncnl.py" "$NAT64CTL"
 }

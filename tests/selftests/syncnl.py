@@ -3,7 +3,8 @@
 """NAT64_CMD_SESSION_ADD and _DEL as a hostile peer would use them
 (sync.sh), in a translator with rule r (64:ff9b:1::/96, pool p:
 198.51.100.1 ports 1024-32767, and 198.51.100.1 ports 32768-65535 as a
-peer's share) and 203.0.113.0/24 denied.
+peer's share), rule rq (64:ff9b:2::/96, pool q: 198.51.100.8 ports
+1024-2047 in blocks of 64) and 203.0.113.0/24 denied.
 
 Usage: syncnl.py NAT64CTL
 Prints TAP-style "ok"/"not ok" lines; exits 1 if any failed.
@@ -103,4 +104,22 @@ check("removed by SESSION_DEL", s.cmd("SESSION_DEL", session(
     addr4=None, rule=None)) == 0 and "40000" not in ctl("session", "show"))
 check("removed again: ENOENT", s.cmd("SESSION_DEL", session(
     addr4=None, rule=None)) == errno.ENOENT)
+
+# Port blocks: a synced mapping takes the peer's block for its subscriber.
+for p6, p4, n in ((1030, 1030, 1), (1031, 1040, 2)):
+    r = add(addr6="2001:db8:7::1", port6=p6, addr4="198.51.100.8", port4=p4,
+            rule=b"rq")
+    out = ctl("block", "show")
+    check("a mapping in a block range is taken, with its block (%d)" % n,
+          r == 0 and re.search(r"^2001:db8:7::/\d+ 198\.51\.100\.8 1024-1087 "
+                               r".* mappings %d " % n, out, re.M) or
+          print("# error %d, blocks: %s" % (r, out)))
+check("another subscriber in that block: EEXIST",
+      add(addr6="2001:db8:8::1", port6=1032, addr4="198.51.100.8", port4=1050,
+          rule=b"rq") == errno.EEXIST)
+for p6 in (1030, 1031):
+    s.cmd("SESSION_DEL", session(addr6="2001:db8:7::1", port6=p6, addr4=None,
+                                 rule=None))
+check("the block goes with its last mapping",
+      "198.51.100.8" not in ctl("block", "show"))
 sys.exit(failed)
