@@ -50,18 +50,8 @@ def ctl(*args):
                           text=True).stdout
 
 
-failed = 0
-n = 0
-
-
-def check(desc, cond):
-    global failed, n
-    n += 1
-    print(("ok %d %s" if cond else "not ok %d %s") % (n, desc))
-    if not cond:
-        failed = 1
-
-
+tap = nsutil.Tap()
+check = tap.check
 s = nsutil.GenlSock()
 add = lambda **kw: s.cmd("SESSION_ADD", session(**kw))  # noqa: E731
 check("a peer's UDP session is taken", add() == 0)
@@ -103,4 +93,4 @@ check("removed by SESSION_DEL", s.cmd("SESSION_DEL", session(
     addr4=None, rule=None)) == 0 and "40000" not in ctl("session", "show"))
 check("removed again: ENOENT", s.cmd("SESSION_DEL", session(
     addr4=None, rule=None)) == errno.ENOENT)
-sys.exit(failed)
+sys.exit(tap.failed)
