@@ -23,8 +23,6 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
-#include <signal.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +34,7 @@
 #include <netlink/genl/genl.h>
 
 #include "uapi/nat64.h"
+#include "daemon.h"
 #include "export.h"
 #include "nl.h"
 
@@ -78,14 +77,14 @@ static struct {
 	struct pool_sel pool[MAX_POOLS];
 	unsigned int npool;
 	unsigned int what;		/* default selection */
-	unsigned int tpl_interval;	/* s */
-	unsigned int poll_interval;	/* s */
+	unsigned long tpl_interval;	/* s */
+	unsigned long poll_interval;	/* s */
 	unsigned int thr_sessions;	/* %, 0: off */
 	unsigned int thr_blocks;	/* %, 0: off */
-	uint32_t domain;
-	size_t mtu;
+	unsigned long domain;
+	unsigned long mtu;
 	int facility;
-	int rcvbuf;
+	unsigned long rcvbuf;
 	char hostname[256];
 	unsigned int pid;		/* the syslog PROCID */
 	char status[PATH_MAX];
@@ -102,9 +101,7 @@ static struct {
 
 /* The account the status file gives. */
 static struct {
-	unsigned long long events;	/* received, numbered above base */
-	unsigned long long base;	/* the kernel's last number at start */
-	unsigned long long high;	/* the highest number received */
+	struct ev_account ev;		/* events received, lost */
 	unsigned long long polls;	/* of the poller (limits, thresholds) */
 	unsigned long long enobufs;	/* overflows the socket reported */
 	unsigned long long records;	/* made from events (before dests) */
@@ -112,20 +109,6 @@ static struct {
 	unsigned long long malformed;
 	unsigned long long thresholds;	/* records of the poller */
 } st;
-
-static volatile int stop;
-static volatile sig_atomic_t dump_status;
-
-static void logmsg(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "nat64-logd: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
 
 /* ---- configuration ---- */
 
@@ -204,16 +187,6 @@ static int parse_what(const char *s, unsigned int *what)
 	return 0;
 }
 
-static int parse_uint(const char *s, unsigned long lo, unsigned long hi,
-		      unsigned long *v)
-{
-	char *end;
-
-	errno = 0;
-	*v = strtoul(s, &end, 10);
-	return errno || *end || !*s || *v < lo || *v > hi ? -1 : 0;
-}
-
 static const char *const facilities[24] = {
 	"kern", "user", "mail", "daemon", "auth", "syslog", "lpr", "news",
 	"uucp", "cron", "authpriv", "ftp", "ntp", "audit", "alert", "clock",
@@ -259,36 +232,6 @@ static int conf_line(char **w, int n)
 		strcpy(cf.pool[cf.npool].name, w[1]);
 		return parse_what(w[3], &cf.pool[cf.npool++].what);
 	}
-	if (!strcmp(w[0], "template-interval") && n == 2) {
-		if (parse_uint(w[1], 1, 86400, &v))
-			return -1;
-		cf.tpl_interval = v;
-		return 0;
-	}
-	if (!strcmp(w[0], "poll-interval") && n == 2) {
-		if (parse_uint(w[1], 1, 3600, &v))
-			return -1;
-		cf.poll_interval = v;
-		return 0;
-	}
-	if (!strcmp(w[0], "observation-domain") && n == 2) {
-		if (parse_uint(w[1], 0, UINT32_MAX, &v))
-			return -1;
-		cf.domain = v;
-		return 0;
-	}
-	if (!strcmp(w[0], "mtu") && n == 2) {
-		if (parse_uint(w[1], IPFIX_MTU_MIN, 65000, &v))
-			return -1;
-		cf.mtu = v;
-		return 0;
-	}
-	if (!strcmp(w[0], "receive-buffer") && n == 2) {
-		if (parse_uint(w[1], 65536, 1 << 30, &v))
-			return -1;
-		cf.rcvbuf = v;
-		return 0;
-	}
 	if (!strcmp(w[0], "threshold") && n == 3 &&
 	    (!strcmp(w[1], "sessions") || !strcmp(w[1], "blocks"))) {
 		if (parse_uint(w[2], 1, 100, &v))
@@ -304,48 +247,25 @@ static int conf_line(char **w, int n)
 			}
 		return -1;
 	}
-	if (!strcmp(w[0], "hostname") && n == 2 &&
-	    strlen(w[1]) < sizeof(cf.hostname)) {
-		strcpy(cf.hostname, w[1]);
-		return 0;
-	}
-	if (!strcmp(w[0], "status-file") && n == 2 &&
-	    strlen(w[1]) < sizeof(cf.status)) {
-		strcpy(cf.status, w[1]);
-		return 0;
-	}
 	return -1;
 }
 
+/* The settings of one value; the others are conf_line()'s. */
+static const struct conf_set conf_sets[] = {
+	{ "template-interval", .lo = 1, .hi = 86400, .num = &cf.tpl_interval },
+	{ "poll-interval", .lo = 1, .hi = 3600, .num = &cf.poll_interval },
+	{ "observation-domain", .lo = 0, .hi = UINT32_MAX, .num = &cf.domain },
+	{ "mtu", .lo = IPFIX_MTU_MIN, .hi = 65000, .num = &cf.mtu },
+	{ "receive-buffer", .lo = 65536, .hi = 1 << 30, .num = &cf.rcvbuf },
+	{ "hostname", .str = cf.hostname, .size = sizeof(cf.hostname) },
+	{ "status-file", .str = cf.status, .size = sizeof(cf.status) },
+	{ NULL }
+};
+
 static int conf_read(const char *path)
 {
-	char line[512], *w[8], *save, *hash;
-	unsigned int lineno = 0;
-	FILE *f = fopen(path, "r");
-	int n;
-
-	if (!f) {
-		logmsg("%s: %s", path, strerror(errno));
+	if (conf_read_lines(path, conf_sets, conf_line))
 		return -1;
-	}
-	while (fgets(line, sizeof(line), f)) {
-		lineno++;
-		hash = strchr(line, '#');
-		if (hash)
-			*hash = 0;
-		n = 0;
-		for (w[0] = strtok_r(line, " \t\r\n", &save); w[n] && n < 7;
-		     w[n] = strtok_r(NULL, " \t\r\n", &save))
-			n++;
-		if (!n)
-			continue;
-		if (n == 7 || conf_line(w, n)) {
-			logmsg("%s:%u: not understood: %s", path, lineno, w[0]);
-			fclose(f);
-			return -1;
-		}
-	}
-	fclose(f);
 	if (!cf.ndest) {
 		logmsg("%s: no collector (ipfix or syslog lines)", path);
 		return -1;
@@ -561,23 +481,12 @@ static int on_event(struct nlattr **tb, void *arg)
 	uint8_t type;
 
 	(void)arg;
-	if (!tb[NAT64_A_EVENT] || !tb[NAT64_A_SEQ] ||
-	    nla_len(tb[NAT64_A_SEQ]) != 8) {
+	/* The account of loss: see daemon.h. */
+	if (ev_seen(&st.ev, tb)) {
 		st.malformed++;
 		return 0;
 	}
-	/*
-	 * The account of loss: the numbers above base (all events made
-	 * after this daemon joined) up to the highest received, less those
-	 * received. A lower number may come after a higher one (events
-	 * are sent from every CPU): it is received all the same.
-	 */
 	seq = nla_get_u64(tb[NAT64_A_SEQ]);
-	if (seq > st.base) {
-		st.events++;
-		if (seq > st.high)
-			st.high = seq;
-	}
 	type = nla_get_u8(tb[NAT64_A_EVENT]);
 	r.seq = seq;
 	if (tb[NAT64_A_TIMESTAMP] && nla_len(tb[NAT64_A_TIMESTAMP]) == 8)
@@ -655,19 +564,12 @@ static int on_event(struct nlattr **tb, void *arg)
 
 /* ---- the poller: thresholds and limits ---- */
 
-struct poll_state {
-	uint32_t sessions;
-	uint64_t seq;
-};
-
 static int on_stats(struct nlattr **tb, void *arg)
 {
-	struct poll_state *ps = arg;
+	uint32_t *sessions = arg;
 
 	if (tb[NAT64_A_SESSION_COUNT])
-		ps->sessions = nla_get_u32(tb[NAT64_A_SESSION_COUNT]);
-	if (tb[NAT64_A_SEQ] && nla_len(tb[NAT64_A_SEQ]) == 8)
-		ps->seq = nla_get_u64(tb[NAT64_A_SEQ]);
+		*sessions = nla_get_u32(tb[NAT64_A_SESSION_COUNT]);
 	return 0;
 }
 
@@ -718,14 +620,6 @@ static struct armed *armed_for(const char *pool, uint32_t addr)
 	return &armed[narmed++];
 }
 
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Export @r when @cond comes true: once, until it was false again. */
 static void edge(bool cond, bool *fired, const struct nx_rec *r)
 {
@@ -757,7 +651,7 @@ static int on_pool(struct nlattr **tb, void *arg)
 	a = armed_for(r.pool, addr);
 	if (!a || !total || !(pool_what(r.pool) & X_LIMITS))
 		return 0;
-	r.time_ms = now_ms();
+	r.time_ms = clock_ms(CLOCK_REALTIME);
 	r.event = NX_THRESHOLD;
 	r.threshold_event = NX_THR_POOL_HIGH;
 	r.limit = cf.thr_blocks;
@@ -768,26 +662,16 @@ static int on_pool(struct nlattr **tb, void *arg)
 	return 0;
 }
 
-/* The kernel's last event number: 0 if it cannot be read. */
-static uint64_t kernel_seq(struct ctl_nl *nl)
-{
-	struct poll_state ps = { 0 };
-
-	ctl_nl_run(nl, ctl_nl_msg(nl, NAT64_CMD_GET_STATS, false), on_stats,
-		   &ps, "stats");
-	return ps.seq;
-}
-
 static void poll_kernel(struct ctl_nl *nl)
 {
-	struct poll_state ps = { 0 };
 	struct nx_rec r = { 0 };
+	uint32_t sessions = 0;
 	uint64_t thr;
 
 	if (ctl_nl_run(nl, ctl_nl_msg(nl, NAT64_CMD_GET_CONFIG, false),
 		       on_config, NULL, "config") ||
 	    ctl_nl_run(nl, ctl_nl_msg(nl, NAT64_CMD_GET_STATS, false),
-		       on_stats, &ps, "stats"))
+		       on_stats, &sessions, "stats"))
 		return;
 	st.polls++;
 	if (cf.thr_blocks)
@@ -799,34 +683,23 @@ static void poll_kernel(struct ctl_nl *nl)
 	r.event = NX_THRESHOLD;
 	r.threshold_event = NX_THR_GLOBAL_HIGH;
 	r.limit = thr;
-	r.time_ms = now_ms();
-	edge(ps.sessions >= thr, &sessions_high, &r);
+	r.time_ms = clock_ms(CLOCK_REALTIME);
+	edge(sessions >= thr, &sessions_high, &r);
 }
 
 /* ---- status ---- */
 
-static unsigned long long lost_events(void)
+static void status_body(FILE *f)
 {
-	return st.high > st.base ? st.high - st.base - st.events : 0;
-}
-
-static void write_status(void)
-{
-	char tmp[PATH_MAX + 8];
 	unsigned int i;
-	FILE *f;
 
-	snprintf(tmp, sizeof(tmp), "%s.tmp", cf.status);
-	f = fopen(tmp, "w");
-	if (!f)
-		return;
 	fprintf(f, "events-received %llu\nevents-lost %llu\n"
 		"base-seq %llu\nlast-seq %llu\nsocket-overflows %llu\n"
 		"records %llu\nfiltered %llu\nmalformed %llu\n"
 		"threshold-records %llu\npolls %llu\n",
-		st.events, lost_events(), st.base, st.high, st.enobufs,
-		st.records, st.filtered, st.malformed, st.thresholds,
-		st.polls);
+		st.ev.events, ev_lost(&st.ev), st.ev.base, st.ev.high,
+		st.enobufs, st.records, st.filtered, st.malformed,
+		st.thresholds, st.polls);
 	for (i = 0; i < cf.ndest; i++) {
 		struct dest *d = &cf.dest[i];
 
@@ -837,16 +710,6 @@ static void write_status(void)
 			fprintf(f, " sequence %u", d->ipfix->seq);
 		fputc('\n', f);
 	}
-	if (fclose(f) || rename(tmp, cf.status))
-		unlink(tmp);
-}
-
-static void on_signal(int sig)
-{
-	if (sig == SIGUSR1)
-		dump_status = 1;
-	else
-		stop = 1;
 }
 
 static void usage(void)
@@ -863,7 +726,6 @@ int main(int argc, char **argv)
 	const char *conf = LOGD_CONF;
 	struct ctl_nl *ev, *req;
 	time_t last_poll = 0, last_status = 0, now;
-	struct sigaction sa = { .sa_handler = on_signal };
 	struct pollfd pfd;
 	unsigned int i;
 	int opt;
@@ -898,12 +760,8 @@ int main(int argc, char **argv)
 	req = ev ? ctl_nl_open() : NULL;
 	if (!req || ctl_nl_join(ev, "events", cf.rcvbuf))
 		return 1;
-	/* Joined: every event numbered above this one comes to us. */
-	st.base = st.high = kernel_seq(req);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGUSR1, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	ev_start(&st.ev, req);
+	signals_init(false);
 	now = time(NULL);
 	for (i = 0; i < cf.ndest; i++) {
 		dest_open(&cf.dest[i], now);
@@ -923,7 +781,7 @@ int main(int argc, char **argv)
 			if (cf.dest[i].kind == D_IPFIX)
 				ipfix_send_templates(&cf.dest[i], now);
 		if (now != last_status || dump_status) {
-			write_status();
+			status_write(cf.status, status_body);
 			last_status = now;
 			dump_status = 0;
 		}
@@ -939,9 +797,9 @@ int main(int argc, char **argv)
 	stop = 0;
 	ctl_nl_drain(ev, on_event, NULL, &stop, &st.enobufs);
 	flush_all();
-	write_status();
+	status_write(cf.status, status_body);
 	logmsg("stopped: %llu events, %llu lost, %llu records",
-	       st.events, lost_events(), st.records);
+	       st.ev.events, ev_lost(&st.ev), st.records);
 	ctl_nl_close(req);
 	ctl_nl_close(ev);
 	return 0;

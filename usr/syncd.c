@@ -23,8 +23,6 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
-#include <signal.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,6 +37,7 @@
 #include <netlink/genl/genl.h>
 
 #include "uapi/nat64.h"
+#include "daemon.h"
 #include "nl.h"
 #include "syncproto.h"
 
@@ -116,9 +115,9 @@ static struct {
 	uint8_t key[KEY_MAX];
 	size_t keylen;
 	char keyfile[PATH_MAX];
-	unsigned int refresh;		/* s */
-	size_t qlimit;
-	int rcvbuf;
+	unsigned long refresh;		/* s */
+	unsigned long qlimit;
+	unsigned long rcvbuf;
 	char status[PATH_MAX];
 	char pidfile[PATH_MAX];
 } cf = {
@@ -130,8 +129,7 @@ static struct {
 };
 
 static struct {
-	unsigned long long events;	/* received, numbered above base */
-	unsigned long long base, high;
+	struct ev_account ev;		/* events received, lost */
 	unsigned long long lost_seen;	/* events-lost last acted on */
 	unsigned long long enobufs, enobufs_seen;
 	unsigned long long no_rule;	/* session events without a rule */
@@ -140,41 +138,16 @@ static struct {
 	unsigned long long strangers;	/* connections from no peer */
 } st;
 
-static volatile int stop;
-static volatile sig_atomic_t dump_status, resync_all;
 static struct ctl_nl *ev, *dump, *apply;
 static int lfd = -1;
 
-static void logmsg(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "nat64-syncd: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
+/* The timers' clock. */
 static uint64_t now_ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return clock_ms(CLOCK_MONOTONIC);
 }
 
 /* ---- configuration ---- */
-
-static int parse_uint(const char *s, unsigned long lo, unsigned long hi,
-		      unsigned long *v)
-{
-	char *end;
-
-	errno = 0;
-	*v = strtoul(s, &end, 10);
-	return errno || *end || !*s || *v < lo || *v > hi ? -1 : 0;
-}
 
 /* An IPv4 or IPv6 address and a port into @sa. */
 static int parse_addr(const char *s, unsigned int port,
@@ -260,41 +233,19 @@ static int conf_line(char **w, int n)
 		cf.npeer++;
 		return 0;
 	}
-	if (!strcmp(w[0], "key-file") && n == 2 &&
-	    strlen(w[1]) < sizeof(cf.keyfile)) {
-		strcpy(cf.keyfile, w[1]);
-		return 0;
-	}
-	if (!strcmp(w[0], "refresh") && n == 2) {
-		if (parse_uint(w[1], 1, 3600, &v))
-			return -1;
-		cf.refresh = v;
-		return 0;
-	}
-	if (!strcmp(w[0], "queue-limit") && n == 2) {
-		if (parse_uint(w[1], 65536, 1UL << 30, &v))
-			return -1;
-		cf.qlimit = v;
-		return 0;
-	}
-	if (!strcmp(w[0], "receive-buffer") && n == 2) {
-		if (parse_uint(w[1], 65536, 1 << 30, &v))
-			return -1;
-		cf.rcvbuf = v;
-		return 0;
-	}
-	if (!strcmp(w[0], "status-file") && n == 2 &&
-	    strlen(w[1]) < sizeof(cf.status)) {
-		strcpy(cf.status, w[1]);
-		return 0;
-	}
-	if (!strcmp(w[0], "pid-file") && n == 2 &&
-	    strlen(w[1]) < sizeof(cf.pidfile)) {
-		strcpy(cf.pidfile, w[1]);
-		return 0;
-	}
 	return -1;
 }
+
+/* The settings of one value; the others are conf_line()'s. */
+static const struct conf_set conf_sets[] = {
+	{ "key-file", .str = cf.keyfile, .size = sizeof(cf.keyfile) },
+	{ "refresh", .lo = 1, .hi = 3600, .num = &cf.refresh },
+	{ "queue-limit", .lo = 65536, .hi = 1UL << 30, .num = &cf.qlimit },
+	{ "receive-buffer", .lo = 65536, .hi = 1 << 30, .num = &cf.rcvbuf },
+	{ "status-file", .str = cf.status, .size = sizeof(cf.status) },
+	{ "pid-file", .str = cf.pidfile, .size = sizeof(cf.pidfile) },
+	{ NULL }
+};
 
 /* The shared secret: only root may read it, 16 bytes at least. */
 static int key_read(const char *path)
@@ -340,33 +291,8 @@ static int key_read(const char *path)
 
 static int conf_read(const char *path)
 {
-	char line[1024], *w[8], *save, *hash;
-	unsigned int lineno = 0;
-	FILE *f = fopen(path, "r");
-	int n;
-
-	if (!f) {
-		logmsg("%s: %s", path, strerror(errno));
+	if (conf_read_lines(path, conf_sets, conf_line))
 		return -1;
-	}
-	while (fgets(line, sizeof(line), f)) {
-		lineno++;
-		hash = strchr(line, '#');
-		if (hash)
-			*hash = 0;
-		n = 0;
-		for (w[0] = strtok_r(line, " \t\r\n", &save); w[n] && n < 7;
-		     w[n] = strtok_r(NULL, " \t\r\n", &save))
-			n++;
-		if (!n)
-			continue;
-		if (n == 7 || conf_line(w, n)) {
-			logmsg("%s:%u: not understood: %s", path, lineno, w[0]);
-			fclose(f);
-			return -1;
-		}
-	}
-	fclose(f);
 	if (!cf.npeer) {
 		logmsg("%s: no peer", path);
 		return -1;
@@ -1044,21 +970,13 @@ static int on_event(struct nlattr **tb, void *arg)
 {
 	struct nlattr *m[NAT64_MAPPING_A_MAX + 1];
 	struct sync_rec r = { 0 };
-	unsigned long long seq;
 	uint8_t type;
 
 	(void)arg;
-	if (!tb[NAT64_A_EVENT] || !tb[NAT64_A_SEQ] ||
-	    nla_len(tb[NAT64_A_SEQ]) != 8) {
+	/* The account of loss: see daemon.h. */
+	if (ev_seen(&st.ev, tb)) {
 		st.malformed++;
 		return 0;
-	}
-	/* The account of loss, as nat64-logd keeps it. */
-	seq = nla_get_u64(tb[NAT64_A_SEQ]);
-	if (seq > st.base) {
-		st.events++;
-		if (seq > st.high)
-			st.high = seq;
 	}
 	type = nla_get_u8(tb[NAT64_A_EVENT]);
 	/*
@@ -1219,24 +1137,10 @@ static void refresh(void)
 		in_dump[i] = false;
 }
 
-static int on_stats(struct nlattr **tb, void *arg)
-{
-	uint64_t *seq = arg;
-
-	if (tb[NAT64_A_SEQ] && nla_len(tb[NAT64_A_SEQ]) == 8)
-		*seq = nla_get_u64(tb[NAT64_A_SEQ]);
-	return 0;
-}
-
-static unsigned long long lost_events(void)
-{
-	return st.high > st.base ? st.high - st.base - st.events : 0;
-}
-
 /* Events lost since we last looked: every peer gets all again. */
 static void check_loss(void)
 {
-	unsigned long long lost = lost_events();
+	unsigned long long lost = ev_lost(&st.ev);
 	unsigned int i;
 
 	/* A late lower number (another CPU's) makes a gap good again. */
@@ -1263,17 +1167,11 @@ static const char *const in_names[] = {
 	[IN_ANSWER] = "handshake", [IN_CONNECTED] = "connected",
 };
 
-static void write_status(void)
+static void status_body(FILE *f)
 {
-	char tmp[PATH_MAX + 8];
 	uint64_t now = now_ms();
 	unsigned int i;
-	FILE *f;
 
-	snprintf(tmp, sizeof(tmp), "%s.tmp", cf.status);
-	f = fopen(tmp, "w");
-	if (!f)
-		return;
 	fprintf(f, "{\"peers\":[");
 	for (i = 0; i < cf.npeer; i++) {
 		struct peer *p = &cf.peer[i];
@@ -1296,20 +1194,8 @@ static void write_status(void)
 	fprintf(f, "],\"events\":%llu,\"events-lost\":%llu,"
 		"\"socket-overflows\":%llu,\"no-rule\":%llu,\"malformed\":%llu,"
 		"\"refreshes\":%llu,\"strangers\":%llu}\n",
-		st.events, lost_events(), st.enobufs, st.no_rule,
+		st.ev.events, ev_lost(&st.ev), st.enobufs, st.no_rule,
 		st.malformed, st.refreshes, st.strangers);
-	if (fclose(f) || rename(tmp, cf.status))
-		unlink(tmp);
-}
-
-static void on_signal(int sig)
-{
-	if (sig == SIGUSR1)
-		dump_status = 1;
-	else if (sig == SIGUSR2)
-		resync_all = 1;
-	else
-		stop = 1;
 }
 
 static void usage(void)
@@ -1356,7 +1242,6 @@ static struct pollfd pfd[2 + 2 * MAX_PEERS];
 int main(int argc, char **argv)
 {
 	const char *conf = SYNCD_CONF;
-	struct sigaction sa = { .sa_handler = on_signal };
 	uint64_t now, last_status = 0, last_refresh;
 	bool foreground = false;
 	unsigned int i, n;
@@ -1389,10 +1274,7 @@ int main(int argc, char **argv)
 	nl_cb_set(apply_cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, any_seq, NULL);
 	nl_cb_set(apply_cb, NL_CB_ACK, NL_CB_CUSTOM, on_apply_ack, NULL);
 	nl_cb_err(apply_cb, NL_CB_CUSTOM, on_apply_err, NULL);
-	/* Joined: every event numbered above this one comes to us. */
-	ctl_nl_run(dump, ctl_nl_msg(dump, NAT64_CMD_GET_STATS, false),
-		   on_stats, &st.base, "stats");
-	st.high = st.base;
+	ev_start(&st.ev, dump);
 	if (cf.has_listen && listen_open())
 		return 1;
 	if (!foreground && daemon(0, 1)) {
@@ -1400,19 +1282,15 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	write_pid();
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGUSR1, &sa, NULL);
-	sigaction(SIGUSR2, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	signals_init(true);
 	rules_read();
 	logmsg("%u peer(s)%s", cf.npeer,
 	       cf.has_listen ? "" : "; not receiving (no listen line)");
 	last_refresh = now_ms();
 	while (!stop) {
 		now = now_ms();
-		if (resync_all) {
-			resync_all = 0;
+		if (got_usr2) {
+			got_usr2 = 0;
 			logmsg("SIGUSR2: full resync");
 			for (i = 0; i < cf.npeer; i++)
 				cf.peer[i].resync = true;
@@ -1450,7 +1328,7 @@ int main(int argc, char **argv)
 			in_ask(p);
 		}
 		if (now - last_status >= 1000 || dump_status) {
-			write_status();
+			status_write(cf.status, status_body);
 			last_status = now;
 			dump_status = 0;
 		}
@@ -1503,9 +1381,10 @@ int main(int argc, char **argv)
 		out_close(&cf.peer[i], "stopped");
 		in_close(&cf.peer[i], "stopped");
 	}
-	write_status();
+	status_write(cf.status, status_body);
 	unlink(cf.pidfile);
-	logmsg("stopped: %llu events, %llu lost", st.events, lost_events());
+	logmsg("stopped: %llu events, %llu lost", st.ev.events,
+	       ev_lost(&st.ev));
 	nl_cb_put(apply_cb);
 	ctl_nl_close(apply);
 	ctl_nl_close(dump);

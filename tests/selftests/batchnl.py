@@ -36,18 +36,8 @@ def icmp_timeout():
     return int(m.group(1)) if m else None
 
 
-failed = 0
-n = 0
-
-
-def check(desc, cond):
-    global failed, n
-    n += 1
-    print(("ok %d %s" if cond else "not ok %d %s") % (n, desc))
-    if not cond:
-        failed = 1
-
-
+tap = nsutil.Tap()
+check = tap.check
 a, b = Sock(), Sock()
 base = icmp_timeout()
 check("a change flagged for a batch, none open: EINVAL",
@@ -78,5 +68,5 @@ check("begin, abort", b.cmd("BATCH_BEGIN") == 0 and
       b.cmd("SET_CONFIG", set_icmp(81, True)) == 0 and
       b.cmd("BATCH_ABORT") == 0 and icmp_timeout() == 80)
 b.close()
-print("1..%d" % n)
-sys.exit(failed)
+print("1..%d" % tap.n)
+sys.exit(tap.failed)

@@ -23,6 +23,21 @@ def uapi_enum(name):
     return {n.strip(): i for i, n in enumerate(body.split(",")) if n.strip()}
 
 
+class Tap:
+    """TAP-style "ok N DESC"/"not ok N DESC" lines, one a check(); failed
+    is 1 once one failed (the script's exit status)."""
+
+    def __init__(self):
+        self.n = 0
+        self.failed = 0
+
+    def check(self, desc, cond):
+        self.n += 1
+        print(("ok %d %s" if cond else "not ok %d %s") % (self.n, desc))
+        if not cond:
+            self.failed = 1
+
+
 CLONE_NEWNET = 0x40000000
 _libc = ctypes.CDLL("libc.so.6", use_errno=True)
 

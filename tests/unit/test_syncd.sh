@@ -12,7 +12,8 @@ fail=0
 p1=
 p2=
 p3=
-trap 'kill $p1 $p2 $p3 2>/dev/null; rm -rf "$dir"' EXIT
+# Each daemon writes its status file as it stops: gone before $dir is.
+trap 'kill $p1 $p2 $p3 2>/dev/null; wait; rm -rf "$dir"' EXIT
 
 # The exit status of the check before, and its name.
 result() {
