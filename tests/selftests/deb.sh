@@ -192,6 +192,27 @@ check "the packaged nat64-logd runs the example (with a collector)" \
 logd_stop() { kill "$logd" && wait "$logd"; }
 check "and stops on SIGTERM" logd_stop
 refute "without a collector it refuses to start" /usr/sbin/nat64-logd -c "$ex"
+
+# nat64-syncd: its unit; the packaged daemon runs with a key, nat64ctl
+# reads its status; without its key it refuses to start.
+sunit=$(dpkg -L nat64-tools | grep '/systemd/system/nat64-syncd\.service$')
+check "nat64-tools has nat64-syncd.service ($sunit)" test -f "$sunit"
+match "it runs nat64-syncd on /etc/nat64/syncd.conf" \
+	'^ExecStart=/usr/sbin/nat64-syncd -f -c /etc/nat64/syncd\.conf$' "$(grep '^ExecStart=' "$sunit")"
+head -c 32 /dev/urandom > "$TMPD/syncd.key"
+chmod 600 "$TMPD/syncd.key"
+printf 'listen 127.0.0.1 6464\npeer 127.0.0.2\nkey-file %s\nstatus-file %s\npid-file %s\n' \
+	"$TMPD/syncd.key" "$TMPD/syncd.status" "$TMPD/syncd.pid" > "$TMPD/syncd.conf"
+/usr/sbin/nat64-syncd -f -c "$TMPD/syncd.conf" 2> "$TMPD/syncd.err" &
+syncd=$!
+check "the packaged nat64-syncd runs" \
+	busywait $((10000 * WAIT)) test -s "$TMPD/syncd.status"
+check "nat64ctl sync status reads its status" \
+	nat64ctl sync status --status-file "$TMPD/syncd.status"
+syncd_stop() { kill "$syncd" && wait "$syncd"; }
+check "and stops on SIGTERM" syncd_stop
+refute "the shipped example without its key file: refused" \
+	timeout 20 /usr/sbin/nat64-syncd -f -c /usr/share/doc/nat64-tools/examples/syncd.conf
 check "modprobe xt_NAT64 (DKMS's)" modprobe xt_NAT64
 check "xt_NAT64 loaded" xt_loaded
 check "the loaded xt_NAT64 is DKMS's" same_module xt_NAT64
