@@ -124,6 +124,21 @@ void ev_start(struct ev_account *a, struct ctl_nl *nl)
 	a->high = a->base;
 }
 
+unsigned long long ev_kernel_last(struct ctl_nl *nl)
+{
+	unsigned long long last = 0;
+
+	ctl_nl_run(nl, ctl_nl_msg(nl, NAT64_CMD_GET_STATS, false), on_stats,
+		   &last, "stats");
+	return last;
+}
+
+void ev_due(struct ev_account *a, unsigned long long last)
+{
+	if (last > a->high)
+		a->high = last;
+}
+
 int ev_seen(struct ev_account *a, struct nlattr **tb)
 {
 	unsigned long long seq;

@@ -61,6 +61,14 @@ struct ev_account {
 
 /* Once joined: the kernel's last number (GET_STATS on @nl) is the base. */
 void ev_start(struct ev_account *a, struct ctl_nl *nl);
+/* The kernel's last event number (GET_STATS on @nl). */
+unsigned long long ev_kernel_last(struct ctl_nl *nl);
+/*
+ * Every number up to @last is due: received, or lost. For a @last read
+ * before the events socket was last drained (to EAGAIN): so the events
+ * dropped after the highest one received are counted too.
+ */
+void ev_due(struct ev_account *a, unsigned long long last);
 /* A NAT64_CMD_EVENT's number counted: 0, or -1 if it has no type or number. */
 int ev_seen(struct ev_account *a, struct nlattr **tb);
 unsigned long long ev_lost(const struct ev_account *a);

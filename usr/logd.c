@@ -726,6 +726,7 @@ int main(int argc, char **argv)
 	const char *conf = LOGD_CONF;
 	struct ctl_nl *ev, *req;
 	time_t last_poll = 0, last_status = 0, now;
+	unsigned long long klast = 0;
 	struct pollfd pfd;
 	unsigned int i;
 	int opt;
@@ -781,6 +782,9 @@ int main(int argc, char **argv)
 			if (cf.dest[i].kind == D_IPFIX)
 				ipfix_send_templates(&cf.dest[i], now);
 		if (now != last_status || dump_status) {
+			/* A drain came since @klast was read: see ev_due(). */
+			ev_due(&st.ev, klast);
+			klast = ev_kernel_last(req);
 			status_write(cf.status, status_body);
 			last_status = now;
 			dump_status = 0;
@@ -797,6 +801,7 @@ int main(int argc, char **argv)
 	stop = 0;
 	ctl_nl_drain(ev, on_event, NULL, &stop, &st.enobufs);
 	flush_all();
+	ev_due(&st.ev, ev_kernel_last(req));
 	status_write(cf.status, status_body);
 	logmsg("stopped: %llu events, %llu lost, %llu records",
 	       st.ev.events, ev_lost(&st.ev), st.records);
