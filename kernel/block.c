@@ -276,6 +276,18 @@ static struct nat64_block *blk_new(struct nat64_maptable *mt,
 	return blk_init(mt, bm, idx, why);
 }
 
+/* @sub's new block @blk joins its @n others of the range: @ev says so. */
+static void blk_add(struct nat64_net *nn, struct nat64_subscriber *sub,
+		    struct nat64_block *blk, unsigned int n,
+		    struct nat64_blkev *ev)
+{
+	list_add_tail(&blk->node, &sub->blocks);
+	if (n + 1 == blk->bm->max)
+		atomic_inc(&blk->bm->at_max);
+	blk_ev(ev, NAT64_EVENT_BLOCK_ALLOCATED, sub, blk);
+	nat64_stat_inc(nn, NAT64_STAT_BLOCKS_ALLOCATED);
+}
+
 enum nat64_stat nat64_blk_take(struct nat64_net *nn, struct nat64_maptable *mt,
 			       struct nat64_subscriber *sub, struct nat64_bib *b,
 			       struct nat64_blockmap *bm, u32 khash, u32 shash,
@@ -310,11 +322,7 @@ enum nat64_stat nat64_blk_take(struct nat64_net *nn, struct nat64_maptable *mt,
 		blk_free(mt, blk);
 		return NAT64_STAT_6TO4_NO_PORT;
 	}
-	list_add_tail(&blk->node, &sub->blocks);
-	if (n + 1 == bm->max)
-		atomic_inc(&bm->at_max);
-	blk_ev(ev, NAT64_EVENT_BLOCK_ALLOCATED, sub, blk);
-	nat64_stat_inc(nn, NAT64_STAT_BLOCKS_ALLOCATED);
+	blk_add(nn, sub, blk, n, ev);
 	return 0;
 }
 
@@ -355,13 +363,8 @@ have:
 	}
 	__set_bit(port - blk->port_lo, blk_bits(blk, b->proto));
 	blk->used++;
-	if (!fresh)
-		return 0;
-	list_add_tail(&blk->node, &sub->blocks);
-	if (n + 1 == bm->max)
-		atomic_inc(&bm->at_max);
-	blk_ev(ev, NAT64_EVENT_BLOCK_ALLOCATED, sub, blk);
-	nat64_stat_inc(nn, NAT64_STAT_BLOCKS_ALLOCATED);
+	if (fresh)
+		blk_add(nn, sub, blk, n, ev);
 	return 0;
 }
 
