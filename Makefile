@@ -41,7 +41,7 @@ KVERS ?= $(foreach d,$(sort $(wildcard /lib/modules/6.1.*/build /lib/modules/6.1
 
 KSRC := Kbuild $(wildcard kernel/*.c kernel/*.h) kernel/Kbuild include/uapi/nat64.h
 
-.PHONY: all module nat64ctl modules-all modules-built demo-run check fuzz selftest selftest-debug soak soak-debug test \
+.PHONY: all module nat64ctl modules-all modules-built demo-run check fuzz selftest selftest-fastpath selftest-debug soak soak-debug test \
 	demo bench deb test-deb \
 	install uninstall deps clean
 
@@ -101,6 +101,11 @@ SOAK_SECONDS ?= 600
 soak: modules-all nat64ctl
 	SELFTESTS=soak SOAK_SECONDS=$(SOAK_SECONDS) \
 		SELFTEST_TIMEOUT=$$(($(SOAK_SECONDS) + 600)) scripts/selftest $(KVERS)
+
+# The whole suite with the fast path on the standard topology's
+# translator (lib.sh's topo_up puts it on x6 and x4).
+selftest-fastpath: modules-all nat64ctl
+	NAT64_FASTPATH=1 scripts/selftest $(KVERS)
 
 selftest-debug: nat64ctl
 	scripts/selftest --debug-kernel

@@ -209,6 +209,7 @@ void nat64_spec_flush(struct nat64_spec *s)
 	s->nrules = 0;
 	s->nstatics = 0;
 	s->ndeny = 0;
+	s->nfastpath = 0;
 }
 
 static int spool_find(const struct nat64_spec *s, const char *name)
@@ -439,6 +440,51 @@ int nat64_spec_deny_del(struct nat64_spec *s, u32 addr, u8 plen,
 	memmove(&s->deny[at], &s->deny[at + 1],
 		(s->ndeny - at - 1) * sizeof(s->deny[0]));
 	s->ndeny--;
+	return 0;
+}
+
+static int sfastpath_find(const struct nat64_spec *s, const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < s->nfastpath; i++)
+		if (!strncmp(s->fastpath[i], name, IFNAMSIZ))
+			return i;
+	return -1;
+}
+
+int nat64_spec_fastpath_add(struct nat64_spec *s, const char *name,
+			    struct netlink_ext_ack *extack)
+{
+	if (!dev_valid_name(name)) {
+		NL_SET_ERR_MSG(extack, "not a valid interface name");
+		return -EINVAL;
+	}
+	if (sfastpath_find(s, name) >= 0) {
+		NL_SET_ERR_MSG(extack, "that interface has the fast path already");
+		return -EEXIST;
+	}
+	if (s->nfastpath >= NAT64_MAX_FASTPATH) {
+		NL_SET_ERR_MSG(extack, "too many fast path interfaces");
+		return -ENOSPC;
+	}
+	strscpy(s->fastpath[s->nfastpath], name, IFNAMSIZ);
+	s->nfastpath++;
+	return 0;
+}
+
+int nat64_spec_fastpath_del(struct nat64_spec *s, const char *name,
+			    struct netlink_ext_ack *extack)
+{
+	int at = sfastpath_find(s, name);
+
+	if (at < 0) {
+		NL_SET_ERR_MSG(extack, "that interface has no fast path");
+		return -ENOENT;
+	}
+	memmove(s->fastpath[at], s->fastpath[at + 1],
+		(s->nfastpath - at - 1) * IFNAMSIZ);
+	s->nfastpath--;
 	return 0;
 }
 
@@ -955,6 +1001,8 @@ int nat64_commit(struct nat64_net *nn, struct nat64_spec *s,
 	if (!err && hooks)
 		err = hooks_on(nn);
 	if (!err)
+		err = nat64_fp_plan(nn, s, extack);
+	if (!err)
 		err = statics_apply(nn, o, s, extack);
 	if (err)
 		goto fail;
@@ -988,6 +1036,7 @@ int nat64_commit(struct nat64_net *nn, struct nat64_spec *s,
 	settings_apply(nn, &s->set);
 	if (!hooks)
 		nat64_hooks_off(nn);
+	nat64_fp_apply(nn, s);
 
 	/*
 	 * Rules gone or rebuilt: once no packet sees them, their mappings
@@ -1024,6 +1073,7 @@ int nat64_commit(struct nat64_net *nn, struct nat64_spec *s,
 	return 0;
 
 fail:
+	nat64_fp_unplan(nn, s);
 	plan_free(nn, s, pl);
 	nat64_spec_free(s);
 	return err;

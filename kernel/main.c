@@ -37,6 +37,7 @@ static int __net_init nat64_net_init(struct net *net)
 	INIT_LIST_HEAD(&nn->synq);
 	get_random_bytes(&nn->hash_key, sizeof(nn->hash_key));
 	nat64_hooks_init(nn);
+	nat64_fp_net_init(nn);
 	nat64_maps_gc_init(nn);
 	nn->stats = __alloc_percpu(sizeof(u64) * (NAT64_STAT_MAX + 1),
 				   sizeof(u64));
@@ -65,6 +66,7 @@ static void __net_exit nat64_net_exit(struct net *net)
 
 	/* Netlink can't reach a dying namespace; only packets might. */
 	nat64_hooks_off(nn);
+	nat64_fp_net_exit(nn);
 	nat64_maps_uninit(nn);
 	nat64_synq_flush(nn);
 	nat64_config_exit(nn);
@@ -95,9 +97,14 @@ static int __init nat64_init(void)
 	err = nat64_genl_init();
 	if (err)
 		goto err_genl;
+	err = nat64_fp_module_init();
+	if (err)
+		goto err_fp;
 	pr_info("nat64 " NAT64_VERSION " loaded\n");
 	return 0;
 
+err_fp:
+	nat64_genl_uninit();
 err_genl:
 	unregister_pernet_subsys(&nat64_net_ops);
 err_pernet:
@@ -109,6 +116,8 @@ err_maps:
 
 static void __exit nat64_exit(void)
 {
+	/* Replays each interface's unregistration: the hooks come off. */
+	nat64_fp_module_exit();
 	nat64_genl_uninit();
 	unregister_pernet_subsys(&nat64_net_ops);
 	/* Pools, rules and mappings are freed with kfree_rcu(). */

@@ -851,6 +851,8 @@ static void __sess_remove(struct nat64_net *nn, struct nat64_maptable *mt,
 	spinlock_t *l = lock_s(mt, h);
 
 	WRITE_ONCE(s->dead, 1);
+	if (rcu_access_pointer(nn->fpc))
+		nat64_fp_forget(nn, s);
 	/*
 	 * Readers on @s go on through s->hnext, left as it is: @s is freed
 	 * after a grace period.

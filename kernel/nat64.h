@@ -3,6 +3,7 @@
 #ifndef _NAT64_NAT64_H
 #define _NAT64_NAT64_H
 
+#include <linux/if.h>
 #include <linux/mutex.h>
 #include <linux/netfilter.h>
 #include <linux/percpu.h>
@@ -183,6 +184,16 @@ struct nat64_net {
 	siphash_key_t hash_key;
 
 	u64 __percpu *stats;		/* [NAT64_STAT_MAX + 1] */
+
+	/*
+	 * Fast path (fastpath.c): the hooks on the listed interfaces that
+	 * are there (struct nat64_fpdev, under config_lock), the output
+	 * cache while any interface is listed, and its generation: an
+	 * entry of an older one is stale.
+	 */
+	struct list_head fp_devs;
+	struct nat64_fpcache __rcu *fpc;
+	atomic_t fp_gen;
 };
 
 extern unsigned int nat64_net_id;
@@ -259,6 +270,8 @@ struct nat64_spec {
 	struct nat64_spool pools[NAT64_MAX_POOLS];
 	struct nat64_srule rules[NAT64_MAX_RULES];	/* in match order */
 	struct nat64_sstatic *statics;	/* [cap], sorted (sstatic_cmp) */
+	unsigned int nfastpath;
+	char fastpath[NAT64_MAX_FASTPATH][IFNAMSIZ];	/* interfaces */
 };
 
 /* config.c */
@@ -316,10 +329,47 @@ int nat64_batch_end(struct nat64_net *nn, u32 portid, bool commit,
 /* The netlink socket @portid closed: drop its batch. */
 void nat64_batch_release(struct nat64_net *nn, u32 portid);
 
+/* Add interface @name to the fast path's list, or remove it. */
+int nat64_spec_fastpath_add(struct nat64_spec *s, const char *name,
+			    struct netlink_ext_ack *extack);
+int nat64_spec_fastpath_del(struct nat64_spec *s, const char *name,
+			    struct netlink_ext_ack *extack);
+
+/* fastpath.c */
+struct nat64_session;
+int nat64_fp_module_init(void);
+void nat64_fp_module_exit(void);
+void nat64_fp_net_init(struct nat64_net *nn);
+/*
+ * A commit of @s: nat64_fp_plan() before anything is published (hooks
+ * on the listed interfaces that are there, the cache), undone by
+ * nat64_fp_unplan() if the commit fails; nat64_fp_apply() after (hooks
+ * off the interfaces no longer listed, the cache invalidated, or freed
+ * with the last). Under config_lock.
+ */
+int nat64_fp_plan(struct nat64_net *nn, const struct nat64_spec *s,
+		  struct netlink_ext_ack *extack);
+void nat64_fp_unplan(struct nat64_net *nn, const struct nat64_spec *s);
+void nat64_fp_apply(struct nat64_net *nn, const struct nat64_spec *s);
+void nat64_fp_net_exit(struct nat64_net *nn);
+/*
+ * Cache @dst (referenced anew; @cookie: its route cookie) as the output
+ * of session @s going @dir (0: 6to4, 1: 4to6), learnt from @skb, whose
+ * ingress interface, mark and routing TOS @tos it serves. Under RCU.
+ */
+void nat64_fp_learn(struct nat64_net *nn, const struct nat64_session *s,
+		    unsigned int dir, const struct sk_buff *skb,
+		    struct dst_entry *dst, u32 cookie, u8 tos);
+/* Session @s is unlinked (dead set): drop what is cached for it. */
+void nat64_fp_forget(struct nat64_net *nn, const struct nat64_session *s);
+
 /* packet.c */
 void nat64_hooks_init(struct nat64_net *nn);
 unsigned int nat64_in6(struct nat64_net *nn, struct sk_buff *skb);
 unsigned int nat64_in4(struct nat64_net *nn, struct sk_buff *skb);
+/* The fast path's hook functions (netdev ingress): see fastpath.c. */
+unsigned int nat64_fp_in6(struct nat64_net *nn, struct sk_buff *skb);
+unsigned int nat64_fp_in4(struct nat64_net *nn, struct sk_buff *skb);
 void nat64_synq_expire(struct nat64_net *nn);
 void nat64_synq_flush(struct nat64_net *nn);
 

@@ -194,6 +194,7 @@ static const struct nla_policy nat64_policy[NAT64_A_MAX + 1] = {
 	[NAT64_A_BLOCK] = NLA_POLICY_NESTED(block_policy),
 	[NAT64_A_SESSION] = NLA_POLICY_NESTED(session_policy),
 	[NAT64_A_ACTIVE_MS] = { .type = NLA_U32 },
+	[NAT64_A_IFNAME] = { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
 };
 
 static struct genl_family nat64_family;
@@ -481,6 +482,34 @@ static int nl_deny_change(struct sk_buff *skb, struct genl_info *info)
 	return edit(info, op_deny, &d);
 }
 
+
+struct fastpath_arg {
+	const char *name;
+	bool add;
+};
+
+static int op_fastpath(struct nat64_spec *s, const void *arg,
+		       struct netlink_ext_ack *extack)
+{
+	const struct fastpath_arg *f = arg;
+
+	return f->add ? nat64_spec_fastpath_add(s, f->name, extack) :
+	       nat64_spec_fastpath_del(s, f->name, extack);
+}
+
+static int nl_fastpath_change(struct sk_buff *skb, struct genl_info *info)
+{
+	struct fastpath_arg f = {
+		.add = info->genlhdr->cmd == NAT64_CMD_FASTPATH_ADD,
+	};
+
+	if (!info->attrs[NAT64_A_IFNAME]) {
+		NL_SET_ERR_MSG(info->extack, "which interface?");
+		return -EINVAL;
+	}
+	f.name = nla_data(info->attrs[NAT64_A_IFNAME]);
+	return edit(info, op_fastpath, &f);
+}
 
 static int op_flush(struct nat64_spec *s, const void *arg,
 		    struct netlink_ext_ack *extack)
@@ -1002,6 +1031,39 @@ static int nl_deny_dump(struct sk_buff *skb, struct netlink_callback *cb)
 			break;
 		}
 		nla_nest_end(skb, nest);
+		genlmsg_end(skb, hdr);
+	}
+	cb->args[0] = i;
+	mutex_unlock(&nn->config_lock);
+	return skb->len;
+}
+
+static int nl_fastpath_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct net *net = sock_net(skb->sk);
+	struct nat64_net *nn = nat64_pernet(net);
+	const struct nat64_spec *s;
+	struct net_device *dev;
+	long i;
+
+	mutex_lock(&nn->config_lock);
+	s = nn->spec;
+	for (i = cb->args[0]; i < s->nfastpath; i++) {
+		void *hdr = dump_put(skb, cb, NAT64_CMD_FASTPATH_GET);
+		u32 ifindex = 0;
+
+		if (!hdr)
+			break;
+		rcu_read_lock();
+		dev = dev_get_by_name_rcu(net, s->fastpath[i]);
+		if (dev)
+			ifindex = dev->ifindex;
+		rcu_read_unlock();
+		if (nla_put_string(skb, NAT64_A_IFNAME, s->fastpath[i]) ||
+		    nla_put_u32(skb, NAT64_A_IFINDEX, ifindex)) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
 		genlmsg_end(skb, hdr);
 	}
 	cb->args[0] = i;
@@ -1688,6 +1750,18 @@ static const struct genl_ops nat64_ops[] = {
 	}, {
 		.cmd = NAT64_CMD_SESSION_DEL,
 		.doit = nl_session_del,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = NAT64_CMD_FASTPATH_ADD,
+		.doit = nl_fastpath_change,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = NAT64_CMD_FASTPATH_DEL,
+		.doit = nl_fastpath_change,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = NAT64_CMD_FASTPATH_GET,
+		.dumpit = nl_fastpath_dump,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 };

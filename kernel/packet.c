@@ -20,14 +20,17 @@
 #include <linux/random.h>
 #include <linux/skbuff.h>
 #include <linux/udp.h>
+#include <net/arp.h>
 #include <net/dst.h>
 #include <net/icmp.h>
 #include <net/ip.h>
 #include <net/ip6_checksum.h>
 #include <net/ip6_route.h>
+#include <net/ndisc.h>
 #include <net/netfilter/nf_conntrack.h>
 #include <net/route.h>
 
+#include "fastpath.h"
 #include "mapping.h"
 #include "rfc6052.h"
 
@@ -752,12 +755,64 @@ typedef unsigned int (*xlat_fn)(struct nat64_net *nn, struct nat64_rule *rule,
 static unsigned int xlat_segments(struct nat64_net *nn, struct nat64_rule *rule,
 				  struct sk_buff *skb, xlat_fn xlat);
 
+/*
+ * RFC 7915 §4.1: DF over 1260 bytes (for GSO, of each segment), unless
+ * DF is to be cleared anyway; @o->clear_df set if not. Whether DF is set.
+ */
+static bool df_6to4(const struct sk_buff *skb, const struct xl_pkt *p,
+		    unsigned int len4, struct xl_out *o)
+{
+	unsigned int seg4 = len4;
+
+	if (skb_is_gso(skb))
+		seg4 = XL_IP4_HLEN + skb_shinfo(skb)->gso_size +
+		       (p->proto == XL_TCP ?
+			(skb->data[p->l3len + 12] >> 4) * 4 : 8);
+	if (!p->frag && !o->clear_df && seg4 > 1260)
+		return true;
+	o->clear_df = true;
+	return false;
+}
+
+/* May @s's packets take the fast path (TCP: established)? */
+static bool fp_state_ok(const struct nat64_session *s, u8 proto)
+{
+	return proto != XL_TCP || READ_ONCE(s->state) == TCPS_ESTABLISHED;
+}
+
+/*
+ * Rewrite @skb, IPv6 packet @p of session @s, into IPv4 as @o says, in
+ * place, run the session's state machine and count it; -ENOMEM if its
+ * headers could not be made writable (the packet is unchanged).
+ */
+static int rewrite_6to4(struct nat64_net *nn, struct sk_buff *skb,
+			struct nat64_session *s, const struct xl_pkt *p,
+			struct xl_out *o)
+{
+	if (skb_ensure_writable(skb, p->l3len + (p->proto == XL_TCP ? 20 : 8)) ||
+	    prepare_csum(skb, p, &o->csum_partial))
+		return -ENOMEM;
+	sess_update(s, p->proto, true, skb->data + p->l3len);
+	xl_6to4(p, o, skb->data + p->l3len - XL_IP4_HLEN,
+		skb->data + p->l3len);
+	skb_pull(skb, p->l3len - XL_IP4_HLEN);
+	skb_reset_network_header(skb);
+	skb_set_transport_header(skb, XL_IP4_HLEN);
+	if (skb_is_gso(skb) && (skb_shinfo(skb)->gso_type & SKB_GSO_TCPV6)) {
+		skb_shinfo(skb)->gso_type &= ~SKB_GSO_TCPV6;
+		skb_shinfo(skb)->gso_type |= SKB_GSO_TCPV4;
+	}
+	nat64_stat_inc(nn, NAT64_STAT_6TO4_PACKETS);
+	nat64_stat_inc(nn, stat_6to4[p->proto]);
+	return 0;
+}
+
 static unsigned int xlat_6to4(struct nat64_net *nn, struct nat64_rule *rule,
 			      struct sk_buff *skb)
 {
 	struct nat64_maptable *mt = rcu_dereference(nn->maps);
 	struct nat64_rule *hairpin;
-	unsigned int len4, seg4, mtu;
+	unsigned int len4, mtu;
 	struct nat64_session *s;
 	enum nat64_stat why;
 	struct nat64_bib *b;
@@ -844,15 +899,7 @@ translate:
 		frag_max = frag_max > XL_IP6_HLEN ?
 			   frag_max - XL_IP6_HLEN + XL_IP4_HLEN : 0;
 	}
-	/* RFC 7915 §4.1: DF over 1260 bytes; for GSO, of each segment. */
-	seg4 = len4;
-	if (skb_is_gso(skb))
-		seg4 = XL_IP4_HLEN + skb_shinfo(skb)->gso_size +
-		       (p.proto == XL_TCP ?
-			(skb->data[p.l3len + 12] >> 4) * 4 : 8);
-	df = !p.frag && !o.clear_df && seg4 > 1260;
-	if (!df)
-		o.clear_df = true;
+	df = df_6to4(skb, &p, len4, &o);
 	if (df && !fits(skb, len4, mtu, XL_IP4_HLEN - (int)p.l3len)) {
 		ip_rt_put(rt);
 		/* Tell the IPv6 host what fits, in IPv6 terms. */
@@ -862,25 +909,11 @@ translate:
 		return drop(nn, NAT64_STAT_DROP_TOO_BIG);
 	}
 
-	if (skb_ensure_writable(skb, p.l3len + (p.proto == XL_TCP ? 20 : 8)) ||
-	    prepare_csum(skb, &p, &o.csum_partial)) {
+	if (rewrite_6to4(nn, skb, s, &p, &o)) {
 		if (rt)
 			ip_rt_put(rt);
 		return drop(nn, NAT64_STAT_DROP_NOMEM);
 	}
-	sess_update(s, p.proto, true, skb->data + p.l3len);
-
-	xl_6to4(&p, &o, skb->data + p.l3len - XL_IP4_HLEN,
-		skb->data + p.l3len);
-	skb_pull(skb, p.l3len - XL_IP4_HLEN);
-	skb_reset_network_header(skb);
-	skb_set_transport_header(skb, XL_IP4_HLEN);
-	if (skb_is_gso(skb) && (skb_shinfo(skb)->gso_type & SKB_GSO_TCPV6)) {
-		skb_shinfo(skb)->gso_type &= ~SKB_GSO_TCPV6;
-		skb_shinfo(skb)->gso_type |= SKB_GSO_TCPV4;
-	}
-	nat64_stat_inc(nn, NAT64_STAT_6TO4_PACKETS);
-	nat64_stat_inc(nn, stat_6to4[p.proto]);
 	if (hairpin) {
 		/* It crosses one router: 4to6 takes the hop off again. */
 		ip_hdr(skb)->ttl++;
@@ -892,6 +925,9 @@ translate:
 		/* Translated or dropped: never back to a stack. */
 		return __xlat_4to6(nn, hairpin, skb, true);
 	}
+	if (unlikely(rcu_access_pointer(nn->fpc)) && !frag_max &&
+	    fp_state_ok(s, p.proto))
+		nat64_fp_learn(nn, s, 0, skb, &rt->dst, 0, p.tclass & 0x1c);
 	return finish(nn, skb, &rt->dst, htons(ETH_P_IP), frag_max);
 }
 
@@ -1030,6 +1066,41 @@ static struct nat64_session *session4(struct nat64_net *nn,
 	return ERR_PTR(-(long)why);
 }
 
+/* The same from IPv4 to IPv6 (the header grows, or shrinks by options). */
+static int rewrite_4to6(struct nat64_net *nn, struct sk_buff *skb,
+			struct nat64_session *s, const struct xl_pkt *p,
+			struct xl_out *o)
+{
+	int delta = XL_IP6_HLEN - p->l3len;
+	bool udp_nocsum;
+
+	if (skb_ensure_writable(skb, p->l3len + (p->proto == XL_TCP ? 20 : 8)) ||
+	    (delta > 0 && skb_cow_head(skb, delta)) ||
+	    prepare_csum(skb, p, &o->csum_partial))
+		return -ENOMEM;
+	sess_update(s, p->proto, false, skb->data + p->l3len);
+	udp_nocsum = p->proto == XL_UDP && !o->csum_partial &&
+		     !xl_get16(skb->data + p->l3len + 6);
+	xl_4to6(p, o, skb->data + p->l3len - XL_IP6_HLEN,
+		skb->data + p->l3len);
+	if (delta > 0)
+		skb_push(skb, delta);
+	else
+		skb_pull(skb, -delta);
+	skb_reset_network_header(skb);
+	skb_set_transport_header(skb, XL_IP6_HLEN);
+	if (udp_nocsum)
+		udp6_fill_csum(skb);
+	if (skb_is_gso(skb) && (skb_shinfo(skb)->gso_type & SKB_GSO_TCPV4)) {
+		skb_shinfo(skb)->gso_type &= ~(SKB_GSO_TCPV4 |
+					       SKB_GSO_TCP_FIXEDID);
+		skb_shinfo(skb)->gso_type |= SKB_GSO_TCPV6;
+	}
+	nat64_stat_inc(nn, NAT64_STAT_4TO6_PACKETS);
+	nat64_stat_inc(nn, stat_4to6[p->proto]);
+	return 0;
+}
+
 /*
  * An IPv4 packet to a pool address; @hairpin: an IPv6 host's, translated
  * already, which is translated or dropped (no NF_ACCEPT: the skb is no
@@ -1045,7 +1116,6 @@ static unsigned int __xlat_4to6(struct nat64_net *nn,
 	struct nat64_rule *rule;
 	struct nat64_bib *m;
 	struct dst_entry *dst;
-	bool udp_nocsum;
 	u16 frag_max = 0, id4;
 	struct xl_out o;
 	struct xl_pkt p;
@@ -1150,35 +1220,16 @@ static unsigned int __xlat_4to6(struct nat64_net *nn,
 	}
 	id4 = ntohs(ip_hdr(skb)->id);
 
-	if (skb_ensure_writable(skb, p.l3len + (p.proto == XL_TCP ? 20 : 8)) ||
-	    (delta > 0 && skb_cow_head(skb, delta)) ||
-	    prepare_csum(skb, &p, &o.csum_partial)) {
+	if (rewrite_4to6(nn, skb, s, &p, &o)) {
 		dst_release(dst);
 		return drop(nn, NAT64_STAT_DROP_NOMEM);
 	}
-	sess_update(s, p.proto, false, skb->data + p.l3len);
-	udp_nocsum = p.proto == XL_UDP && !o.csum_partial &&
-		     !xl_get16(skb->data + p.l3len + 6);
-
-	xl_4to6(&p, &o, skb->data + p.l3len - XL_IP6_HLEN,
-		skb->data + p.l3len);
-	if (delta > 0)
-		skb_push(skb, delta);
-	else
-		skb_pull(skb, -delta);
-	skb_reset_network_header(skb);
-	skb_set_transport_header(skb, XL_IP6_HLEN);
-	if (udp_nocsum)
-		udp6_fill_csum(skb);
-	if (skb_is_gso(skb) && (skb_shinfo(skb)->gso_type & SKB_GSO_TCPV4)) {
-		skb_shinfo(skb)->gso_type &= ~(SKB_GSO_TCPV4 |
-					       SKB_GSO_TCP_FIXEDID);
-		skb_shinfo(skb)->gso_type |= SKB_GSO_TCPV6;
-	}
-	nat64_stat_inc(nn, NAT64_STAT_4TO6_PACKETS);
-	nat64_stat_inc(nn, stat_4to6[p.proto]);
 	if (frag_max)
 		return frag6_out(nn, skb, dst, frag_max, id4);
+	if (unlikely(rcu_access_pointer(nn->fpc)) && !hairpin &&
+	    fp_state_ok(s, p.proto))
+		nat64_fp_learn(nn, s, 1, skb, dst,
+			       rt6_get_cookie((struct rt6_info *)dst), 0);
 	return finish(nn, skb, dst, htons(ETH_P_IPV6), 0);
 }
 
@@ -1309,6 +1360,244 @@ unsigned int nat64_in4(struct nat64_net *nn, struct sk_buff *skb)
 	return xlat_4to6(nn, rule4, skb);
 }
 EXPORT_SYMBOL_GPL(nat64_in4);
+
+/* ------------------------------------------------------------------ */
+/*
+ * The fast path (fastpath.c has its control side): at the netdev ingress
+ * hook of a listed interface, a packet of a live session, of no kind the
+ * full path must see, whose output is cached, is translated as above and
+ * sent to the cached route's device and neighbour. Anything else goes on
+ * (NF_ACCEPT) to the stack and the full path, counted by reason; nothing
+ * is changed on the way but what the stack would change itself
+ * (trimming link-layer padding, pulling headers into the linear part).
+ */
+
+static unsigned int fp_miss(struct nat64_net *nn, enum nat64_stat why)
+{
+	nat64_stat_inc(nn, why);
+	return NF_ACCEPT;
+}
+
+/*
+ * @skb (the network header at data, as at ingress) trimmed to the
+ * length its header gives, @len: false if it is shorter.
+ */
+static bool fp_trim(struct sk_buff *skb, unsigned int len)
+{
+	if (skb->len < len)
+		return false;
+	return skb->len == len || !pskb_trim_rcsum(skb, len);
+}
+
+/* The output cached for @s going @dir, if @skb may use it; else why not. */
+static struct dst_entry *fp_out(struct nat64_net *nn,
+				const struct nat64_session *s,
+				unsigned int dir, const struct sk_buff *skb,
+				u8 tos, u32 *mtu, enum nat64_stat *why)
+{
+	struct nat64_fpcache *c = rcu_dereference(nn->fpc);
+	struct nat64_fpe *e = c ? READ_ONCE(*nat64_fp_slot(c, s, dir)) : NULL;
+	struct dst_entry *dst;
+
+	if (!e || e->sess != s || e->iif != skb->skb_iif ||
+	    e->mark != skb->mark || e->tos != tos) {
+		*why = NAT64_STAT_FP_MISS_NOCACHE;
+		return NULL;
+	}
+	dst = e->gen == atomic_read(&nn->fp_gen) ?
+	      dst_check(e->dst, e->cookie) : NULL;
+	if (!dst || !(READ_ONCE(dst->dev->flags) & IFF_UP)) {
+		*why = NAT64_STAT_FP_MISS_ROUTE;
+		return NULL;
+	}
+	*mtu = e->mtu;
+	return dst;
+}
+
+/* A neighbour with an address, through which @dst's packets go. */
+static bool fp_neigh_ok(const struct neighbour *n)
+{
+	return n && (READ_ONCE(n->nud_state) & NUD_VALID);
+}
+
+static struct neighbour *fp_neigh4(struct dst_entry *dst, __be32 daddr)
+{
+	struct rtable *rt = (struct rtable *)dst;
+	struct neighbour *n;
+
+	if (rt->rt_gw_family == AF_INET6)	/* RFC 5549: left to ip_output */
+		return NULL;
+	n = __ipv4_neigh_lookup_noref(dst->dev,
+				      (__force u32)rt_nexthop(rt, daddr));
+	return fp_neigh_ok(n) ? n : NULL;
+}
+
+static struct neighbour *fp_neigh6(struct dst_entry *dst,
+				   const struct in6_addr *daddr)
+{
+	struct neighbour *n;
+
+	n = __ipv6_neigh_lookup_noref(dst->dev,
+				      rt6_nexthop((struct rt6_info *)dst, daddr));
+	return fp_neigh_ok(n) ? n : NULL;
+}
+
+/* Send translated @skb out of @dst's device to neighbour @n. */
+static unsigned int fp_send(struct nat64_net *nn, struct sk_buff *skb,
+			    struct dst_entry *dst, struct neighbour *n,
+			    __be16 proto)
+{
+	struct net_device *dev = dst->dev;
+
+	skb->protocol = proto;
+	skb->dev = dev;
+	skb_dst_drop(skb);
+	nf_reset_ct(skb);
+	skb_clear_tstamp(skb);
+	if (skb_cow_head(skb, LL_RESERVED_SPACE(dev))) {
+		nat64_stat_inc(nn, NAT64_STAT_DROP_NOMEM);
+		kfree_skb(skb);
+		return NF_STOLEN;
+	}
+	nat64_stat_inc(nn, NAT64_STAT_FP_PACKETS);
+	neigh_output(n, skb, false);
+	return NF_STOLEN;
+}
+
+unsigned int nat64_fp_in6(struct nat64_net *nn, struct sk_buff *skb)
+{
+	struct nat64_maptable *mt;
+	const struct ipv6hdr *ip6;
+	struct nat64_session *s;
+	struct nat64_rule *rule;
+	struct dst_entry *dst;
+	struct nat64_bib *b;
+	struct neighbour *n;
+	unsigned int len4;
+	enum nat64_stat why;
+	enum xl_verdict v;
+	struct xl_out o;
+	struct xl_pkt p;
+	__be32 daddr;
+	u32 mtu;
+
+	if (READ_ONCE(nn->mode) != NAT64_MODE_HOOKS ||
+	    !pskb_may_pull(skb, sizeof(*ip6)))
+		return NF_ACCEPT;
+	ip6 = ipv6_hdr(skb);
+	rule = rule_for6(nn, ip6->saddr.s6_addr, ip6->daddr.s6_addr);
+	if (!rule)
+		return NF_ACCEPT;		/* not the translator's */
+	if (skb->pkt_type != PACKET_HOST || ip6->version != 6 ||
+	    !ip6->payload_len ||
+	    !fp_trim(skb, sizeof(*ip6) + ntohs(ip6->payload_len)))
+		return fp_miss(nn, NAT64_STAT_FP_MISS_HEADER);
+	v = parse(skb, xl_parse6, &p);
+	if (v || p.is_err || p.frag || p.l3len != XL_IP6_HLEN ||
+	    (skb_is_gso(skb) && !gso_inplace(skb, &p, SKB_GSO_TCPV6)))
+		return fp_miss(nn, NAT64_STAT_FP_MISS_HEADER);
+	/* FIN, SYN or RST: the state machine's, on the full path. */
+	if (p.proto == XL_TCP && (skb->data[p.l3len + 13] & 0x07))
+		return fp_miss(nn, NAT64_STAT_FP_MISS_TCP);
+
+	rfc6052_extract(rule->plen, p.dst, o.dst);
+	mt = rcu_dereference(nn->maps);
+	b = mt ? nat64_bib_find6(nn, mt, p.proto, &ipv6_hdr(skb)->saddr,
+				 p.sport) : NULL;
+	s = b ? sess_live(nn, mt, b, o.dst,
+			  p.proto == XL_ICMP ? 0 : p.dport) : NULL;
+	if (!s || READ_ONCE(s->rule) != rule->id)
+		return fp_miss(nn, NAT64_STAT_FP_MISS_SESSION);
+	if (!fp_state_ok(s, p.proto))
+		return fp_miss(nn, NAT64_STAT_FP_MISS_TCP);
+	dst = fp_out(nn, s, 0, skb, p.tclass & 0x1c, &mtu, &why);
+	if (!dst)
+		return fp_miss(nn, why);
+	len4 = XL_IP4_HLEN + p.l4len;
+	if (!fits(skb, len4, mtu, XL_IP4_HLEN - (int)p.l3len))
+		return fp_miss(nn, NAT64_STAT_FP_MISS_MTU);
+	memcpy(&daddr, o.dst, 4);
+	n = fp_neigh4(dst, daddr);
+	if (!n)
+		return fp_miss(nn, NAT64_STAT_FP_MISS_NEIGH);
+
+	out_opts(nn, &o);
+	memcpy(o.src, &b->addr4, 4);
+	o.sport = b->port4;
+	o.dport = p.proto == XL_ICMP ? b->port4 : p.dport;
+	df_6to4(skb, &p, len4, &o);
+	if (rewrite_6to4(nn, skb, s, &p, &o))
+		return drop(nn, NAT64_STAT_DROP_NOMEM);
+	return fp_send(nn, skb, dst, n, htons(ETH_P_IP));
+}
+
+unsigned int nat64_fp_in4(struct nat64_net *nn, struct sk_buff *skb)
+{
+	unsigned int len6, lowest;
+	struct nat64_maptable *mt;
+	const struct iphdr *iph;
+	struct nat64_session *s;
+	struct nat64_rule *rule;
+	struct dst_entry *dst;
+	struct nat64_bib *m;
+	struct neighbour *n;
+	enum nat64_stat why;
+	enum xl_verdict v;
+	struct xl_out o;
+	struct xl_pkt p;
+	int delta;
+	u32 mtu;
+
+	if (READ_ONCE(nn->mode) != NAT64_MODE_HOOKS ||
+	    !pskb_may_pull(skb, sizeof(*iph)))
+		return NF_ACCEPT;
+	iph = ip_hdr(skb);
+	if (!rule_for4(nn, iph->daddr))
+		return NF_ACCEPT;		/* not the translator's */
+	/* ip_rcv()'s checks first; no options, no fragments. */
+	if (skb->pkt_type != PACKET_HOST || iph->version != 4 ||
+	    iph->ihl != 5 || ip_fast_csum(iph, 5) || ip_is_fragment(iph) ||
+	    !fp_trim(skb, ntohs(iph->tot_len)))
+		return fp_miss(nn, NAT64_STAT_FP_MISS_HEADER);
+	v = parse(skb, xl_parse4, &p);
+	if (v || p.is_err ||
+	    (skb_is_gso(skb) && !gso_inplace(skb, &p, SKB_GSO_TCPV4)))
+		return fp_miss(nn, NAT64_STAT_FP_MISS_HEADER);
+	if (p.proto == XL_TCP && (skb->data[p.l3len + 13] & 0x07))
+		return fp_miss(nn, NAT64_STAT_FP_MISS_TCP);
+
+	mt = rcu_dereference(nn->maps);
+	m = mt ? nat64_bib_find4(nn, mt, p.proto, ip_hdr(skb)->daddr,
+				 p.dport) : NULL;
+	s = m ? sess_live(nn, mt, m, p.src,
+			  p.proto == XL_ICMP ? 0 : p.sport) : NULL;
+	rule = s ? nat64_rule_by_id(nn, READ_ONCE(s->rule)) : NULL;
+	if (!rule)
+		return fp_miss(nn, NAT64_STAT_FP_MISS_SESSION);
+	if (!fp_state_ok(s, p.proto))
+		return fp_miss(nn, NAT64_STAT_FP_MISS_TCP);
+	dst = fp_out(nn, s, 1, skb, 0, &mtu, &why);
+	if (!dst)
+		return fp_miss(nn, why);
+	/* What IPv4 lets be fragmented, IPv6 must not (RFC 7915 §5.1). */
+	len6 = XL_IP6_HLEN + p.l4len;
+	delta = XL_IP6_HLEN - p.l3len;
+	lowest = p.df ? mtu : min(READ_ONCE(nn->lowest_ipv6_mtu), mtu);
+	if (!fits(skb, len6, lowest, delta))
+		return fp_miss(nn, NAT64_STAT_FP_MISS_MTU);
+	n = fp_neigh6(dst, &m->addr6);
+	if (!n)
+		return fp_miss(nn, NAT64_STAT_FP_MISS_NEIGH);
+
+	out_opts(nn, &o);
+	rfc6052_embed(rule->prefix, rule->plen, p.src, o.src);
+	memcpy(o.dst, &m->addr6, 16);
+	o.sport = p.proto == XL_ICMP ? m->port6 : p.sport;
+	o.dport = m->port6;
+	if (rewrite_4to6(nn, skb, s, &p, &o))
+		return drop(nn, NAT64_STAT_DROP_NOMEM);
+	return fp_send(nn, skb, dst, n, htons(ETH_P_IPV6));
+}
 
 static unsigned int hook6(void *priv, struct sk_buff *skb,
 			  const struct nf_hook_state *state)

@@ -8,6 +8,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <sched.h>
 #include <signal.h>
@@ -92,6 +93,14 @@ static const char *const stat_names[NAT64_STAT_MAX + 1] = {
 	[NAT64_STAT_SYNC_UPDATED] = "sync-updated",
 	[NAT64_STAT_SYNC_REFUSED] = "sync-refused",
 	[NAT64_STAT_SYNC_CONFLICTS] = "sync-conflicts",
+	[NAT64_STAT_FP_PACKETS] = "fastpath-packets",
+	[NAT64_STAT_FP_MISS_HEADER] = "fastpath-miss-header",
+	[NAT64_STAT_FP_MISS_TCP] = "fastpath-miss-tcp",
+	[NAT64_STAT_FP_MISS_SESSION] = "fastpath-miss-session",
+	[NAT64_STAT_FP_MISS_NOCACHE] = "fastpath-miss-nocache",
+	[NAT64_STAT_FP_MISS_ROUTE] = "fastpath-miss-route",
+	[NAT64_STAT_FP_MISS_NEIGH] = "fastpath-miss-neigh",
+	[NAT64_STAT_FP_MISS_MTU] = "fastpath-miss-mtu",
 };
 
 /* The name of counter @t, or "stat-T" for one this build does not know. */
@@ -131,6 +140,10 @@ static const char *const help_text[][2] = {
 	{ "deny",
 	  "  deny add|del ADDR[/LEN]  IPv4 networks not to translate to\n"
 	  "  deny show\n" },
+	{ "fastpath",
+	  "  fastpath add|del DEV  established flows arriving on DEV skip the\n"
+	  "                        stack (and its FORWARD chain)\n"
+	  "  fastpath show\n" },
 	{ "session", "  session show [tcp|udp|icmp] | session flush\n" },
 	{ "stats", "  stats [reset]\n" },
 	{ "monitor",
@@ -720,6 +733,32 @@ static int print_deny_json(struct nlattr **tb, void *arg)
 	return 0;
 }
 
+/* A fast path interface: "DEV" (as a `fastpath add` command if @arg). */
+static int print_fastpath(struct nlattr **tb, void *arg)
+{
+	if (!tb[NAT64_A_IFNAME])
+		return 0;
+	if (arg)
+		printf("fastpath add %s\n", nla_get_string(tb[NAT64_A_IFNAME]));
+	else
+		printf("%s%s\n", nla_get_string(tb[NAT64_A_IFNAME]),
+		       tb[NAT64_A_IFINDEX] && nla_get_u32(tb[NAT64_A_IFINDEX]) ?
+		       "" : " (absent)");
+	return 0;
+}
+
+/* fastpath show -j: an object of the JSON array (@arg: items so far). */
+static int print_fastpath_json(struct nlattr **tb, void *arg)
+{
+	if (!tb[NAT64_A_IFNAME])
+		return 0;
+	printf("%s{\"dev\":\"", json_sep(arg));
+	json_chars(nla_get_string(tb[NAT64_A_IFNAME]));
+	printf("\",\"ifindex\":%u}", tb[NAT64_A_IFINDEX] ?
+	       nla_get_u32(tb[NAT64_A_IFINDEX]) : 0);
+	return 0;
+}
+
 /* ---- events (monitor) ---- */
 
 static const char *const event_names[NAT64_EVENT_MAX + 1][2] = {
@@ -1052,7 +1091,9 @@ static int cmd_show(struct ctl_nl *nl)
 		   "show") ||
 	    simple(nl, NAT64_CMD_POOL_GET, true, print_pool, &show, "show") ||
 	    simple(nl, NAT64_CMD_RULE_GET, true, print_rule, &show, "show") ||
-	    simple(nl, NAT64_CMD_DENY_GET, true, print_deny, &show, "show"))
+	    simple(nl, NAT64_CMD_DENY_GET, true, print_deny, &show, "show") ||
+	    simple(nl, NAT64_CMD_FASTPATH_GET, true, print_fastpath, &show,
+		   "show"))
 		return 1;
 	return simple(nl, NAT64_CMD_MAPPING_GET, true, print_static, NULL,
 		      "show");
@@ -1065,7 +1106,8 @@ enum req_kind {
 	REQ_BIB_ADD, REQ_BIB_DEL, REQ_SESSION_SHOW, REQ_SESSION_FLUSH,
 	REQ_STATS, REQ_STATS_RESET, REQ_HELP, REQ_FLUSH, REQ_MONITOR,
 	REQ_DENY_ADD, REQ_DENY_DEL, REQ_DENY_SHOW, REQ_LOOKUP, REQ_BLOCK_SHOW,
-	REQ_SYNC_STATUS, REQ_SYNC_RESYNC,
+	REQ_SYNC_STATUS, REQ_SYNC_RESYNC, REQ_FASTPATH_ADD, REQ_FASTPATH_DEL,
+	REQ_FASTPATH_SHOW,
 };
 
 /* What a batch file may hold: changes. */
@@ -1074,7 +1116,8 @@ static bool batchable(enum req_kind k)
 	return k == REQ_POOL_ADD || k == REQ_POOL_DEL || k == REQ_RULE_ADD ||
 	       k == REQ_RULE_DEL || k == REQ_BIB_ADD || k == REQ_BIB_DEL ||
 	       k == REQ_SET || k == REQ_FLUSH || k == REQ_DENY_ADD ||
-	       k == REQ_DENY_DEL;
+	       k == REQ_DENY_DEL || k == REQ_FASTPATH_ADD ||
+	       k == REQ_FASTPATH_DEL;
 }
 
 struct req {
@@ -1111,7 +1154,7 @@ struct lookup_arg {
 static const char *const objects[] = {
 	"version", "show", "pool", "rule", "bib", "mapping", "session", "set",
 	"stats", "flush", "help", "monitor", "deny", "lookup", "block", "sync",
-	NULL
+	"fastpath", NULL
 };
 static const char *const verbs[] = {
 	"add", "del", "show", "flush", "reset", "help", NULL
@@ -1296,6 +1339,22 @@ static int parse_req(int argc, char **argv, struct req *q)
 					  sizeof(err)) ? bad(err) : 0;
 		}
 		return bad("usage: deny { add|del ADDR[/LEN] | show }");
+	}
+	if (!strcmp(obj, "fastpath")) {
+		if (!strcmp(verb, "show") && argc == 2) {
+			q->kind = REQ_FASTPATH_SHOW;
+			return 0;
+		}
+		if ((!strcmp(verb, "add") || !strcmp(verb, "del")) &&
+		    argc == 3) {
+			if (!argv[2][0] || strlen(argv[2]) >= IFNAMSIZ)
+				return bad("fastpath: not an interface name");
+			q->kind = verb[0] == 'a' ? REQ_FASTPATH_ADD :
+				  REQ_FASTPATH_DEL;
+			snprintf(q->name, sizeof(q->name), "%s", argv[2]);
+			return 0;
+		}
+		return bad("usage: fastpath { add|del DEV | show }");
 	}
 	if (!strcmp(obj, "set")) {
 		q->kind = REQ_SET;
@@ -1665,6 +1724,25 @@ static int run_req(struct ctl_nl *nl, const struct req *q)
 		nla_put(msg, NAT64_DENY_A_ADDR, 4, &q->deny.addr);
 		nla_put_u8(msg, NAT64_DENY_A_PLEN, (uint8_t)q->deny.plen);
 		break;
+	case REQ_FASTPATH_SHOW:
+		if (json)
+			printf("[");
+		t = simple(nl, NAT64_CMD_FASTPATH_GET, true,
+			   json ? print_fastpath_json : print_fastpath,
+			   json ? &items : NULL, "fastpath show");
+		if (json)
+			printf("%s]\n", items ? "\n" : "");
+		return t;
+	case REQ_FASTPATH_ADD:
+	case REQ_FASTPATH_DEL:
+		what = q->kind == REQ_FASTPATH_ADD ? "fastpath add" :
+		       "fastpath del";
+		msg = ctl_nl_msg(nl, q->kind == REQ_FASTPATH_ADD ?
+				 NAT64_CMD_FASTPATH_ADD :
+				 NAT64_CMD_FASTPATH_DEL, false);
+		if (msg)
+			nla_put_string(msg, NAT64_A_IFNAME, q->name);
+		break;
 	case REQ_FLUSH:
 		what = "flush";
 		msg = ctl_nl_msg(nl, NAT64_CMD_CONFIG_FLUSH, false);
@@ -1808,7 +1886,10 @@ static int run_req(struct ctl_nl *nl, const struct req *q)
 			nla_put_flag(msg, NAT64_CONFIG_A_BELOW_RFC);
 		break;
 	}
-	if (!msg || (!nest && q->kind != REQ_FLUSH)) {
+	/* Changes are a nest of attributes, but for these. */
+	if (!msg || (!nest && q->kind != REQ_FLUSH &&
+		     q->kind != REQ_FASTPATH_ADD &&
+		     q->kind != REQ_FASTPATH_DEL)) {
 		fprintf(stderr, "nat64ctl: %s: out of memory\n", what);
 		nlmsg_free(msg);
 		return 1;
@@ -1877,7 +1958,7 @@ static int run_batch(struct ctl_nl *nl, const char *file)
 		if (!batchable(reqs[n].q.kind)) {
 			snprintf(here + strlen(here), sizeof(here) - strlen(here),
 				 "'%s' ", argv[0]);
-			rc = bad("is not a change: a batch holds pool, rule, bib add/del, deny add/del, set and flush");
+			rc = bad("is not a change: a batch holds pool, rule, bib add/del, deny add/del, fastpath add/del, set and flush");
 			goto out;
 		}
 		reqs[n++].line = line;

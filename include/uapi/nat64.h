@@ -209,6 +209,23 @@
  *	         static), as its expiry would, with a SESSION_REMOVED event.
  *	Errors:  -ENOENT  no such session.
  *
+ * NAT64_CMD_FASTPATH_ADD, NAT64_CMD_FASTPATH_DEL (do)
+ *	Request: NAT64_A_IFNAME: an interface (by name, which need not
+ *	         exist yet) whose arriving packets of established sessions
+ *	         take the fast path (see "Fast path"), or no longer. A
+ *	         change to the configuration: batches take it.
+ *	Errors:  -EINVAL  not a valid interface name;
+ *	         -EEXIST  ADD: that interface is in the list already;
+ *	         -ENOENT  DEL: it is not;
+ *	         -ENOSPC  ADD: NAT64_MAX_FASTPATH interfaces are listed;
+ *	         -EOPNOTSUPP ADD: the namespace runs in NAT64_MODE_TARGET.
+ *
+ * NAT64_CMD_FASTPATH_GET (dump)
+ *	Reply:   one message per interface listed, each with NAT64_A_IFNAME
+ *	         and NAT64_A_IFINDEX (0 while no interface of that name is
+ *	         in the namespace: the fast path starts on one when it
+ *	         appears, and stops when it goes).
+ *
  * NAT64_CMD_STATS_RESET (do)
  *	Request: no attributes. Sets every NAT64_STAT_* counter to zero
  *	         (counts racing with the reset may survive it).
@@ -387,6 +404,28 @@
  * against the local rules and pools, so a peer cannot place state in a
  * pool or prefix this translator does not serve.
  *
+ * Fast path. Packets arriving on an interface listed with
+ * NAT64_CMD_FASTPATH_ADD are looked at first at that interface's
+ * netdev ingress hook, before the IPv6 or IPv4 stack sees them. A
+ * packet of a live session (TCP: established, without SYN, FIN or RST)
+ * whose output the full path cached is translated there and sent
+ * straight to the cached route's device and neighbour. What the fast
+ * path takes skips the stack: the IPv6 or IPv4 input path, the FORWARD
+ * and POSTROUTING chains, connection tracking and the routing lookup,
+ * as nf_flowtable's packets do. Everything else goes on to the full
+ * path (the hooks at PREROUTING), counted by reason
+ * (NAT64_STAT_FP_MISS_*): fragments, ICMP errors, TCP SYN, FIN and
+ * RST, IPv4 options, IPv6 extension headers, TTL or hop limit <= 1,
+ * packets over the cached MTU, and packets whose cached route or
+ * neighbour is gone or changed. The full path caches a session's output
+ * (route, device, MTU, ingress interface, mark and TOS) when it
+ * translates a packet of it that the fast path could have taken; every
+ * configuration commit and every change of an interface's state or
+ * MTU in the namespace invalidates the cache. The cache has
+ * NAT64_FASTPATH_SLOTS slots, two a session (one each way), keyed by
+ * the session: under more live sessions than that, some packets take
+ * the full path. Hooks mode only (NAT64_MODE_HOOKS).
+ *
  * NAT64_CMD_GET_CONFIG (do)
  *	Request: no attributes.
  *	Reply:   NAT64_A_CONFIG with all of NAT64_CONFIG_A_*.
@@ -486,6 +525,10 @@
 #define NAT64_TIMEOUT_MIN_ICMP		60	/* ICMP-TIMEOUT */
 #define NAT64_TIMEOUT_MIN_SYN		6	/* TCP_INCOMING_SYN */
 
+/* Fast path: interfaces listed at most, and slots of the output cache. */
+#define NAT64_MAX_FASTPATH		32
+#define NAT64_FASTPATH_SLOTS		65536
+
 /* Multicast group of the family that NAT64_CMD_EVENT is sent to. */
 #define NAT64_MCGRP_EVENTS	"events"
 
@@ -518,6 +561,9 @@ enum nat64_cmd {
 	NAT64_CMD_BLOCK_GET,
 	NAT64_CMD_SESSION_ADD,
 	NAT64_CMD_SESSION_DEL,
+	NAT64_CMD_FASTPATH_ADD,
+	NAT64_CMD_FASTPATH_DEL,
+	NAT64_CMD_FASTPATH_GET,
 	__NAT64_CMD_MAX
 };
 #define NAT64_CMD_MAX (__NAT64_CMD_MAX - 1)
@@ -546,6 +592,8 @@ enum nat64_attr {
 	NAT64_A_POOL_NAME,	/* string: a pool's name (refused events) */
 	NAT64_A_ACTIVE_MS,	/* u32: SESSION_GET filter (see there) */
 	NAT64_A_SYNCED,		/* flag: a synced session's event */
+	NAT64_A_IFNAME,		/* string: an interface (fast path) */
+	NAT64_A_IFINDEX,	/* u32: its index, 0: none of that name */
 	__NAT64_A_MAX
 };
 #define NAT64_A_MAX (__NAT64_A_MAX - 1)
@@ -1038,6 +1086,26 @@ enum nat64_stat {
 	NAT64_STAT_SYNC_UPDATED,
 	NAT64_STAT_SYNC_REFUSED,
 	NAT64_STAT_SYNC_CONFLICTS,
+	/*
+	 * the fast path (see "Fast path"): packets it translated and sent,
+	 * and packets it left to the full path, by reason: a header it does
+	 * not take (fragment, IPv4 options, IPv6 extension headers, hop
+	 * limit or TTL <= 1, an ICMP error, a bad length or IPv4 header
+	 * checksum, not addressed to this host, GSO it cannot keep); TCP
+	 * not established or with SYN, FIN or RST; no live session; no
+	 * output cached for the session yet (or cached for another ingress
+	 * interface, mark or TOS); the cached route or configuration
+	 * changed, or its device went down; no usable neighbour; longer
+	 * than the cached MTU allows
+	 */
+	NAT64_STAT_FP_PACKETS,
+	NAT64_STAT_FP_MISS_HEADER,
+	NAT64_STAT_FP_MISS_TCP,
+	NAT64_STAT_FP_MISS_SESSION,
+	NAT64_STAT_FP_MISS_NOCACHE,
+	NAT64_STAT_FP_MISS_ROUTE,
+	NAT64_STAT_FP_MISS_NEIGH,
+	NAT64_STAT_FP_MISS_MTU,
 	__NAT64_STAT_MAX
 };
 #define NAT64_STAT_MAX (__NAT64_STAT_MAX - 1)

@@ -19,6 +19,7 @@
 #   x6 / x4 / X CMD...    run CMD in the v6 host / v4 host / translator
 #   ctl ARGS...           nat64ctl in the translator's namespace
 #   counter NAME          a counter of `nat64ctl stats` in the translator
+#   counter_ge NAME N     ... is N or more
 #   kmsg_mark TAG; check_kernel_log TAG
 #                         mark the kernel log; then ok if nothing since the
 #                         mark is a splat (WARNING, BUG, leak, ...)
@@ -47,7 +48,8 @@
 # kernel/nat64.ko), NAT64CTL (default usr/nat64ctl), both relative to the
 # repository holding this file. SELFTEST_SLOW (default 1): how many times
 # slower than usual the guest is (scripts/selftest --debug-kernel sets
-# it); tests that shorten timeouts lengthen them by it.
+# it); tests that shorten timeouts lengthen them by it. NAT64_FASTPATH=1:
+# topo_up puts the fast path on x6 and x4 (make selftest-fastpath).
 
 set -u
 
@@ -140,6 +142,8 @@ ctl() { "$NAT64CTL" -n "$XL" "$@"; }
 
 # The value of a counter in `nat64ctl stats`.
 counter() { local st; st=$(ctl stats); stat_field "$1" "$st"; }
+# counter_ge NAME N: that counter is N or more (for busywait).
+counter_ge() { [ "$(counter "$1")" -ge "$2" ]; }
 # stat_field KEY TEXT: the second word of TEXT's first line whose first word
 # is KEY (as awk '$1 == KEY { print $2 }' would, but without a process).
 stat_field() {
@@ -256,9 +260,20 @@ topo_up() {
 	ip -n "$V4" route add 198.51.100.0/24 via 192.0.2.1 &&
 	ctl pool add p1 198.51.100.1/32 ports 2000-2999 &&
 	ctl rule add r1 prefix 64:ff9b:1::/96 pool p1 || return 1
+	# NAT64_FASTPATH=1: the whole suite with the fast path on.
+	if [ "${NAT64_FASTPATH:-0}" = 1 ]; then
+		printf 'fastpath add x6\nfastpath add x4\n' | ctl -f - || return 1
+	fi
 	# The links are up once both ends say so.
 	busywait 5000 sh -c "ip -n $V6 -br link show v6 | grep -qw UP &&
 		ip -n $V4 -br link show v4 | grep -qw UP"
+}
+
+# The fast path topo_up put on for NAT64_FASTPATH=1, off again (for a
+# test's target mode).
+fastpath_off() {
+	[ "${NAT64_FASTPATH:-0}" = 1 ] || return 0
+	printf 'fastpath del x6\nfastpath del x4\n' | ctl -f -
 }
 
 # For floods: frames wait for the (emulated) CPU rather than being

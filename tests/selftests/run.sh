@@ -58,6 +58,8 @@ for f in "$NAT64_KO" "$NAT64CTL"; do
 	fi
 done
 echo "# kernel $(uname -r), module $NAT64_KO"
+[ "${NAT64_FASTPATH:-0}" = 1 ] &&
+	echo "# NAT64_FASTPATH=1: the standard topology's translator has the fast path on"
 
 kmemleak=/sys/kernel/debug/kmemleak
 [ -w "$kmemleak" ] || kmemleak=""

@@ -96,6 +96,8 @@ rule_pkts() {
 check "hooks mode (default): ping translates" pings 5
 match "show: mode hooks" '^ *(set )?mode hooks$' "$(ctl show)"
 
+# NAT64_FASTPATH=1 (topo_up put it on): target mode takes none.
+fastpath_off
 check "set mode target" ctl set mode target
 match "show: mode target" '^ *(set )?mode target$' "$(ctl show)"
 xlated=$(counter 6to4-packets)
