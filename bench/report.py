@@ -565,7 +565,7 @@ def main():
                 continue
             d = wt[t]
             cells = [f"{fmt(d[p]['median'])} ({fmt(d[p]['min'])} - {fmt(d[p]['max'])})" if p in d else "-"
-                     for p in PATHS]
+                     for p in ("fwd", "nat64", "jool")]
             rr = [wratio(t, "nat64", "jool"), wratio(t, "nat64", "fwd"), wratio(t, "jool", "fwd")]
             A(f"| {names[t]} | {d.get('nat64', d.get('fwd'))['runs']} | " + " | ".join(cells) + " | "
               + " | ".join(f"{x:.2f}" if x else "-" for x in rr) + " |")
