@@ -6,7 +6,7 @@ Usage: report.py RAW OUT.md OUT.json   (the Markdown is also printed)
 
 RAW lines (scripts/bench writes them):
   KEY VALUE...                      header: kernel, cpu, qemu, table, ...
-  count path=P boot=R variant=V total=T marks=M0,...,M7
+  count path=P boot=R variant=V total=T marks=M0,...,M13
   guest path=P boot=R variant=V BENCH-RUN|BENCH-FILL|BENCH-MEM|... k=v...
   wall smp=1 BENCH-WALL|BENCH-RTT|BENCH-OFFLOAD k=v...
   scale smp=N BENCH-WALL k=v...
@@ -22,10 +22,30 @@ HEADER_KEYS = ("kernel", "cpu", "cpus", "qemu", "qemu_settings", "nat64", "jool"
 # nat64-block, nat64-det: nat64 with its pool in port block and in
 # deterministic (RFC 7422) mode; subscriber records count as theirs.
 # nat64-export: nat64 with nat64-logd exporting every record as IPFIX.
-PATHS = ("fwd", "nat64", "nat64-export", "nat64-block", "nat64-det", "jool")
+# nat64-fp: nat64 with its fast path on both veths. nat64-1, jool1: one
+# pool address (no big table). fwd-csum, nat64-csum: the generator's
+# checksum offload on (CHECKSUM_PARTIAL arriving). repro-*: the second
+# topology (perf-repro's), established packets only, Jool with one address.
+MAIN_PATHS = ("fwd", "nat64", "nat64-fp", "nat64-export", "nat64-block", "nat64-det", "jool",
+              "nat64-1", "jool1")
+CSUM_PATHS = ("fwd", "fwd-csum", "nat64", "nat64-csum")
+REPRO_PATHS = ("repro-fwd", "repro-nat64", "repro-jool")
+PATHS = MAIN_PATHS + ("fwd-csum", "nat64-csum") + REPRO_PATHS
+
+
+def base_fwd(p):
+    """The forwarding path a path is compared with: the same generator
+    and topology."""
+    if p.startswith("repro-"):
+        return "repro-fwd"
+    return "fwd-csum" if p.endswith("-csum") else "fwd"
+
+
 KINDS = ("est", "new", "est-big", "new-big")   # the marked windows, in order,
 TCP = "tcp"                                     # then iperf3's (per KB, optional)
 TRANSLATOR_CACHES = {"nat64": ("nat64_session", "nat64_bib"),
+                     "nat64-fp": ("nat64_session", "nat64_bib"),
+                     "nat64-csum": ("nat64_session", "nat64_bib"),
                      "nat64-export": ("nat64_session", "nat64_bib"),
                      "nat64-block": ("nat64_session", "nat64_bib", "nat64_subscriber"),
                      "nat64-det": ("nat64_session", "nat64_bib", "nat64_subscriber"),
@@ -85,7 +105,8 @@ def pct(xs, q):
 
 
 # The marked windows of a count boot, in order, by the number of marks.
-WINDOWS = {8: ("est", "new", "est-big", "new-big"),
+WINDOWS = {4: ("est", "idle"),                   # one pool address, repro-*
+           8: ("est", "new", "est-big", "new-big"),
            10: ("est", "new", "est-big", "new-big", "tcp"),
            14: ("est", "new", "idle", "est-big", "new-big", "idle-big", "tcp")}
 IDLE_FOR = {"est": "idle", "new": "idle", "est-big": "idle-big", "new-big": "idle-big",
@@ -176,6 +197,8 @@ def memory(guest, table, buckets_log):
                 if a:
                     caches[name] = {"objsize": a["objsize"], "objects": a["active"],
                                     "bytes": a["bytes"] - (b["bytes"] if b else 0)}
+            if not get("after", "ALL"):
+                continue        # no big table (one pool address)
             all_delta = get("after", "ALL")["bytes"] - get("before", "ALL")["bytes"]
             fills = [g for g in guest if g["type"] == "BENCH-FILL" and g["ctx_path"] == p
                      and (g["ctx_boot"], g["ctx_variant"]) == bv]
@@ -187,6 +210,8 @@ def memory(guest, table, buckets_log):
                         "all_slab_bytes": all_delta, "sessions_reported": sessions,
                         "vmalloc_bytes": sum(v["bytes"] for v in vm),
                         "fill_seconds": fills[0]["seconds"] if fills else None})
+        if not per:
+            continue
         slab = med([x["translator_slab_bytes"] for x in per])
         allb = med([x["all_slab_bytes"] for x in per])
         buckets = 2 * 8 * (1 << buckets_log) if p.startswith("nat64") else 0
@@ -267,28 +292,35 @@ def main():
 
     # Derived: added over forwarding, ratios, targets.
     added, ratio, e2e, loss_insn = {}, {}, {}, {}
-    if "fwd" in ins:
+    for t in ins:
+        b = base_fwd(t)
+        if t == b or b not in ins:
+            continue
         for kind in KINDS + (TCP,):
-            if kind not in ins["fwd"]:
-                continue
-            f = ins["fwd"][kind]["insns_per_packet"]
-            for t in ("nat64", "nat64-export", "nat64-block", "nat64-det", "jool"):
-                if t in ins and kind in ins[t]:
-                    added.setdefault(t, {})[kind] = ins[t][kind]["insns_per_packet"] - f
-                    e2e.setdefault(t, {})[kind] = f / ins[t][kind]["insns_per_packet"]
-            if kind in added.get("nat64", {}) and kind in added.get("jool", {}) and added["jool"][kind] > 0:
-                ratio[kind] = added["nat64"][kind] / added["jool"][kind]
+            if kind in ins[b] and kind in ins[t]:
+                f = ins[b][kind]["insns_per_packet"]
+                added.setdefault(t, {})[kind] = ins[t][kind]["insns_per_packet"] - f
+                e2e.setdefault(t, {})[kind] = f / ins[t][kind]["insns_per_packet"]
+
+    def added_ratio(a, b):
+        return {k: added[a][k] / added[b][k] for k in added.get(a, {})
+                if k in added.get(b, {}) and added[b][k] > 0}
+    ratio = added_ratio("nat64", "jool")
+    # Jool with one pool address, against nat64 with one (or, without
+    # that part, with the /25).
+    ratio1 = added_ratio("nat64-1" if "nat64-1" in added else "nat64", "jool1")
+    ratio_repro = added_ratio("repro-nat64", "repro-jool")
     # The big-table runs send from 128 pktgen devices, which costs the
     # generator more per packet than one device (fwd shows how much): a
     # translator's loss is taken with forwarding's 1,000-flow cost under
     # both, i.e. only its added cost changes.
     for p in ins:
-        if p == "fwd" or "fwd" not in ins:
+        if base_fwd(p) != "fwd" or p == "fwd" or "fwd" not in ins or "est-big" not in ins[p]:
             continue
         f = ins["fwd"]["est"]["insns_per_packet"]
         loss_insn[p] = 1 - (f + added[p]["est"]) / (f + added[p]["est-big"])
     gen_big = None
-    if "fwd" in ins:
+    if "fwd" in ins and "est-big" in ins["fwd"]:
         gen_big = ins["fwd"]["est-big"]["insns_per_packet"] - ins["fwd"]["est"]["insns_per_packet"]
 
     def wratio(test, a, b):
@@ -329,6 +361,16 @@ def main():
                        e2e["nat64"][kind] >= 0.8,
                        f"by instructions {100 * e2e['nat64'][kind]:.1f}%"
                        + (f"; wall clock {100 * w:.1f}%" if w else ""))
+    if "fwd" in ins and "nat64-fp" in ins and "est" in ins["nat64-fp"]:
+        r = ins["nat64-fp"]["est"]["insns_per_packet"] / ins["fwd"]["est"]["insns_per_packet"]
+        target("fast path: an established packet costs less than plain IPv6 forwarding (< 1.0, aim <= 0.7)",
+               r < 1.0, f"nat64-fp / fwd = {r:.3f} ({ins['nat64-fp']['est']['insns_per_packet']:,.0f} vs "
+               f"{ins['fwd']['est']['insns_per_packet']:,.0f} instructions/packet)")
+    for p in ("nat64", "nat64-fp"):
+        if "new" in added.get(p, {}):
+            target(f"{p}: a new session costs at most +2,000 over forwarding",
+                   added[p]["new"] <= 2000, f"+{added[p]['new']:,.0f} (small table)"
+                   + (f", +{added[p]['new-big']:,.0f} ({table:,} in the table)" if "new-big" in added[p] else ""))
     w = wratio("tcp", "nat64", "jool")
     if False and TCP in ratio:  # TCP per KB is not deterministic enough: see below
         target("TCP bulk >= 2x Jool (iperf3, offloads on): nat64's added instructions <= 1/2 of Jool's",
@@ -389,7 +431,10 @@ def main():
         "elapsed_seconds": elapsed,
         "instructions_per_packet": ins, "idle_instructions_per_second": idle,
         "added_over_forwarding": added,
-        "ratio_nat64_over_jool_added": ratio, "end_to_end_over_forwarding_by_instructions": e2e,
+        "ratio_nat64_over_jool_added": ratio,
+        "ratio_nat64_over_jool1_added": ratio1,
+        "ratio_nat64_over_jool_added_second_topology": ratio_repro,
+        "end_to_end_over_forwarding_by_instructions": e2e,
         "loss_1k_to_table_by_instructions": loss_insn, "loss_1k_to_table_wall": wall_loss,
         "memory": mem, "wall_clock": wt, "latency": lat, "scaling": sc, "offloads": offl,
         "targets": targets,
@@ -413,7 +458,9 @@ def main():
     if info.get("note"):
         A(f"- note: {info.get('note')}")
     A(f"- big table: {table:,} sessions (128 IPv6 sources, every session its own BIB entry); "
-      f"pool 198.18.0.0/25 ports 1024-65535 (128 addresses) for both translators; UDP timeout 2 h")
+      f"pool 198.18.0.0/25 ports 1024-65535 (128 addresses) for both translators"
+      + ("" if "nat64-1" not in ins and "jool1" not in ins else
+         " (nat64-1, jool1: one address, 198.18.0.1)") + "; UDP timeout 2 h")
     if elapsed:
         A(f"- run time: {sum(elapsed.values()) / 60:.0f} min ("
           + ", ".join(f"{k} {v / 60:.1f}" for k, v in elapsed.items()) + ")")
@@ -430,6 +477,20 @@ def main():
           "cost more than translation), so \"2x Jool\" is read as the translator's added cost "
           "(see /work/shared/BENCH-NOTES.md); the end-to-end wall-clock ratio is given beside it.")
         A("")
+    def cell(p, kind):
+        """Instructions per packet, and added over forwarding."""
+        a = added.get(p, {}).get(kind)
+        return fmt(ins[p][kind]["insns_per_packet"]) + (f" ({a:+,.0f})" if a is not None else "")
+
+    def kinds_table(paths, value):
+        """A row for each of PATHS measured, a column for each kind."""
+        A("| path | " + " | ".join(KINDS) + " |")
+        A("|---|" + "---:|" * len(KINDS))
+        for p in paths:
+            if p in ins:
+                A(f"| {p} | " + " | ".join(value(p, k) if k in ins[p] else "-"
+                                          for k in KINDS) + " |")
+
     if ins:
         A("## Guest instructions per packet (deterministic)")
         A("")
@@ -439,23 +500,33 @@ def main():
         A("")
         A(f"| path | established, 1,000 sessions | new session, small table | established, {table:,} sessions | new session, {table:,} in the table |")
         A("|---|---:|---:|---:|---:|")
-        for p in PATHS:
+        for p in MAIN_PATHS:
             if p in ins:
-                cells = []
-                for kind in KINDS:
-                    x = ins[p][kind]["insns_per_packet"]
-                    a = added.get(p, {}).get(kind)
-                    cells.append(fmt(x) + (f" (+{fmt(a)})" if a is not None else ""))
-                A(f"| {p} | " + " | ".join(cells) + " |")
+                A(f"| {p} | " + " | ".join(cell(p, k) if k in ins[p] else "-" for k in KINDS) + " |")
         if ratio:
-            A("| **nat64 / Jool, added** | " + " | ".join(
+            A("| **nat64 / Jool, added (pool /25)** | " + " | ".join(
                 f"**{ratio[k]:.3f}**" if k in ratio else "-" for k in KINDS) + " |")
-        if e2e:
-            for t in ("nat64", "jool"):
-                if t in e2e:
-                    A(f"| {t} end to end, % of forwarding | " + " | ".join(
-                        f"{100 * e2e[t][k]:.1f}%" for k in KINDS) + " |")
+        if ratio1:
+            n1name = "nat64-1" if "nat64-1" in added else "nat64"
+            A(f"| **{n1name} / jool1, added (one pool address)** | " + " | ".join(
+                f"**{ratio1[k]:.3f}**" if k in ratio1 else "-" for k in KINDS) + " |")
+        for t in ("nat64", "nat64-fp", "jool", "jool1"):
+            if t in e2e:
+                A(f"| {t} end to end, % of forwarding | " + " | ".join(
+                    f"{100 * e2e[t][k]:.1f}%" if k in e2e[t] else "-" for k in KINDS) + " |")
         A("")
+        if "nat64-1" in ins or "jool1" in ins:
+            A("nat64-1 and jool1: the same paths with one pool address (198.18.0.1, ports "
+              "1024-65535) instead of the /25; Jool's cost per packet grows with the number of "
+              "pool4 addresses. Established packets only: 64,512 ports hold no big table, and "
+              "Jool gives up on a new session after max-iterations (auto: 1,024) probes from "
+              "one offset per source and destination port, which the new-session runs' "
+              "1,500-7,500 flows a source exceed.")
+            A("")
+        if "nat64-fp" in ins:
+            A("nat64-fp: nat64 with `nat64ctl fastpath add` on both of the translator's veths "
+              "(x6, x4).")
+            A("")
         if any(ins[p][k].get("idle_corrected") for p in ins for k in ins[p]):
             A("")
             A("Idle-corrected: each boot also counts 3 idle seconds with the small and with the "
@@ -465,11 +536,7 @@ def main():
               "weigh 10-30x more per packet here than they would natively; they are shown "
               "apart below. Without the correction (raw window differences):")
             A("")
-            A("| path | " + " | ".join(KINDS) + " |")
-            A("|---|" + "---:|" * len(KINDS))
-            for p in PATHS:
-                if p in ins:
-                    A(f"| {p} | " + " | ".join(fmt(ins[p][k]["raw"]) for k in KINDS) + " |")
+            kinds_table(PATHS, lambda p, k: fmt(ins[p][k]["raw"]))
             if idle:
                 A("")
                 A("Instructions per idle second (what time costs): " + "; ".join(
@@ -510,10 +577,16 @@ def main():
                   f"{e.get('events-received', 0) / max(float(e['seconds']), 0.01):,.0f} events/s, "
                   f"{e.get('events-lost', 0)} lost"
                   for e in exp) + ".")
-        nn = next(iter(ins.values()))
-        A("N1 / N2: " + ", ".join(f"{k} {fmt(nn[k]['n1_n2'][0])} / {fmt(nn[k]['n1_n2'][1])}" for k in KINDS)
+        # The paths that sent the same counts, together.
+        ns = {}
+        for p in ins:
+            ns.setdefault(", ".join(f"{k} {fmt(ins[p][k]['n1_n2'][0])} / {fmt(ins[p][k]['n1_n2'][1])}"
+                                    for k in KINDS if k in ins[p]), []).append(p)
+        A("N1 / N2: " + "; ".join(n if len(ns) == 1 else f"{', '.join(ps)}: {n}"
+                                  for n, ps in ns.items())
           + ". Each boot pair: " + "; ".join(
-              f"{p} " + ", ".join(f"{k} " + "/".join(fmt(x) for x in ins[p][k]["each"]) for k in KINDS)
+              f"{p} " + ", ".join(f"{k} " + "/".join(fmt(x) for x in ins[p][k]["each"])
+                                  for k in KINDS if k in ins[p])
               for p in ins) + ".")
         A("")
         if gen_big is not None:
@@ -522,6 +595,41 @@ def main():
               f"est); the loss from 1,000 to {table:,} sessions is therefore taken on the "
               f"added cost, with forwarding's 1,000-flow cost under both: "
               + ", ".join(f"{p} {100 * v:.1f}%" for p, v in loss_insn.items()) + ".")
+        A("")
+    if any(p in ins for p in ("fwd-csum", "nat64-csum")):
+        A("## Generator checksum offload on (CHECKSUM_PARTIAL arriving)")
+        A("")
+        A("fwd-csum and nat64-csum leave the generator's transmit checksum offload on: pktgen's "
+          "packets then reach the translator CHECKSUM_PARTIAL, as from a container on a veth, "
+          "where the other paths' arrive with the checksum computed and verified. Added cost "
+          "is over forwarding with the same generator.")
+        A("")
+        kinds_table(CSUM_PATHS, cell)
+        for a, b in (("fwd-csum", "fwd"), ("nat64-csum", "nat64")):
+            if a in ins and b in ins:
+                A(f"| {a} minus {b} | " + " | ".join(
+                    f"{ins[a][k]['insns_per_packet'] - ins[b][k]['insns_per_packet']:+,.0f}"
+                    if k in ins[a] and k in ins[b] else "-" for k in KINDS) + " |")
+        A("")
+    if any(p in ins for p in REPRO_PATHS):
+        A("## Second topology (perf-repro's)")
+        A("")
+        A("bench/repro-guest.sh, a copy of /work/shared/perf-repro: other addresses, a plainer "
+          "sink (matchall), one pool address (198.51.100.1) for both translators, nat64 at its "
+          "default map_buckets_log; 1,000 established UDP flows, 20,000 and 200,000 packets a "
+          "boot. perf-repro's own figure is the raw one (no idle correction).")
+        A("")
+        A("| path | established packet | added over forwarding | % of forwarding | raw (perf-repro's method) | idle instructions/s |")
+        A("|---|---:|---:|---:|---:|---:|")
+        for p in REPRO_PATHS:
+            if p in ins:
+                a = added.get(p, {}).get("est")
+                A(f"| {p[6:]}{' (one address)' if p == 'repro-jool' else ''} | "
+                  f"{fmt(ins[p]['est']['insns_per_packet'])} | "
+                  + (f"{a:+,.0f} | {100 * e2e[p]['est']:.1f}%" if a is not None else "- | -")
+                  + f" | {fmt(ins[p]['est']['raw'])} | {fmt(idle.get(p, {}).get('idle'))} |")
+        if "est" in ratio_repro:
+            A(f"| **nat64 / Jool, added** | **{ratio_repro['est']:.3f}** | | | | |")
         A("")
     if mem:
         A(f"## Memory per session ({table:,} sessions)")
@@ -535,7 +643,7 @@ def main():
         A("| translator | caches (object size) | slab bytes/session | buckets bytes/session | total bytes/session | all slab caches, bytes/session |")
         A("|---|---|---:|---:|---:|---:|")
         for p, m in mem.items():
-            if p == "fwd":
+            if p.startswith("fwd"):
                 continue
             cs = m["boots"][0]["caches"]
             A(f"| {p} | " + ", ".join(f"{n} ({c['objsize']} B)" for n, c in cs.items())
@@ -565,7 +673,7 @@ def main():
                 continue
             d = wt[t]
             cells = [f"{fmt(d[p]['median'])} ({fmt(d[p]['min'])} - {fmt(d[p]['max'])})" if p in d else "-"
-                     for p in PATHS]
+                     for p in ("fwd", "nat64", "jool")]
             rr = [wratio(t, "nat64", "jool"), wratio(t, "nat64", "fwd"), wratio(t, "jool", "fwd")]
             A(f"| {names[t]} | {d.get('nat64', d.get('fwd'))['runs']} | " + " | ".join(cells) + " | "
               + " | ".join(f"{x:.2f}" if x else "-" for x in rr) + " |")
