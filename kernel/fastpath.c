@@ -215,6 +215,15 @@ void nat64_fp_learn(struct nat64_net *nn, const struct nat64_session *s,
 	    old->iif == skb->skb_iif && old->mark == skb->mark &&
 	    old->tos == tos && old->cookie == cookie)
 		return;
+	/*
+	 * Another session's entry, current and less than a second old,
+	 * keeps the slot: with more busy sessions than slots, each slot
+	 * changes hands at most once a second, rather than at the cost of a
+	 * new entry a packet.
+	 */
+	if (old && old->sess != s && old->gen == gen &&
+	    (u32)jiffies - old->since < HZ)
+		return;
 	mt = rcu_dereference(nn->maps);
 	memcg = nat64_memcg_enter(mt);
 	e = kmalloc(sizeof(*e), GFP_ATOMIC | __GFP_ACCOUNT | __GFP_NOWARN);
@@ -228,6 +237,7 @@ void nat64_fp_learn(struct nat64_net *nn, const struct nat64_session *s,
 	e->mark = skb->mark;
 	e->iif = skb->skb_iif;
 	e->gen = gen;
+	e->since = jiffies;
 	e->tos = tos;
 	dst_hold(dst);
 	if (cmpxchg(slot, old, e) != old) {

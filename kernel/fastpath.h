@@ -24,6 +24,7 @@ struct nat64_fpe {
 	u32 mark;
 	int iif;
 	u32 gen;			/* nat64_net.fp_gen when cached */
+	u32 since;			/* jiffies when cached */
 	u8 tos;
 	struct rcu_head rcu;
 };

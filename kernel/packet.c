@@ -700,7 +700,7 @@ static struct nat64_session *session6(struct nat64_net *nn,
 				      struct nat64_rule *rule,
 				      struct sk_buff *skb,
 				      const struct xl_pkt *p, __be32 dst4,
-				      struct nat64_bib **bibp)
+				      struct nat64_bib **bibp, bool *fresh)
 {
 	struct nat64_flow f = {
 		.proto = p->proto,
@@ -724,6 +724,7 @@ static struct nat64_session *session6(struct nat64_net *nn,
 	if (p->proto == XL_TCP && !(th[13] & 0x02))
 		return ERR_PTR(-(long)NAT64_STAT_DROP_FILTERED);
 	s = nat64_sess_create6(nn, mt, rule, &f, TCPS_CLOSED, bibp, &why);
+	*fresh = true;
 	if (!s) {
 		nat64_ev_refused(nn, &f, rule,
 				 b && !READ_ONCE(b->dead) ? b : NULL, why);
@@ -822,6 +823,7 @@ static unsigned int xlat_6to4(struct nat64_net *nn, struct nat64_rule *rule,
 	struct xl_out o;
 	struct xl_pkt p;
 	enum xl_verdict v;
+	bool fresh = false;
 	bool df;
 
 	v = parse(skb, xl_parse6, &p);
@@ -853,7 +855,7 @@ static unsigned int xlat_6to4(struct nat64_net *nn, struct nat64_rule *rule,
 	if (hairpin && p.proto != XL_ICMP &&
 	    !nat64_bib_find4(nn, mt, p.proto, dst4, p.dport))
 		return hairpin_refuse(nn, skb);
-	s = session6(nn, mt, rule, skb, &p, dst4, &b);
+	s = session6(nn, mt, rule, skb, &p, dst4, &b, &fresh);
 	if (IS_ERR(s)) {
 		why = (enum nat64_stat)-PTR_ERR(s);
 		/* RFC 6146 §3.5.1.1: no IPv4 address to be had. */
@@ -925,7 +927,7 @@ translate:
 		/* Translated or dropped: never back to a stack. */
 		return __xlat_4to6(nn, hairpin, skb, true);
 	}
-	if (unlikely(rcu_access_pointer(nn->fpc)) && !frag_max &&
+	if (unlikely(rcu_access_pointer(nn->fpc)) && !frag_max && !fresh &&
 	    fp_state_ok(s, p.proto))
 		nat64_fp_learn(nn, s, 0, skb, &rt->dst, 0, p.tclass & 0x1c);
 	return finish(nn, skb, &rt->dst, htons(ETH_P_IP), frag_max);
@@ -1027,7 +1029,7 @@ static struct nat64_session *session4(struct nat64_net *nn,
 				      struct nat64_bib *b,
 				      struct nat64_rule *rule4,
 				      const struct xl_pkt *p, __be32 src4,
-				      const u8 *th)
+				      const u8 *th, bool *fresh)
 {
 	u16 rport = p->proto == XL_ICMP ? 0 : p->sport;
 	struct nat64_session *s;
@@ -1049,6 +1051,7 @@ static struct nat64_session *session4(struct nat64_net *nn,
 	}
 	s = nat64_sess_create4(nn, mt, b, b->rule ?: rule4->id, src4,
 			       rport, TCPS_CLOSED, &why);
+	*fresh = true;
 	if (s)
 		return s;
 	/* A BIB entry that just went refuses nothing. */
@@ -1121,6 +1124,7 @@ static unsigned int __xlat_4to6(struct nat64_net *nn,
 	struct xl_pkt p;
 	enum xl_verdict v;
 	__be32 src4;
+	bool fresh = false;
 	int delta;
 
 	/* The pool is the translator's: what it cannot translate, it drops. */
@@ -1156,7 +1160,7 @@ static unsigned int __xlat_4to6(struct nat64_net *nn,
 	/* Nor do denied networks reach IPv6 hosts (static entries). */
 	if (nat64_denied(nn, ntohl(src4)))
 		return drop(nn, NAT64_STAT_DROP_DENIED);
-	s = session4(nn, mt, m, rule4, &p, src4, skb->data + p.l3len);
+	s = session4(nn, mt, m, rule4, &p, src4, skb->data + p.l3len, &fresh);
 	/* No IPv4 SYN of an IPv6 host is kept: it would expire into an
 	 * ICMPv4 error to the pool address.
 	 */
@@ -1226,7 +1230,7 @@ static unsigned int __xlat_4to6(struct nat64_net *nn,
 	}
 	if (frag_max)
 		return frag6_out(nn, skb, dst, frag_max, id4);
-	if (unlikely(rcu_access_pointer(nn->fpc)) && !hairpin &&
+	if (unlikely(rcu_access_pointer(nn->fpc)) && !hairpin && !fresh &&
 	    fp_state_ok(s, p.proto))
 		nat64_fp_learn(nn, s, 1, skb, dst,
 			       rt6_get_cookie((struct rt6_info *)dst), 0);
@@ -1464,6 +1468,50 @@ static unsigned int fp_send(struct nat64_net *nn, struct sk_buff *skb,
 	return NF_STOLEN;
 }
 
+/*
+ * The protocol and ports (ICMP echo: the identifier in both) of the
+ * transport header at @off, read before the packet is parsed so as to
+ * find its session first: a new session's packet costs the fast path
+ * little. The parse that follows must agree.
+ */
+static bool fp_peek(const struct sk_buff *skb, u8 nexthdr, unsigned int off,
+		    u8 *proto, u16 *sport, u16 *dport)
+{
+	const u8 *l4 = skb->data + off;
+
+	switch (nexthdr) {
+	case IPPROTO_TCP:
+		*proto = XL_TCP;
+		break;
+	case IPPROTO_UDP:
+		*proto = XL_UDP;
+		break;
+	case IPPROTO_ICMPV6:
+		if (l4[0] != ICMPV6_ECHO_REQUEST && l4[0] != ICMPV6_ECHO_REPLY)
+			return false;
+		fallthrough;
+	case IPPROTO_ICMP:
+		if (nexthdr == IPPROTO_ICMP &&
+		    l4[0] != ICMP_ECHO && l4[0] != ICMP_ECHOREPLY)
+			return false;
+		*proto = XL_ICMP;
+		*sport = xl_get16(l4 + 4);
+		*dport = *sport;
+		return true;
+	default:
+		return false;
+	}
+	*sport = xl_get16(l4);
+	*dport = xl_get16(l4 + 2);
+	return true;
+}
+
+/* Does the parse of @p agree with what fp_peek() read? */
+static bool fp_peeked(const struct xl_pkt *p, u8 proto, u16 sport, u16 dport)
+{
+	return p->proto == proto && p->sport == sport && p->dport == dport;
+}
+
 unsigned int nat64_fp_in6(struct nat64_net *nn, struct sk_buff *skb)
 {
 	struct nat64_maptable *mt;
@@ -1478,37 +1526,41 @@ unsigned int nat64_fp_in6(struct nat64_net *nn, struct sk_buff *skb)
 	enum xl_verdict v;
 	struct xl_out o;
 	struct xl_pkt p;
+	u16 sport, dport;
 	__be32 daddr;
+	u8 proto;
 	u32 mtu;
 
 	if (READ_ONCE(nn->mode) != NAT64_MODE_HOOKS ||
-	    !pskb_may_pull(skb, sizeof(*ip6)))
+	    !pskb_may_pull(skb, sizeof(*ip6) + 8))
 		return NF_ACCEPT;
 	ip6 = ipv6_hdr(skb);
 	rule = rule_for6(nn, ip6->saddr.s6_addr, ip6->daddr.s6_addr);
 	if (!rule)
 		return NF_ACCEPT;		/* not the translator's */
+	if (!fp_peek(skb, ip6->nexthdr, sizeof(*ip6), &proto, &sport, &dport))
+		return fp_miss(nn, NAT64_STAT_FP_MISS_HEADER);
+	rfc6052_extract(rule->plen, ip6->daddr.s6_addr, o.dst);
+	mt = rcu_dereference(nn->maps);
+	b = mt ? nat64_bib_find6(nn, mt, proto, &ip6->saddr, sport) : NULL;
+	s = b ? sess_live(nn, mt, b, o.dst, proto == XL_ICMP ? 0 : dport) :
+	    NULL;
+	if (!s || READ_ONCE(s->rule) != rule->id)
+		return fp_miss(nn, NAT64_STAT_FP_MISS_SESSION);
+	if (!fp_state_ok(s, proto))
+		return fp_miss(nn, NAT64_STAT_FP_MISS_TCP);
+
 	if (skb->pkt_type != PACKET_HOST || ip6->version != 6 ||
 	    !ip6->payload_len ||
 	    !fp_trim(skb, sizeof(*ip6) + ntohs(ip6->payload_len)))
 		return fp_miss(nn, NAT64_STAT_FP_MISS_HEADER);
 	v = parse(skb, xl_parse6, &p);
 	if (v || p.is_err || p.frag || p.l3len != XL_IP6_HLEN ||
+	    !fp_peeked(&p, proto, sport, dport) ||
 	    (skb_is_gso(skb) && !gso_inplace(skb, &p, SKB_GSO_TCPV6)))
 		return fp_miss(nn, NAT64_STAT_FP_MISS_HEADER);
 	/* FIN, SYN or RST: the state machine's, on the full path. */
 	if (p.proto == XL_TCP && (skb->data[p.l3len + 13] & 0x07))
-		return fp_miss(nn, NAT64_STAT_FP_MISS_TCP);
-
-	rfc6052_extract(rule->plen, p.dst, o.dst);
-	mt = rcu_dereference(nn->maps);
-	b = mt ? nat64_bib_find6(nn, mt, p.proto, &ipv6_hdr(skb)->saddr,
-				 p.sport) : NULL;
-	s = b ? sess_live(nn, mt, b, o.dst,
-			  p.proto == XL_ICMP ? 0 : p.dport) : NULL;
-	if (!s || READ_ONCE(s->rule) != rule->id)
-		return fp_miss(nn, NAT64_STAT_FP_MISS_SESSION);
-	if (!fp_state_ok(s, p.proto))
 		return fp_miss(nn, NAT64_STAT_FP_MISS_TCP);
 	dst = fp_out(nn, s, 0, skb, p.tclass & 0x1c, &mtu, &why);
 	if (!dst)
@@ -1545,36 +1597,40 @@ unsigned int nat64_fp_in4(struct nat64_net *nn, struct sk_buff *skb)
 	enum xl_verdict v;
 	struct xl_out o;
 	struct xl_pkt p;
+	u16 sport, dport;
 	int delta;
+	u8 proto;
 	u32 mtu;
 
 	if (READ_ONCE(nn->mode) != NAT64_MODE_HOOKS ||
-	    !pskb_may_pull(skb, sizeof(*iph)))
+	    !pskb_may_pull(skb, sizeof(*iph) + 8))
 		return NF_ACCEPT;
 	iph = ip_hdr(skb);
 	if (!rule_for4(nn, iph->daddr))
 		return NF_ACCEPT;		/* not the translator's */
-	/* ip_rcv()'s checks first; no options, no fragments. */
-	if (skb->pkt_type != PACKET_HOST || iph->version != 4 ||
-	    iph->ihl != 5 || ip_fast_csum(iph, 5) || ip_is_fragment(iph) ||
-	    !fp_trim(skb, ntohs(iph->tot_len)))
+	/* No options, no fragments. */
+	if (iph->ihl != 5 || ip_is_fragment(iph) ||
+	    !fp_peek(skb, iph->protocol, sizeof(*iph), &proto, &sport, &dport))
 		return fp_miss(nn, NAT64_STAT_FP_MISS_HEADER);
-	v = parse(skb, xl_parse4, &p);
-	if (v || p.is_err ||
-	    (skb_is_gso(skb) && !gso_inplace(skb, &p, SKB_GSO_TCPV4)))
-		return fp_miss(nn, NAT64_STAT_FP_MISS_HEADER);
-	if (p.proto == XL_TCP && (skb->data[p.l3len + 13] & 0x07))
-		return fp_miss(nn, NAT64_STAT_FP_MISS_TCP);
-
 	mt = rcu_dereference(nn->maps);
-	m = mt ? nat64_bib_find4(nn, mt, p.proto, ip_hdr(skb)->daddr,
-				 p.dport) : NULL;
-	s = m ? sess_live(nn, mt, m, p.src,
-			  p.proto == XL_ICMP ? 0 : p.sport) : NULL;
+	m = mt ? nat64_bib_find4(nn, mt, proto, iph->daddr, dport) : NULL;
+	s = m ? sess_live(nn, mt, m, (const u8 *)&iph->saddr,
+			  proto == XL_ICMP ? 0 : sport) : NULL;
 	rule = s ? nat64_rule_by_id(nn, READ_ONCE(s->rule)) : NULL;
 	if (!rule)
 		return fp_miss(nn, NAT64_STAT_FP_MISS_SESSION);
-	if (!fp_state_ok(s, p.proto))
+	if (!fp_state_ok(s, proto))
+		return fp_miss(nn, NAT64_STAT_FP_MISS_TCP);
+
+	/* ip_rcv()'s checks. */
+	if (skb->pkt_type != PACKET_HOST || iph->version != 4 ||
+	    ip_fast_csum(iph, 5) || !fp_trim(skb, ntohs(iph->tot_len)))
+		return fp_miss(nn, NAT64_STAT_FP_MISS_HEADER);
+	v = parse(skb, xl_parse4, &p);
+	if (v || p.is_err || !fp_peeked(&p, proto, sport, dport) ||
+	    (skb_is_gso(skb) && !gso_inplace(skb, &p, SKB_GSO_TCPV4)))
+		return fp_miss(nn, NAT64_STAT_FP_MISS_HEADER);
+	if (p.proto == XL_TCP && (skb->data[p.l3len + 13] & 0x07))
 		return fp_miss(nn, NAT64_STAT_FP_MISS_TCP);
 	dst = fp_out(nn, s, 1, skb, 0, &mtu, &why);
 	if (!dst)
