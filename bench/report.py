@@ -29,7 +29,7 @@ HEADER_KEYS = ("kernel", "cpu", "cpus", "qemu", "qemu_settings", "nat64", "jool"
 MAIN_PATHS = ("fwd", "nat64", "nat64-fp", "nat64-export", "nat64-block", "nat64-det", "jool",
               "nat64-1", "jool1")
 CSUM_PATHS = ("fwd", "fwd-csum", "nat64", "nat64-csum")
-REPRO_PATHS = ("repro-fwd", "repro-nat64", "repro-jool")
+REPRO_PATHS = ("repro-fwd", "repro-nat64", "repro-nat64-fp", "repro-jool")
 PATHS = MAIN_PATHS + ("fwd-csum", "nat64-csum") + REPRO_PATHS
 
 
