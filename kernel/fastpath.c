@@ -197,6 +197,37 @@ void nat64_fp_net_exit(struct nat64_net *nn)
 	mutex_unlock(&nn->config_lock);
 }
 
+/*
+ * The slot of @s's set that a new entry of @s going @dir takes, and its
+ * entry (@old): @s's own, else a free way, else one cached before the
+ * last configuration or interface change, else the older of the two if
+ * it is more than a second old. NULL: none (with more busy sessions
+ * than the cache holds, each slot changes hands at most once a second,
+ * rather than at the cost of a new entry a packet).
+ */
+static struct nat64_fpe **fp_victim(struct nat64_fpcache *c,
+				    const struct nat64_session *s,
+				    unsigned int dir, u32 gen,
+				    struct nat64_fpe **old)
+{
+	struct nat64_fpe **slot = nat64_fp_slot(c, s, dir);
+	struct nat64_fpe *e[2] = { READ_ONCE(slot[0]), READ_ONCE(slot[2]) };
+	unsigned int w;
+
+	for (w = 0; w < 2; w++)
+		if (e[w] && e[w]->sess == s)
+			goto take;
+	for (w = 0; w < 2; w++)
+		if (!e[w] || e[w]->gen != gen)
+			goto take;
+	w = (s32)(e[1]->since - e[0]->since) < 0;
+	if ((u32)jiffies - e[w]->since < HZ)
+		return NULL;
+take:
+	*old = e[w];
+	return &slot[2 * w];
+}
+
 void nat64_fp_learn(struct nat64_net *nn, const struct nat64_session *s,
 		    unsigned int dir, const struct sk_buff *skb,
 		    struct dst_entry *dst, u32 cookie, u8 tos)
@@ -209,20 +240,12 @@ void nat64_fp_learn(struct nat64_net *nn, const struct nat64_session *s,
 
 	if (!c)
 		return;
-	slot = nat64_fp_slot(c, s, dir);
-	old = READ_ONCE(*slot);
+	slot = fp_victim(c, s, dir, gen, &old);
+	if (!slot)
+		return;
 	if (old && old->sess == s && old->dst == dst && old->gen == gen &&
 	    old->iif == skb->skb_iif && old->mark == skb->mark &&
 	    old->tos == tos && old->cookie == cookie)
-		return;
-	/*
-	 * Another session's entry, current and less than a second old,
-	 * keeps the slot: with more busy sessions than slots, each slot
-	 * changes hands at most once a second, rather than at the cost of a
-	 * new entry a packet.
-	 */
-	if (old && old->sess != s && old->gen == gen &&
-	    (u32)jiffies - old->since < HZ)
 		return;
 	mt = rcu_dereference(nn->maps);
 	memcg = nat64_memcg_enter(mt);
@@ -263,8 +286,8 @@ void nat64_fp_forget(struct nat64_net *nn, const struct nat64_session *s)
 	smp_mb();	/* s->dead is set: see nat64_fp_learn() */
 	rcu_read_lock();
 	c = rcu_dereference(nn->fpc);
-	for (dir = 0; c && dir < 2; dir++) {
-		slot = nat64_fp_slot(c, s, dir);
+	for (dir = 0; c && dir < 4; dir++) {	/* both ways, each way */
+		slot = nat64_fp_slot(c, s, dir & 1) + (dir & 2);
 		e = READ_ONCE(*slot);
 		if (e && e->sess == s && cmpxchg(slot, e, NULL) == e)
 			call_rcu(&e->rcu, fpe_free_rcu);

@@ -30,20 +30,37 @@ struct nat64_fpe {
 };
 
 /*
- * Direct-mapped: slot pair hash(session), one slot each way. A session
- * whose slot another holds is cached anew by the full path: the cache
- * holds at most NAT64_FASTPATH_SLOTS entries, and no session grows.
+ * Two-way set-associative: the session's hash picks a set of four
+ * slots, two ways of one slot each way (6to4, 4to6); an entry of the
+ * session takes either way. With more sessions than the cache holds,
+ * a session whose set is full goes on the full path: the cache holds at
+ * most NAT64_FASTPATH_SLOTS entries, and no session grows.
  */
 struct nat64_fpcache {
 	struct nat64_fpe *slot[NAT64_FASTPATH_SLOTS];
 };
 
+/* Way 0 of @s going @dir; way 1 is two slots on. */
 static inline struct nat64_fpe **nat64_fp_slot(struct nat64_fpcache *c,
 					       const struct nat64_session *s,
 					       unsigned int dir)
 {
-	return &c->slot[hash_ptr(s, ilog2(NAT64_FASTPATH_SLOTS) - 1) << 1 |
+	return &c->slot[hash_ptr(s, ilog2(NAT64_FASTPATH_SLOTS) - 2) << 2 |
 			dir];
+}
+
+/* @s's entry going @dir in either way of its set, or NULL. */
+static inline struct nat64_fpe *nat64_fp_find(struct nat64_fpcache *c,
+					      const struct nat64_session *s,
+					      unsigned int dir)
+{
+	struct nat64_fpe **slot = nat64_fp_slot(c, s, dir);
+	struct nat64_fpe *e = READ_ONCE(slot[0]);
+
+	if (e && e->sess == s)
+		return e;
+	e = READ_ONCE(slot[2]);
+	return e && e->sess == s ? e : NULL;
 }
 
 #endif /* _NAT64_FASTPATH_H */

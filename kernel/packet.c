@@ -1400,10 +1400,10 @@ static struct dst_entry *fp_out(struct nat64_net *nn,
 				u8 tos, u32 *mtu, enum nat64_stat *why)
 {
 	struct nat64_fpcache *c = rcu_dereference(nn->fpc);
-	struct nat64_fpe *e = c ? READ_ONCE(*nat64_fp_slot(c, s, dir)) : NULL;
+	struct nat64_fpe *e = c ? nat64_fp_find(c, s, dir) : NULL;
 	struct dst_entry *dst;
 
-	if (!e || e->sess != s || e->iif != skb->skb_iif ||
+	if (!e || e->iif != skb->skb_iif ||
 	    e->mark != skb->mark || e->tos != tos) {
 		*why = NAT64_STAT_FP_MISS_NOCACHE;
 		return NULL;
@@ -1549,6 +1549,9 @@ unsigned int nat64_fp_in6(struct nat64_net *nn, struct sk_buff *skb)
 		return fp_miss(nn, NAT64_STAT_FP_MISS_SESSION);
 	if (!fp_state_ok(s, proto))
 		return fp_miss(nn, NAT64_STAT_FP_MISS_TCP);
+	dst = fp_out(nn, s, 0, skb, ipv6_get_dsfield(ip6) & 0x1c, &mtu, &why);
+	if (!dst)
+		return fp_miss(nn, why);
 
 	if (skb->pkt_type != PACKET_HOST || ip6->version != 6 ||
 	    !ip6->payload_len ||
@@ -1562,9 +1565,6 @@ unsigned int nat64_fp_in6(struct nat64_net *nn, struct sk_buff *skb)
 	/* FIN, SYN or RST: the state machine's, on the full path. */
 	if (p.proto == XL_TCP && (skb->data[p.l3len + 13] & 0x07))
 		return fp_miss(nn, NAT64_STAT_FP_MISS_TCP);
-	dst = fp_out(nn, s, 0, skb, p.tclass & 0x1c, &mtu, &why);
-	if (!dst)
-		return fp_miss(nn, why);
 	len4 = XL_IP4_HLEN + p.l4len;
 	if (!fits(skb, len4, mtu, XL_IP4_HLEN - (int)p.l3len))
 		return fp_miss(nn, NAT64_STAT_FP_MISS_MTU);
@@ -1621,6 +1621,9 @@ unsigned int nat64_fp_in4(struct nat64_net *nn, struct sk_buff *skb)
 		return fp_miss(nn, NAT64_STAT_FP_MISS_SESSION);
 	if (!fp_state_ok(s, proto))
 		return fp_miss(nn, NAT64_STAT_FP_MISS_TCP);
+	dst = fp_out(nn, s, 1, skb, 0, &mtu, &why);
+	if (!dst)
+		return fp_miss(nn, why);
 
 	/* ip_rcv()'s checks. */
 	if (skb->pkt_type != PACKET_HOST || iph->version != 4 ||
@@ -1632,9 +1635,6 @@ unsigned int nat64_fp_in4(struct nat64_net *nn, struct sk_buff *skb)
 		return fp_miss(nn, NAT64_STAT_FP_MISS_HEADER);
 	if (p.proto == XL_TCP && (skb->data[p.l3len + 13] & 0x07))
 		return fp_miss(nn, NAT64_STAT_FP_MISS_TCP);
-	dst = fp_out(nn, s, 1, skb, 0, &mtu, &why);
-	if (!dst)
-		return fp_miss(nn, why);
 	/* What IPv4 lets be fragmented, IPv6 must not (RFC 7915 §5.1). */
 	len6 = XL_IP6_HLEN + p.l4len;
 	delta = XL_IP6_HLEN - p.l3len;
