@@ -30,7 +30,11 @@ MAIN_PATHS = ("fwd", "nat64", "nat64-fp", "nat64-export", "nat64-block", "nat64-
               "nat64-1", "jool1")
 CSUM_PATHS = ("fwd", "fwd-csum", "nat64", "nat64-csum")
 REPRO_PATHS = ("repro-fwd", "repro-nat64", "repro-nat64-fp", "repro-jool")
-PATHS = MAIN_PATHS + ("fwd-csum", "nat64-csum") + REPRO_PATHS
+# -smp2: two vCPUs (single-threaded TCG, so the count is exact) with
+# receive packet steering on the translator's ingress.
+SMP2_PATHS = ("fwd", "fwd-smp2", "nat64", "nat64-smp2", "nat64-fp", "nat64-fp-smp2")
+PATHS = MAIN_PATHS + ("fwd-csum", "nat64-csum", "fwd-smp2", "nat64-smp2",
+                      "nat64-fp-smp2") + REPRO_PATHS
 
 
 def base_fwd(p):
@@ -38,6 +42,8 @@ def base_fwd(p):
     and topology."""
     if p.startswith("repro-"):
         return "repro-fwd"
+    if p.endswith("-smp2"):
+        return "fwd-smp2"
     return "fwd-csum" if p.endswith("-csum") else "fwd"
 
 
@@ -45,6 +51,8 @@ KINDS = ("est", "new", "est-big", "new-big")   # the marked windows, in order,
 TCP = "tcp"                                     # then iperf3's (per KB, optional)
 TRANSLATOR_CACHES = {"nat64": ("nat64_session", "nat64_bib"),
                      "nat64-fp": ("nat64_session", "nat64_bib"),
+                     "nat64-smp2": ("nat64_session", "nat64_bib"),
+                     "nat64-fp-smp2": ("nat64_session", "nat64_bib"),
                      "nat64-csum": ("nat64_session", "nat64_bib"),
                      "nat64-export": ("nat64_session", "nat64_bib"),
                      "nat64-block": ("nat64_session", "nat64_bib", "nat64_subscriber"),
@@ -606,6 +614,22 @@ def main():
         A("")
         kinds_table(CSUM_PATHS, cell)
         for a, b in (("fwd-csum", "fwd"), ("nat64-csum", "nat64")):
+            if a in ins and b in ins:
+                A(f"| {a} minus {b} | " + " | ".join(
+                    f"{ins[a][k]['insns_per_packet'] - ins[b][k]['insns_per_packet']:+,.0f}"
+                    if k in ins[a] and k in ins[b] else "-" for k in KINDS) + " |")
+        A("")
+    if any(p in ins for p in ("fwd-smp2", "nat64-smp2", "nat64-fp-smp2")):
+        A("## Two vCPUs, receive packet steering")
+        A("")
+        A("-smp2: the same boots with two vCPUs (single-threaded TCG: the plugin's one counter "
+          "stays exact) and rps_cpus of the translator's x6 over both, so that packets are "
+          "handed to the other CPU. Added cost is over forwarding with two vCPUs; the "
+          "difference to one vCPU is what steering and sharing cost each path.")
+        A("")
+        kinds_table(SMP2_PATHS, cell)
+        for a, b in (("fwd-smp2", "fwd"), ("nat64-smp2", "nat64"),
+                     ("nat64-fp-smp2", "nat64-fp")):
             if a in ins and b in ins:
                 A(f"| {a} minus {b} | " + " | ".join(
                     f"{ins[a][k]['insns_per_packet'] - ins[b][k]['insns_per_packet']:+,.0f}"
