@@ -604,6 +604,14 @@ def main():
               f"added cost, with forwarding's 1,000-flow cost under both: "
               + ", ".join(f"{p} {100 * v:.1f}%" for p, v in loss_insn.items()) + ".")
         A("")
+    def minus_rows(pairs):
+        """A row "A minus B" of per-kind differences for each pair measured."""
+        for a, b in pairs:
+            if a in ins and b in ins:
+                A(f"| {a} minus {b} | " + " | ".join(
+                    f"{ins[a][k]['insns_per_packet'] - ins[b][k]['insns_per_packet']:+,.0f}"
+                    if k in ins[a] and k in ins[b] else "-" for k in KINDS) + " |")
+
     if any(p in ins for p in ("fwd-csum", "nat64-csum")):
         A("## Generator checksum offload on (CHECKSUM_PARTIAL arriving)")
         A("")
@@ -613,11 +621,7 @@ def main():
           "is over forwarding with the same generator.")
         A("")
         kinds_table(CSUM_PATHS, cell)
-        for a, b in (("fwd-csum", "fwd"), ("nat64-csum", "nat64")):
-            if a in ins and b in ins:
-                A(f"| {a} minus {b} | " + " | ".join(
-                    f"{ins[a][k]['insns_per_packet'] - ins[b][k]['insns_per_packet']:+,.0f}"
-                    if k in ins[a] and k in ins[b] else "-" for k in KINDS) + " |")
+        minus_rows((("fwd-csum", "fwd"), ("nat64-csum", "nat64")))
         A("")
     if any(p in ins for p in ("fwd-smp2", "nat64-smp2", "nat64-fp-smp2")):
         A("## Two vCPUs, receive packet steering")
@@ -628,12 +632,8 @@ def main():
           "difference to one vCPU is what steering and sharing cost each path.")
         A("")
         kinds_table(SMP2_PATHS, cell)
-        for a, b in (("fwd-smp2", "fwd"), ("nat64-smp2", "nat64"),
-                     ("nat64-fp-smp2", "nat64-fp")):
-            if a in ins and b in ins:
-                A(f"| {a} minus {b} | " + " | ".join(
-                    f"{ins[a][k]['insns_per_packet'] - ins[b][k]['insns_per_packet']:+,.0f}"
-                    if k in ins[a] and k in ins[b] else "-" for k in KINDS) + " |")
+        minus_rows((("fwd-smp2", "fwd"), ("nat64-smp2", "nat64"),
+                    ("nat64-fp-smp2", "nat64-fp")))
         A("")
     if any(p in ins for p in REPRO_PATHS):
         A("## Second topology (perf-repro's)")
