@@ -443,7 +443,7 @@ int nat64_spec_deny_del(struct nat64_spec *s, u32 addr, u8 plen,
 	return 0;
 }
 
-static int sfastpath_find(const struct nat64_spec *s, const char *name)
+int nat64_spec_fastpath_find(const struct nat64_spec *s, const char *name)
 {
 	unsigned int i;
 
@@ -460,7 +460,7 @@ int nat64_spec_fastpath_add(struct nat64_spec *s, const char *name,
 		NL_SET_ERR_MSG(extack, "not a valid interface name");
 		return -EINVAL;
 	}
-	if (sfastpath_find(s, name) >= 0) {
+	if (nat64_spec_fastpath_find(s, name) >= 0) {
 		NL_SET_ERR_MSG(extack, "that interface has the fast path already");
 		return -EEXIST;
 	}
@@ -476,7 +476,7 @@ int nat64_spec_fastpath_add(struct nat64_spec *s, const char *name,
 int nat64_spec_fastpath_del(struct nat64_spec *s, const char *name,
 			    struct netlink_ext_ack *extack)
 {
-	int at = sfastpath_find(s, name);
+	int at = nat64_spec_fastpath_find(s, name);
 
 	if (at < 0) {
 		NL_SET_ERR_MSG(extack, "that interface has no fast path");

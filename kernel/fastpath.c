@@ -42,12 +42,7 @@ static unsigned int fp_hook(void *priv, struct sk_buff *skb,
 
 static bool fp_listed(const struct nat64_spec *s, const char *name)
 {
-	unsigned int i;
-
-	for (i = 0; s && i < s->nfastpath; i++)
-		if (!strncmp(s->fastpath[i], name, IFNAMSIZ))
-			return true;
-	return false;
+	return s && nat64_spec_fastpath_find(s, name) >= 0;
 }
 
 static struct nat64_fpdev *fpdev_find(struct nat64_net *nn,

@@ -329,6 +329,8 @@ int nat64_batch_end(struct nat64_net *nn, u32 portid, bool commit,
 /* The netlink socket @portid closed: drop its batch. */
 void nat64_batch_release(struct nat64_net *nn, u32 portid);
 
+/* Where @s lists interface @name for the fast path, or -1. */
+int nat64_spec_fastpath_find(const struct nat64_spec *s, const char *name);
 /* Add interface @name to the fast path's list, or remove it. */
 int nat64_spec_fastpath_add(struct nat64_spec *s, const char *name,
 			    struct netlink_ext_ack *extack);
