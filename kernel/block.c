@@ -135,12 +135,29 @@ static bool blk_scan(struct nat64_net *nn, struct nat64_maptable *mt,
 }
 
 /*
+ * Is @addr one of the host's own (in host order; *@known: the last one
+ * asked about, and @local its answer)? Mappings on a local address must
+ * not take a port a socket of the host holds.
+ */
+static bool blk_local(struct nat64_net *nn, u32 addr, u32 *known,
+		      int *local)
+{
+	if (*local < 0 || *known != addr) {
+		*known = addr;
+		*local = inet_addr_type(nn->net, htonl(addr)) == RTN_LOCAL;
+	}
+	return *local;
+}
+
+/*
  * A free port of @blk for @b: the source port if the block has it (port
  * preservation), else one of the source port's class (range
- * preservation) from a point @khash picks, else any.
+ * preservation) from a point @khash picks, else any. @known, @local:
+ * see blk_local().
  */
 static bool blk_port(struct nat64_net *nn, struct nat64_maptable *mt,
-		     struct nat64_block *blk, struct nat64_bib *b, u32 khash)
+		     struct nat64_block *blk, struct nat64_bib *b, u32 khash,
+		     u32 *known, int *local)
 {
 	u32 size = blk->bm->size;
 	struct pa_range r = {
@@ -149,30 +166,35 @@ static bool blk_port(struct nat64_net *nn, struct nat64_maptable *mt,
 		.port_hi = blk->port_lo + size - 1,
 	};
 	unsigned long *bits = blk_bits(blk, b->proto);
-	bool local = inet_addr_type(nn->net, blk->addr4) == RTN_LOCAL;
 	unsigned int tries = 0;
 	u32 lo = r.port_lo, hi = r.port_hi;
+	bool loc;
 
+	/* A full block costs no scan and no FIB lookup. */
+	if (blk->nused[b->proto] >= size)
+		return false;
+	loc = blk_local(nn, r.addr, known, local);
 	if (b->proto != XL_ICMP)
 		pa_class(&r, b->port6, &lo, &hi);
 	if (b->port6 >= lo && b->port6 <= hi &&
 	    !test_bit(b->port6 - r.port_lo, bits) &&
-	    nat64_bib_link4_at(nn, mt, b, r.addr, b->port6, local))
+	    nat64_bib_link4_at(nn, mt, b, r.addr, b->port6, loc))
 		goto got;
 	/* Bit numbers from here on. */
 	lo -= r.port_lo;
 	hi -= r.port_lo;
 	if (blk_scan(nn, mt, blk, b, lo, hi, lo + khash % (hi - lo + 1),
-		     local, &tries))
+		     loc, &tries))
 		goto got;
 	if ((lo || hi != size - 1) && tries < PA_MAX_ATTEMPTS &&
-	    blk_scan(nn, mt, blk, b, 0, size - 1, khash % size, local,
+	    blk_scan(nn, mt, blk, b, 0, size - 1, khash % size, loc,
 		     &tries))
 		goto got;
 	return false;
 got:
 	__set_bit(b->port4 - r.port_lo, bits);
 	blk->used++;
+	blk->nused[b->proto]++;
 	return true;
 }
 
@@ -296,7 +318,8 @@ enum nat64_stat nat64_blk_take(struct nat64_net *nn, struct nat64_maptable *mt,
 	struct nat64_block *blk;
 	enum nat64_stat why;
 	unsigned int n = 0;
-	u32 now = jiffies, a = 0;
+	u32 now = jiffies, a = 0, known = 0;
+	int local = -1;
 
 	ev->type = 0;
 	/* Oldest first: new blocks only once the older ones are full. */
@@ -305,7 +328,8 @@ enum nat64_stat nat64_blk_take(struct nat64_net *nn, struct nat64_maptable *mt,
 			continue;
 		n++;
 		a = ntohl(blk->addr4) - bm->r.addr;
-		if (nat64_blk_open(blk, now) && blk_port(nn, mt, blk, b, khash))
+		if (nat64_blk_open(blk, now) &&
+		    blk_port(nn, mt, blk, b, khash, &known, &local))
 			return 0;
 	}
 	if (n >= bm->max) {
@@ -317,7 +341,7 @@ enum nat64_stat nat64_blk_take(struct nat64_net *nn, struct nat64_maptable *mt,
 	blk = blk_new(mt, bm, n ? a : shash % bm->r.naddr, n, &why);
 	if (!blk)
 		return why;
-	if (!blk_port(nn, mt, blk, b, khash)) {
+	if (!blk_port(nn, mt, blk, b, khash, &known, &local)) {
 		/* Every port of it taken by others: never announced. */
 		blk_free(mt, blk);
 		return NAT64_STAT_6TO4_NO_PORT;
@@ -363,6 +387,7 @@ have:
 	}
 	__set_bit(port - blk->port_lo, blk_bits(blk, b->proto));
 	blk->used++;
+	blk->nused[b->proto]++;
 	if (fresh)
 		blk_add(nn, sub, blk, n, ev);
 	return 0;
@@ -388,6 +413,7 @@ void nat64_blk_give(struct nat64_net *nn, struct nat64_maptable *mt,
 		if (!test_bit(off, bits))
 			continue;
 		__clear_bit(off, bits);
+		blk->nused[b->proto]--;
 		if (--blk->used)
 			return;
 		list_for_each_entry(o, &sub->blocks, node)

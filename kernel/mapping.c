@@ -344,25 +344,31 @@ static struct nat64_subscriber *sub_find(struct nat64_maptable *mt, u32 h,
 }
 
 /*
- * Count @b for its subscriber if a limit is set or @need (a block range
- * may serve it): then *@subp is the subscriber, which stays while @b is
- * counted, and *@hp its hash. False: refused (limit, memory).
+ * Count @b, a new entry, and its first session for its subscriber if a
+ * limit is set or @need (a block range may serve it): then *@subp is
+ * the subscriber, which stays while @b is counted, and *@hp its hash.
+ * One lookup does sess_admit()'s work for that session too. 0, or why
+ * not (a limit; memory counts as the port limit).
  */
-static bool sub_get(struct nat64_net *nn, struct nat64_maptable *mt,
-		    struct nat64_bib *b, bool need,
-		    struct nat64_subscriber **subp, u32 *hp)
+static enum nat64_stat sub_get(struct nat64_net *nn, struct nat64_maptable *mt,
+			       struct nat64_bib *b, bool need,
+			       struct nat64_subscriber **subp, u32 *hp)
 {
 	u32 limit = READ_ONCE(nn->limit_ports), h;
+	u32 slimit = READ_ONCE(nn->limit_sess_sub);
 	u8 plen = READ_ONCE(nn->subscriber_plen);
+	enum nat64_stat why = 0;
 	struct nat64_subscriber *sub;
 	struct mem_cgroup *old;
 	spinlock_t *lock;
-	bool ok = true;
 
 	b->flags = 0;
 	*subp = NULL;
-	if (!limit && !READ_ONCE(nn->limit_sess_sub) && !need)
-		return true;
+	/* sess_admit()'s mapping limit, for an entry with no session. */
+	if (!READ_ONCE(nn->limit_sess_map))
+		return NAT64_STAT_DROP_MAPPING_SESSIONS;
+	if (!limit && !slimit && !need)
+		return 0;
 	h = sub_hash(nn, &b->addr6, plen);
 	lock = sub_lock(mt, h);
 	spin_lock(lock);
@@ -372,7 +378,7 @@ static bool sub_get(struct nat64_net *nn, struct nat64_maptable *mt,
 		sub = kmem_cache_alloc(sub_cache, MAP_GFP);
 		nat64_memcg_leave(old);
 		if (!sub) {
-			ok = false;
+			why = NAT64_STAT_DROP_LIMIT;
 			goto out;
 		}
 		ipv6_addr_prefix(&sub->prefix, &b->addr6, plen);
@@ -384,9 +390,12 @@ static bool sub_get(struct nat64_net *nn, struct nat64_maptable *mt,
 		hlist_add_head(&sub->node, &mt->subs[h & mt->mask]);
 	}
 	if (limit && sub->nports >= limit) {
-		ok = false;
+		why = NAT64_STAT_DROP_LIMIT;
+	} else if (slimit && sub->nsessions + 1 > slimit) {
+		why = NAT64_STAT_DROP_SUBSCRIBER_SESSIONS;
 	} else {
 		sub->nports++;
+		sub->nsessions++;
 		b->flags = BIB_F_COUNTED;
 		b->sub_plen = plen;
 		*subp = sub;
@@ -394,7 +403,7 @@ static bool sub_get(struct nat64_net *nn, struct nat64_maptable *mt,
 	}
 out:
 	spin_unlock(lock);
-	return ok;
+	return why;
 }
 
 static void sub_put(struct nat64_net *nn, struct nat64_maptable *mt,
@@ -439,9 +448,10 @@ static enum nat64_stat bib_link4(struct nat64_net *nn,
 				 struct nat64_subscriber *sub, u32 shash,
 				 struct nat64_blkev *ev)
 {
-	u32 ahash = siphash(&b->addr6, sizeof(b->addr6), &nn->hash_key);
 	const struct nat64_pranges *rs = rcu_dereference(pool->ranges);
+	bool hashed = false;
 	unsigned int k;
+	u32 ahash = 0;
 
 	for (k = 0; k < rs->n; k++) {
 		struct nat64_prange *pr = (struct nat64_prange *)&rs->r[k];
@@ -472,6 +482,12 @@ static enum nat64_stat bib_link4(struct nat64_net *nn,
 			if (!why)
 				b->flags |= BIB_F_BLOCK;
 			return why;
+		}
+		/* Paired pooling's hash: only dynamic ranges need it. */
+		if (!hashed) {
+			ahash = siphash(&b->addr6, sizeof(b->addr6),
+					&nn->hash_key);
+			hashed = true;
 		}
 		/* Sequential: from the port after the last one given. */
 		start = pr->sequential ? (u32)atomic_read(&pr->next) : khash;
@@ -667,15 +683,9 @@ struct nat64_session *nat64_sess_create6(struct nat64_net *nn,
 			*why = NAT64_STAT_DROP_NOMEM;
 			goto err;
 		}
-		if (!sub_get(nn, mt, nb, pool_blocks(rule->pool, f->proto),
-			     &sub, &shash)) {
-			kmem_cache_free(bib_cache, nb);
-			*why = NAT64_STAT_DROP_LIMIT;
-			goto err;
-		}
-		*why = sess_admit(nn, mt, nb);
+		*why = sub_get(nn, mt, nb, pool_blocks(rule->pool, f->proto),
+			       &sub, &shash);
 		if (*why) {
-			sub_put(nn, mt, nb);
 			kmem_cache_free(bib_cache, nb);
 			goto err;
 		}
@@ -1321,18 +1331,16 @@ int nat64_sess_sync(struct nat64_net *nn, struct nat64_maptable *mt,
 			goto err;
 		}
 		pr = sync_range(rule->pool, f->proto, addr4, port4);
-		if (!sub_get(nn, mt, nb, pr && pr->blk, &sub, &shash)) {
+		why = sub_get(nn, mt, nb, pr && pr->blk, &sub, &shash);
+		if (why) {
 			kmem_cache_free(bib_cache, nb);
-			err = -ENOSPC;
+			err = stat_errno(why);
 			goto err;
 		}
-		why = sess_admit(nn, mt, nb);
-		err = why ? stat_errno(why) :
-		      sync_link4(nn, mt, nb, pr, sub, shash, addr4, port4,
+		err = sync_link4(nn, mt, nb, pr, sub, shash, addr4, port4,
 				 &bev);
 		if (err) {
-			if (!why)
-				sub_sessions(nn, mt, nb, -1);
+			sub_sessions(nn, mt, nb, -1);
 			sub_put(nn, mt, nb);
 			kmem_cache_free(bib_cache, nb);
 			goto err;

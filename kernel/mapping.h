@@ -115,6 +115,7 @@ struct nat64_block {
 	__be32 addr4;
 	u16 port_lo;			/* .. port_lo + bm->size - 1 */
 	u32 used;			/* BIB entries in it */
+	u32 nused[XL_NPROTO];		/* ... of each protocol */
 	u32 since;			/* jiffies: allocated */
 	u32 announced;			/* jiffies: last event */
 	unsigned long bits[];		/* [XL_NPROTO][BITS_TO_LONGS(size)] */

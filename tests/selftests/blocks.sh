@@ -143,6 +143,12 @@ check "... no mapping made" nmaps_is $A 96
 match "... the subscriber's refusal in block show (by its address)" "refused 1\$" "$(blocks $A | head -n 1)"
 check "pool show -j: 2 used, 1 subscriber at max, 1 refused" \
 	[ "$(poolj blocks_used)/$(poolj subscribers_at_max)/$(poolj refused)" = 2/1/1 ]
+# Each protocol has its own ports in a block: UDP filled both, ICMP
+# (ping's identifier) still fits in the first.
+x6 ping -c 1 -W 5 -I $A 64:ff9b:1::192.0.2.2 >/dev/null 2>&1
+icmp=$(ctl bib show icmp | awk -v s=$A '$2 == s { print $4, $5 }')
+icmp_in_first() { [ "${icmp% *}" = "$X" ] && between "${icmp#* }" 1000 1047; }
+check "a ping from A after UDP filled its blocks: mapped in the first ($icmp)" icmp_in_first
 
 # Another subscriber: its own block, on its own address or the next.
 send "[$B]:40000"
