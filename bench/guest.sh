@@ -471,6 +471,17 @@ mem() {
 		$1 == "Slab:" || $1 == "VmallocUsed:" || $1 == "MemFree:" { gsub(":", "", $1); s = s " " $1 "=" $2 * 1024 }
 		END { print "BENCH-MEMINFO when=" w " path=" p s }
 	' /proc/meminfo
+	# Port blocks are kmalloc'd, at a size their range's block size
+	# sets: the pools' count of blocks held, and each range's bitmap.
+	[ "$2" = nat64-block ] || return 0
+	ip netns exec "${2}x" "$NAT64CTL" -j pool show | python3 -c '
+import json, sys
+r = [p for p in json.load(sys.stdin) if "blocks_used" in p]
+n = sum(p["blocks_used"] for p in r)
+b = sum(p["blocks_used"] * p["bytes_per_block"] + (p["blocks"] + 7) // 8 for p in r)
+print("BENCH-BLOCKS when=%s path=%s blocks=%d bytes_per_block=%d bytes=%d"
+      % (sys.argv[1], sys.argv[2], n, max([p["bytes_per_block"] for p in r] or [0]), b))
+' "$1" "$2"
 }
 
 # idle WHAT MARK: a marked window of 3 s doing nothing, for the

@@ -49,14 +49,15 @@ def base_fwd(p):
 
 KINDS = ("est", "new", "est-big", "new-big")   # the marked windows, in order,
 TCP = "tcp"                                     # then iperf3's (per KB, optional)
-TRANSLATOR_CACHES = {"nat64": ("nat64_session", "nat64_bib"),
-                     "nat64-fp": ("nat64_session", "nat64_bib"),
-                     "nat64-smp2": ("nat64_session", "nat64_bib"),
-                     "nat64-fp-smp2": ("nat64_session", "nat64_bib"),
-                     "nat64-csum": ("nat64_session", "nat64_bib"),
-                     "nat64-export": ("nat64_session", "nat64_bib"),
-                     "nat64-block": ("nat64_session", "nat64_bib", "nat64_subscriber"),
-                     "nat64-det": ("nat64_session", "nat64_bib", "nat64_subscriber"),
+NAT64_CACHES = ("nat64_session", "nat64_bib", "nat64_subscriber")
+TRANSLATOR_CACHES = {"nat64": NAT64_CACHES,
+                     "nat64-fp": NAT64_CACHES,
+                     "nat64-smp2": NAT64_CACHES,
+                     "nat64-fp-smp2": NAT64_CACHES,
+                     "nat64-csum": NAT64_CACHES,
+                     "nat64-export": NAT64_CACHES,
+                     "nat64-block": NAT64_CACHES,
+                     "nat64-det": NAT64_CACHES,
                      "jool": ("session_nodes", "bib_nodes")}
 
 
@@ -205,6 +206,14 @@ def memory(guest, table, buckets_log):
                 if a:
                     caches[name] = {"objsize": a["objsize"], "objects": a["active"],
                                     "bytes": a["bytes"] - (b["bytes"] if b else 0)}
+            # Port blocks are kmalloc'd: what the pools say they hold.
+            blks = {g["when"]: g for g in guest if g["type"] == "BENCH-BLOCKS"
+                    and g["ctx_path"] == p and (g["ctx_boot"], g["ctx_variant"]) == bv}
+            if "after" in blks:
+                a, b = blks["after"], blks.get("before")
+                caches["port blocks"] = {"objsize": a["bytes_per_block"],
+                                         "objects": a["blocks"],
+                                         "bytes": a["bytes"] - (b["bytes"] if b else 0)}
             if not get("after", "ALL"):
                 continue        # no big table (one pool address)
             all_delta = get("after", "ALL")["bytes"] - get("before", "ALL")["bytes"]
@@ -661,8 +670,8 @@ def main():
         A("Slab caches (slab_nomerge) before the first packet and with the big table full, "
           "whole slabs counted (num_slabs x pages); nat64's hash buckets (2 tables x 8 bytes x "
           f"2^{blog}) added; Jool keeps its tables in trees, no buckets. nat64-block's "
-          "port blocks are kmalloc'd: they are in the last column, with whatever else the "
-          "kernel allocated meanwhile.")
+          "port blocks are kmalloc'd: their bytes are the pools' count of blocks held times "
+          "each one's kmalloc size, plus each range's bitmap of blocks (1 bit a block).")
         A("")
         A("| translator | caches (object size) | slab bytes/session | buckets bytes/session | total bytes/session | all slab caches, bytes/session |")
         A("|---|---|---:|---:|---:|---:|")
