@@ -315,22 +315,45 @@ enum nat64_stat nat64_blk_take(struct nat64_net *nn, struct nat64_maptable *mt,
 			       struct nat64_blockmap *bm, u32 khash, u32 shash,
 			       struct nat64_blkev *ev)
 {
+	u32 now = jiffies, a = 0, known = 0, size = bm->size, k = 0;
 	struct nat64_block *blk;
 	enum nat64_stat why;
 	unsigned int n = 0;
-	u32 now = jiffies, a = 0, known = 0;
+	bool prefix = true;
 	int local = -1;
+	u8 p = b->proto;
 
 	ev->type = 0;
-	/* Oldest first: new blocks only once the older ones are full. */
+	/*
+	 * Oldest first: new blocks only once the older ones are full. The
+	 * oldest sub->skip[p] are known to be full for @p or closed; while
+	 * every block looked at is too, the count grows.
+	 */
+	list_for_each_entry(blk, &sub->blocks, node) {
+		bool room;
+
+		if (k++ < sub->skip[p])
+			continue;
+		room = blk->nused[p] < blk->bm->size &&
+		       nat64_blk_open(blk, now);
+		if (room && blk->bm == bm &&
+		    blk_port(nn, mt, blk, b, khash, &known, &local)) {
+			if (prefix && blk->nused[p] >= size)
+				sub->skip[p] = k;
+			return 0;
+		}
+		/* Room left, if only for another range's mappings. */
+		if (room)
+			prefix = false;
+		else if (prefix)
+			sub->skip[p] = k;
+	}
+	/* A new block: the range's blocks, and their address, counted. */
 	list_for_each_entry(blk, &sub->blocks, node) {
 		if (blk->bm != bm)
 			continue;
 		n++;
 		a = ntohl(blk->addr4) - bm->r.addr;
-		if (nat64_blk_open(blk, now) &&
-		    blk_port(nn, mt, blk, b, khash, &known, &local))
-			return 0;
 	}
 	if (n >= bm->max) {
 		sub->refused++;
@@ -413,9 +436,13 @@ void nat64_blk_give(struct nat64_net *nn, struct nat64_maptable *mt,
 		if (!test_bit(off, bits))
 			continue;
 		__clear_bit(off, bits);
-		blk->nused[b->proto]--;
+		/* A full block has room again: it may be among the skipped. */
+		if (blk->nused[b->proto]-- == blk->bm->size)
+			sub->skip[b->proto] = 0;
 		if (--blk->used)
 			return;
+		/* The blocks after it move up one. */
+		memset(sub->skip, 0, sizeof(sub->skip));
 		list_for_each_entry(o, &sub->blocks, node)
 			n += o->bm == blk->bm;
 		if (n == blk->bm->max)

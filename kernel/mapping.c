@@ -386,6 +386,7 @@ static enum nat64_stat sub_get(struct nat64_net *nn, struct nat64_maptable *mt,
 		sub->nports = 0;
 		sub->nsessions = 0;
 		INIT_LIST_HEAD(&sub->blocks);
+		memset(sub->skip, 0, sizeof(sub->skip));
 		sub->refused = 0;
 		hlist_add_head(&sub->node, &mt->subs[h & mt->mask]);
 	}

@@ -98,6 +98,12 @@ struct nat64_subscriber {
 	struct hlist_node node;		/* maptable.subs, under sub_locks */
 	struct in6_addr prefix;
 	u8 plen;
+	/*
+	 * Per protocol: how many of the oldest blocks are known full for
+	 * it or closed, so that a new mapping need not look at them (a
+	 * lower bound: 0 is always right).
+	 */
+	u16 skip[XL_NPROTO];
 	u32 nports;
 	u32 nsessions;			/* of its counted entries */
 	struct list_head blocks;	/* struct nat64_block, oldest first */

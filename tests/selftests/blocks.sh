@@ -10,7 +10,8 @@
 # ports, protocols and time, and quiet pools send no mapping events; a
 # commit that keeps the pool keeps the blocks, one that changes it
 # releases them; a block past its block-timeout takes no new mappings; a
-# block whose mappings expired is released; memory per subscriber.
+# block whose mappings expired is released; memory per subscriber; a
+# full block whose mapping expired is filled again before a newer one.
 . "$(dirname "$0")/lib.sh"
 
 require_cmd python3 ping
@@ -215,6 +216,30 @@ check "... with an event each" busywait 5000 sh -c "[ \$(grep -c '\"event\":\"bl
 note "released events: $r0 before, $(grep -c '"event":"block-released"' "$JS") after; $(ctl stats | grep -i 'block')"
 check "... and their subscriber records" busywait 5000 slab_le nat64_subscriber "$subs0"
 check "... pool show: none used" [ "$(poolj blocks_used)" = 0 ]
+
+# Oldest first once a full block has room again: a mapping of the first
+# block expires while the others are kept alive, and the next mapping
+# takes a port of the first block, not of the second, which has room.
+ctl flush || fail "flush"
+ctl set subscriber-prefix 56 timeout udp 8 below-rfc || fail "settings"
+ctl pool add b3 $POOL4/30 ports $LO-$HI alloc block $SIZE max-blocks 2 ||
+	fail "pool b3"
+ctl rule add r1 prefix 64:ff9b:1::/96 pool b3 || fail "rule"
+send_ports $A 43000 43047
+check "48 mappings fill a block" busywait 10000 nmaps_is $A 48
+send "[$A]:43100"
+check "... the 49th opens a second" busywait 5000 nblocks_is 2
+keep=()
+for i in $(seq 43001 43047) 43100; do keep+=("[$A]:$i"); done
+# refresh_until_gone: keep the others alive until 43000's mapping expires.
+refresh_until_gone() { send "${keep[@]}"; [ -z "$(port4_of "$A" 43000)" ]; }
+check "one mapping of the first block expires, the others kept" \
+	busywait 40000 refresh_until_gone
+check "... both blocks still held" nblocks_is 2
+send "[$A]:43200"
+in_first() { udp_maps "$A" | awk '$1 == 43200 && $3 >= 1000 && $3 <= 1047' | grep -q .; }
+check "the next mapping takes the first block's free port" busywait 5000 in_first
+note "43200 mapped to $(udp_maps "$A" | awk '$1 == 43200 { print $2, $3 }')"
 
 stop_monitor
 finish
