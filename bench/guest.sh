@@ -211,14 +211,19 @@ setup() {
 			ip netns exec "$x" "$NAT64CTL" pool add p1 $pool ports 1024-65535 \
 				alloc block 512 max-blocks 64 ;;
 		nat64-det)
-			# A /120 of each group of sources (the established
-			# and latency flows', the big table's, the two new
-			# session runs'), its 256 /128 subscribers over 64
-			# addresses: 4 an address, 8,000 ports each.
+			# Each group of sources its own range, sized for the
+			# flows a source sends (full run: the new-session runs'
+			# 7,500, the big table's 7,800), so that a subscriber's
+			# range is at most half full: the established and
+			# latency flows' /120 (256 subscribers, 4 an address,
+			# 8,000 ports each), the two new-session runs' /124s
+			# (16 subscribers on 32 addresses: an address each,
+			# 32,000 ports), the big table's /120 over the whole
+			# /25's upper ports (2 an address, 16,256 ports).
 			for r in "198.18.0.0/26 1024-33023 2001:db8:6::/120" \
-				 "198.18.0.0/26 33024-65535 2001:db8:6:1::/120" \
-				 "198.18.0.64/26 1024-33023 2001:db8:6:2::/120" \
-				 "198.18.0.64/26 33024-65535 2001:db8:6:3::/120"; do
+				 "198.18.0.0/25 33024-65535 2001:db8:6:1::/120" \
+				 "198.18.0.64/27 1024-33023 2001:db8:6:2::/124" \
+				 "198.18.0.96/27 1024-33023 2001:db8:6:3::/124"; do
 				set -- $r
 				ip netns exec "$x" "$NAT64CTL" pool add p1 "$1" ports "$2" \
 					alloc deterministic from "$3" || die "nat64-det pool $r"
