@@ -135,29 +135,12 @@ static bool blk_scan(struct nat64_net *nn, struct nat64_maptable *mt,
 }
 
 /*
- * Is @addr one of the host's own (in host order; *@known: the last one
- * asked about, and @local its answer)? Mappings on a local address must
- * not take a port a socket of the host holds.
- */
-static bool blk_local(struct nat64_net *nn, u32 addr, u32 *known,
-		      int *local)
-{
-	if (*local < 0 || *known != addr) {
-		*known = addr;
-		*local = inet_addr_type(nn->net, htonl(addr)) == RTN_LOCAL;
-	}
-	return *local;
-}
-
-/*
  * A free port of @blk for @b: the source port if the block has it (port
  * preservation), else one of the source port's class (range
- * preservation) from a point @khash picks, else any. @known, @local:
- * see blk_local().
+ * preservation) from a point @khash picks, else any.
  */
 static bool blk_port(struct nat64_net *nn, struct nat64_maptable *mt,
-		     struct nat64_block *blk, struct nat64_bib *b, u32 khash,
-		     u32 *known, int *local)
+		     struct nat64_block *blk, struct nat64_bib *b, u32 khash)
 {
 	u32 size = blk->bm->size;
 	struct pa_range r = {
@@ -166,28 +149,24 @@ static bool blk_port(struct nat64_net *nn, struct nat64_maptable *mt,
 		.port_hi = blk->port_lo + size - 1,
 	};
 	unsigned long *bits = blk_bits(blk, b->proto);
+	bool local = inet_addr_type(nn->net, blk->addr4) == RTN_LOCAL;
 	unsigned int tries = 0;
 	u32 lo = r.port_lo, hi = r.port_hi;
-	bool loc;
 
-	/* A full block costs no scan and no FIB lookup. */
-	if (blk->nused[b->proto] >= size)
-		return false;
-	loc = blk_local(nn, r.addr, known, local);
 	if (b->proto != XL_ICMP)
 		pa_class(&r, b->port6, &lo, &hi);
 	if (b->port6 >= lo && b->port6 <= hi &&
 	    !test_bit(b->port6 - r.port_lo, bits) &&
-	    nat64_bib_link4_at(nn, mt, b, r.addr, b->port6, loc))
+	    nat64_bib_link4_at(nn, mt, b, r.addr, b->port6, local))
 		goto got;
 	/* Bit numbers from here on. */
 	lo -= r.port_lo;
 	hi -= r.port_lo;
 	if (blk_scan(nn, mt, blk, b, lo, hi, lo + khash % (hi - lo + 1),
-		     loc, &tries))
+		     local, &tries))
 		goto got;
 	if ((lo || hi != size - 1) && tries < PA_MAX_ATTEMPTS &&
-	    blk_scan(nn, mt, blk, b, 0, size - 1, khash % size, loc,
+	    blk_scan(nn, mt, blk, b, 0, size - 1, khash % size, local,
 		     &tries))
 		goto got;
 	return false;
@@ -315,12 +294,11 @@ enum nat64_stat nat64_blk_take(struct nat64_net *nn, struct nat64_maptable *mt,
 			       struct nat64_blockmap *bm, u32 khash, u32 shash,
 			       struct nat64_blkev *ev)
 {
-	u32 now = jiffies, a = 0, known = 0, size = bm->size, k = 0;
+	u32 now = jiffies, a = 0, size = bm->size, k = 0;
 	struct nat64_block *blk;
 	enum nat64_stat why;
 	unsigned int n = 0;
 	bool prefix = true;
-	int local = -1;
 	u8 p = b->proto;
 
 	ev->type = 0;
@@ -336,8 +314,7 @@ enum nat64_stat nat64_blk_take(struct nat64_net *nn, struct nat64_maptable *mt,
 			continue;
 		room = blk->nused[p] < blk->bm->size &&
 		       nat64_blk_open(blk, now);
-		if (room && blk->bm == bm &&
-		    blk_port(nn, mt, blk, b, khash, &known, &local)) {
+		if (room && blk->bm == bm && blk_port(nn, mt, blk, b, khash)) {
 			if (prefix && blk->nused[p] >= size)
 				sub->skip[p] = k;
 			return 0;
@@ -364,7 +341,7 @@ enum nat64_stat nat64_blk_take(struct nat64_net *nn, struct nat64_maptable *mt,
 	blk = blk_new(mt, bm, n ? a : shash % bm->r.naddr, n, &why);
 	if (!blk)
 		return why;
-	if (!blk_port(nn, mt, blk, b, khash, &known, &local)) {
+	if (!blk_port(nn, mt, blk, b, khash)) {
 		/* Every port of it taken by others: never announced. */
 		blk_free(mt, blk);
 		return NAT64_STAT_6TO4_NO_PORT;
