@@ -53,14 +53,6 @@ if nat64_loaded; then
 	check "unload the module an earlier test loaded" nat64_unload
 fi
 
-# dkms reads lists through <(...), bash's /dev/fd/N: the guest's /dev
-# (devtmpfs, no udev) lacks the /dev/fd link a booted system has.
-if [ ! -e /dev/fd ]; then
-	ln -s /proc/self/fd /dev/fd
-	unlink_fd() { rm -f /dev/fd; }
-	cleanup_hooks+=(unlink_fd)
-fi
-
 # DKMS's postinst builds for the running kernel and for the newest one
 # under /boot (both have headers here, and both would build); here only
 # the running one, for time: the guest emulates its CPU. /boot over a

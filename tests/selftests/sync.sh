@@ -168,6 +168,13 @@ keepalived_start() {
 		> "$TMPD/$1.ka.log" 2>&1 &
 }
 not() { ! "$@"; }
+ka_diag() {
+	local x
+	for x in "$XA" "$XB"; do
+		echo "$x:"; cat "$TMPD/$x.ka.log"; ip -n "$x" addr
+	done 2>&1 | tail -80 | sed 's/^/# /'
+	pgrep -a keepalived | sed 's/^/# /'
+}
 # master NS: NS holds the gateway addresses.
 master() {
 	ip -n "$1" -4 addr show dev w 2>/dev/null | grep -q '10\.0\.4\.1/' &&
@@ -209,11 +216,16 @@ part2() {
 	step "nat64-syncd starts on B" syncd_start "$XB" 10.9.0.2 10.9.0.1 &&
 	step "A and B connect, authenticated" busywait $((20000 * WAIT)) \
 		both_connected || return
+	# B starts once A is master: started together, the one whose
+	# keepalived comes up first would win (nopreempt), whatever the
+	# priorities say.
 	keepalived_start "$XA" 150
-	keepalived_start "$XB" 100
 	step "keepalived makes A master" busywait $((30000 * WAIT)) master "$XA" ||
-		return
-	refute "... and B not" master "$XB"
+		{ ka_diag; return; }
+	keepalived_start "$XB" 100
+	step "B's keepalived starts as backup" busywait $((30000 * WAIT)) \
+		grep -q 'Entering BACKUP STATE' "$TMPD/$XB.ka.log" || { ka_diag; return; }
+	refute "... and B not master" master "$XB"
 	ip netns exec "$S4" "$PY" "$FLOWS" server 192.0.2.2 7000 &
 	listening "$S4" tcp 7000
 	ip netns exec "$H6" "$PY" "$FLOWS" client 64:ff9b:1::c000:202 7000 10 10 \
