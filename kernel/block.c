@@ -294,22 +294,29 @@ enum nat64_stat nat64_blk_take(struct nat64_net *nn, struct nat64_maptable *mt,
 			       struct nat64_blockmap *bm, u32 khash, u32 shash,
 			       struct nat64_blkev *ev)
 {
-	u32 now = jiffies, a = 0, size = bm->size, k = 0;
+	u32 now = jiffies, size = bm->size, k = 0;
 	struct nat64_block *blk;
 	enum nat64_stat why;
 	unsigned int n = 0;
 	bool prefix = true;
 	u8 p = b->proto;
+	__be32 a = 0;
 
 	ev->type = 0;
 	/*
 	 * Oldest first: new blocks only once the older ones are full. The
 	 * oldest sub->skip[p] are known to be full for @p or closed; while
-	 * every block looked at is too, the count grows.
+	 * every block looked at is too, the count grows. The range's
+	 * blocks, and their address, are counted on the way: a subscriber
+	 * at BLK_MAX refused again and again walks its list once a packet.
 	 */
 	list_for_each_entry(blk, &sub->blocks, node) {
 		bool room;
 
+		if (blk->bm == bm) {
+			n++;
+			a = blk->addr4;
+		}
 		if (k++ < sub->skip[p])
 			continue;
 		room = blk->nused[p] < blk->bm->size &&
@@ -325,20 +332,14 @@ enum nat64_stat nat64_blk_take(struct nat64_net *nn, struct nat64_maptable *mt,
 		else if (prefix)
 			sub->skip[p] = k;
 	}
-	/* A new block: the range's blocks, and their address, counted. */
-	list_for_each_entry(blk, &sub->blocks, node) {
-		if (blk->bm != bm)
-			continue;
-		n++;
-		a = ntohl(blk->addr4) - bm->r.addr;
-	}
 	if (n >= bm->max) {
 		sub->refused++;
 		atomic64_inc(&bm->refused);
 		return NAT64_STAT_DROP_BLOCK_MAX;
 	}
 	/* Paired pooling: a subscriber's blocks share its first's address. */
-	blk = blk_new(mt, bm, n ? a : shash % bm->r.naddr, n, &why);
+	blk = blk_new(mt, bm, n ? ntohl(a) - bm->r.addr : shash % bm->r.naddr,
+		      n, &why);
 	if (!blk)
 		return why;
 	if (!blk_port(nn, mt, blk, b, khash)) {
