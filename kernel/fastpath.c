@@ -206,7 +206,8 @@ static struct nat64_fpe **fp_victim(struct nat64_fpcache *c,
 				    struct nat64_fpe **old)
 {
 	struct nat64_fpe **slot = nat64_fp_slot(c, s, dir);
-	struct nat64_fpe *e[2] = { READ_ONCE(slot[0]), READ_ONCE(slot[2]) };
+	struct nat64_fpe *e[2] = { READ_ONCE(slot[0]),
+				   READ_ONCE(slot[NAT64_FP_WAY1]) };
 	unsigned int w;
 
 	for (w = 0; w < 2; w++)
@@ -220,7 +221,7 @@ static struct nat64_fpe **fp_victim(struct nat64_fpcache *c,
 		return NULL;
 take:
 	*old = e[w];
-	return &slot[2 * w];
+	return &slot[NAT64_FP_WAY1 * w];
 }
 
 void nat64_fp_learn(struct nat64_net *nn, const struct nat64_session *s,
@@ -282,7 +283,8 @@ void nat64_fp_forget(struct nat64_net *nn, const struct nat64_session *s)
 	rcu_read_lock();
 	c = rcu_dereference(nn->fpc);
 	for (dir = 0; c && dir < 4; dir++) {	/* both ways, each way */
-		slot = nat64_fp_slot(c, s, dir & 1) + (dir & 2);
+		slot = nat64_fp_slot(c, s, dir & 1) +
+		       (dir & 2 ? NAT64_FP_WAY1 : 0);
 		e = READ_ONCE(*slot);
 		if (e && e->sess == s && cmpxchg(slot, e, NULL) == e)
 			call_rcu(&e->rcu, fpe_free_rcu);

@@ -40,7 +40,9 @@ struct nat64_fpcache {
 	struct nat64_fpe *slot[NAT64_FASTPATH_SLOTS];
 };
 
-/* Way 0 of @s going @dir; way 1 is two slots on. */
+/* Way 0 of @s going @dir; way 1 is NAT64_FP_WAY1 slots on. */
+#define NAT64_FP_WAY1	2
+
 static inline struct nat64_fpe **nat64_fp_slot(struct nat64_fpcache *c,
 					       const struct nat64_session *s,
 					       unsigned int dir)
@@ -59,7 +61,7 @@ static inline struct nat64_fpe *nat64_fp_find(struct nat64_fpcache *c,
 
 	if (e && e->sess == s)
 		return e;
-	e = READ_ONCE(slot[2]);
+	e = READ_ONCE(slot[NAT64_FP_WAY1]);
 	return e && e->sess == s ? e : NULL;
 }
 
