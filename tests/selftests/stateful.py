@@ -108,8 +108,13 @@ def send6(pkt):
     S6.send(raw(Ether(src=M6, dst=MX6) / pkt))
 
 
+def frame4(pkt):
+    """@pkt (IPv4) as the IPv4 host's frame to the translator, in bytes."""
+    return raw(Ether(src=M4, dst=MX4) / pkt)
+
+
 def send4(pkt):
-    S4.send(raw(Ether(src=M4, dst=MX4) / pkt))
+    S4.send(frame4(pkt))
 
 
 def wait_frames(sock, layer, want, timeout, n):
@@ -664,9 +669,9 @@ def stored_syn():
         # first was once let go before the 5th came, which then fitted.
         set_timeout("syn", 4)
         setting("max-stored-syns", 4, back=10)
-        syns = [raw(Ether(src=M4, dst=MX4) /
-                    IP(src=T4, dst=POOL) /
-                    TCP(sport=7410 + i, dport=2960 + i, flags="S", seq=1))
+        syns = [frame4(IP(src=T4, dst=POOL) /
+                       TCP(sport=7410 + i, dport=2960 + i, flags="S",
+                           seq=1))
                 for i in range(7)]
         stored, full = counter("syn-stored"), counter("drop-syn-queue-full")
         expired = counter("syn-expired")
